@@ -1,0 +1,2 @@
+def main():  # replaced by the real CLI
+    raise SystemExit(0)

@@ -1,0 +1,151 @@
+"""Find where links are in plain text — including links that a line break or a stray space cut in two.
+
+This is the one place that decides where a link starts and ends in text. Both extraction (which
+first turns a .docx, .pdf, .eml … into text) and ``repair_text`` use it, so a link is delimited the
+same way whichever door it came through. A span covers the damaged link as it stands, line breaks
+and all ("the text it spanned"); repairing it is ``repair.py``'s job.
+
+Continuation across whitespace is decided from the text alone, conservatively: we join when the
+left part cannot be a whole link (an archive link whose timestamp or original URL is unfinished, a
+link ending in ``-`` or ``_``) or when the right part is unmistakably URL-ish (has a path, a file
+extension, or a lower-case slug). Prose after a link is not swallowed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+__all__ = ["LinkSpan", "find_link_spans", "trim_link_end"]
+
+# A link starts with a scheme (also defanged "hxxp" and slash-damaged ones), "www.", or a host we
+# know letters cite without a scheme. The look-behind keeps us from starting inside a word or URL.
+_START = re.compile(
+    r"""(?<![\w@.\-/\\%])(?:
+        (?:https?|hxxps?|ftp)(?::\s?/{1,3}|//)
+      | www\.[a-z0-9-]
+      | webarchive\.nationalarchives\.gov\.uk/
+      | web\.archive\.org/
+      | [a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov|org|nhs|police|ac|co|sch|mod|parliament)\.uk/
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Characters a link may hold as it stands in a letter. Markdown backslashes, entities and typographic
+# dashes stay in (repair undoes them); whitespace, angle brackets, double and smart quotes end it.
+_BODY = re.compile(r"[^\s<>\"\u201c\u201d\u2018\u2019\[\]{}|^`]+")
+# One gap a link may continue across: spaces (incl. NBSP) or a single line break, with the
+# indentation and "> " quoting a mail client adds. A blank line always ends a link.
+_GAP = re.compile(r"[ \t\u00a0]{1,3}(?![ \t\u00a0])|[ \t\u00a0]*\r?\n(?:[ \t]*>)*[ \t\u00a0]*")
+_TRAILING = ".,;:!?'\"*\u2019\u201d"
+_CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+_EXTENSION = re.compile(
+    r"\.(?:pdf|html?|docx?|xlsx?|pptx?|csv|odt|ods|odp|rtf|txt|aspx?|php|jsp|jpe?g|png|gif|zip|xml|json)(?:$|[?#/.,;:)])",
+    re.IGNORECASE,
+)
+_SLUG = re.compile(r"[a-z0-9%]+(?:[-_][a-z0-9%]+){2,}[/.,;:)]?|[a-z0-9%]*\d[a-z0-9%]*(?:[-_][a-z0-9%]+)+")
+_WORD_SLASH_WORD = re.compile(r"[A-Za-z]+/[A-Za-z]+[.,;:!?)]*")
+# An archive link that stops before its original URL begins cannot be the whole link.
+_UNFINISHED_ARCHIVE = re.compile(
+    r"(?:webarchive\.nationalarchives\.gov\.uk/(?:ukgwa/)?|archive\.org/web/)"
+    r"(?:\d{0,13}|\d{14}(?:[a-z]{2}\\?_?)?/?(?:https?:?/{0,2})?)$",
+    re.IGNORECASE,
+)
+_MAX_JOINS = 12
+
+
+@dataclass(frozen=True)
+class LinkSpan:
+    """Where a link lies in a text: ``text[start:end]``, first line number (1-based)."""
+
+    start: int
+    end: int
+    line: int
+
+
+def _urlish(token: str) -> bool:
+    if _WORD_SLASH_WORD.fullmatch(token):  # "and/or" in prose
+        return False
+    return "/" in token or bool(_EXTENSION.search(token)) or bool(_SLUG.fullmatch(token))
+
+
+def _continues(left: str, token: str, newline: bool) -> bool:
+    """Whether ``token``, after a gap, is the rest of the link ``left``."""
+    if not token:
+        return False
+    first, last = token[0], left[-1]
+    if _UNFINISHED_ARCHIVE.search(left):
+        return first.isalnum() or first in "/\\"
+    if left.endswith((":", ":/", "://")):
+        return first.isalnum() or first == "/"
+    if last in "-_\u2010\u2011\u2013\u00ad" or left.endswith("\\_"):
+        return first.isalnum() or first == "%"
+    if last in "?&=":
+        return "=" in token or first.isalnum()
+    if last == "/":
+        return _urlish(token)
+    if last == ".":
+        return bool(_EXTENSION.match("." + token)) or bool(re.match(r"(?:uk|gov|org|com|net)(?:/|$)", token))
+    if first == "/" and len(token) > 1:
+        return True
+    if first in "-_." and len(token) > 1 and token[1].isalnum():
+        return bool(_EXTENSION.match(token)) if first == "." else True
+    if newline and last.isalnum() and first.isalnum():
+        return _urlish(token)
+    return False
+
+
+def trim_link_end(span: str) -> str:
+    """``span`` without the sentence punctuation and unbalanced closing brackets that follow a link.
+
+    Balanced parentheses inside a URL (``…/Foo_(bar)``) stay.
+    """
+    while span:
+        last = span[-1]
+        if last in _TRAILING:
+            span = span[:-1]
+        elif last in _CLOSERS and span.count(last) > span.count(_CLOSERS[last]):
+            span = span[:-1]
+        else:
+            break
+    return span
+
+
+def iter_link_spans(text: str) -> Iterator[LinkSpan]:
+    """Yield the span of every link in ``text``, in order. Linear in the size of the text."""
+    position = 0
+    line = 1
+    counted_to = 0
+    length = len(text)
+    while position < length:
+        match = _START.search(text, position)
+        if match is None:
+            return
+        start = match.start()
+        body = _BODY.match(text, start)
+        end = body.end() if body else match.end()
+        # Extend across gaps while what follows is plainly more of the same link.
+        for _ in range(_MAX_JOINS):
+            left = trim_link_end(text[start:end]) if text[end - 1 : end] in "'\"" else text[start:end]
+            gap = _GAP.match(text, end)
+            if gap is None or gap.end() >= length:
+                break
+            token = _BODY.match(text, gap.end())
+            if token is None:
+                break
+            if not _continues(left, token.group(), "\n" in gap.group()):
+                break
+            end = token.end()
+        end = start + len(trim_link_end(text[start:end]))
+        if end <= start + 4:
+            position = match.end()
+            continue
+        line += text.count("\n", counted_to, start)
+        counted_to = start
+        yield LinkSpan(start, end, line)
+        position = end
+
+
+def find_link_spans(text: str) -> list[LinkSpan]:
+    """The span of every link in ``text`` (see ``iter_link_spans``)."""
+    return list(iter_link_spans(text))

@@ -1,0 +1,160 @@
+"""CDX queries in both dialects → `CdxRecord`s.
+
+The Internet Archive's CDX server (`/cdx/search/cdx`, `output=json`) answers an array of arrays whose
+first row is the header; with `showResumeKey=true` the last rows are `[]` and `[resumeKey]`. pywb's
+CDX server (`{base}cdx`, `output=json`) answers NDJSON objects. Either may sit behind either kind of
+archive base (a remapped archive can be anything), so responses are parsed by their shape, not by
+where they came from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from .archives import Archive
+from .errors import NetworkError
+from .http import INDEX, ArchiveSession
+from .models import CdxRecord
+
+IA_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
+
+
+def query_captures(
+    session: ArchiveSession,
+    archive: Archive,
+    url: str,
+    *,
+    match_type: str = "exact",
+    limit: int | None = None,
+    page_size: int = 1000,
+    from_ts: str | None = None,
+    to_ts: str | None = None,
+) -> Iterator[CdxRecord]:
+    """Yield the captures an archive's index lists for `url`, oldest first, paging as needed.
+
+    Raises NetworkError (or a subclass) when the index cannot be asked; returns nothing for an
+    archive without a CDX server (Memento-only).
+    """
+    endpoint = archive.cdx_url()
+    if endpoint is None:
+        return
+    params: dict[str, str] = {"url": url, "output": "json"}
+    if match_type != "exact":
+        params["matchType"] = match_type
+    if from_ts:
+        params["from"] = from_ts
+    if to_ts:
+        params["to"] = to_ts
+    remaining = limit
+    resume_key: str | None = None
+    while True:
+        page = dict(params)
+        page_limit = page_size if remaining is None else min(page_size, remaining)
+        page["limit"] = str(page_limit)
+        if archive.dialect != "pywb":
+            # IA pages with a resume key; pywb's CDX server has no paging, so we ask for one page.
+            page["showResumeKey"] = "true"
+            if resume_key:
+                page["resumeKey"] = resume_key
+        resp = session.get(endpoint, endpoint=INDEX, params=page)
+        if resp.status_code == 404:
+            # pywb answers 404 for "no captures" on some versions; IA answers an empty body.
+            resp.close()
+            return
+        if resp.status_code != 200:
+            status = resp.status_code
+            resp.close()
+            raise NetworkError(f"the index at {archive.name} answered HTTP {status}", url=endpoint)
+        text = session.read_text(resp)
+        records, resume_key = parse_cdx(text)
+        for record in records:
+            yield record
+            if remaining is not None:
+                remaining -= 1
+                if remaining <= 0:
+                    return
+        if not resume_key or not records:
+            return
+
+
+def parse_cdx(text: str) -> tuple[list[CdxRecord], str | None]:
+    """Parse any CDX answer we know: IA JSON, pywb NDJSON, IA text lines or CDXJ.
+
+    Returns the records and the resume key, if the answer carried one. Raises NetworkError for an
+    answer that is none of these (an HTML error page, say), since that is the archive failing.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return [], None
+    if stripped.startswith("["):
+        return _parse_ia_json(stripped)
+    records: list[CdxRecord] = []
+    for line in stripped.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            records.append(_record_from_mapping(_loads(line)))
+        elif " {" in line:  # CDXJ: "urlkey timestamp {json}"
+            urlkey, ts, rest = line.split(" ", 2)
+            obj = _loads(rest)
+            obj.setdefault("timestamp", ts)
+            records.append(_record_from_mapping(obj))
+        else:
+            parts = line.split(" ")
+            if len(parts) < 7 or not parts[1].isdigit():
+                raise NetworkError("the index answered something that is not CDX")
+            records.append(_record_from_mapping(dict(zip(IA_FIELDS, parts))))
+    return records, None
+
+
+def _parse_ia_json(text: str) -> tuple[list[CdxRecord], str | None]:
+    rows = _loads(text)
+    if not isinstance(rows, list) or not rows:
+        return [], None
+    header = rows[0]
+    resume_key = None
+    body = rows[1:]
+    # showResumeKey appends an empty row and then [key].
+    if len(body) >= 2 and body[-2] == [] and len(body[-1]) == 1:
+        resume_key = body[-1][0]
+        body = body[:-2]
+    records = [_record_from_mapping(dict(zip(header, row))) for row in body if row]
+    return records, resume_key
+
+
+def _loads(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise NetworkError("the index answered malformed JSON") from None
+
+
+def _record_from_mapping(obj: dict) -> CdxRecord:
+    """pywb names fields url/mime/status; IA names them original/mimetype/statuscode."""
+    if not isinstance(obj, dict):
+        raise NetworkError("the index answered an unexpected record")
+    original = obj.get("original") or obj.get("url") or ""
+    ts = str(obj.get("timestamp", ""))
+    return CdxRecord(
+        original=original,
+        timestamp=ts,
+        mime=_dash_none(obj.get("mimetype", obj.get("mime"))),
+        status=_int_or_none(obj.get("statuscode", obj.get("status"))),
+        digest=_dash_none(obj.get("digest")),
+        length=_int_or_none(obj.get("length")),
+    )
+
+
+def _dash_none(value) -> str | None:
+    if value in (None, "", "-"):
+        return None
+    return str(value)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,211 @@
+"""A link in, a Result out: repair → resolve → verify, for archive links and original URLs alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from .archives import ArchiveLink, normalise_original
+from .config import Settings
+from .errors import InputError
+from .http import ArchiveSession
+from .index import CdxIndex
+from .models import Kind, Result, Status, timestamp_to_datetime, utc_now_iso
+from .resolve import resolve_original
+from .verify import Verdict, Verification
+
+
+@dataclass(frozen=True)
+class PreparedLink:
+    """A link after repair, before any verification."""
+
+    input: str
+    url: str
+    repairs: tuple[str, ...]
+    link: ArchiveLink | None  # set for an archive link
+    original_url: str | None  # None when the text is not a URL at all
+    repair_note: str | None = None
+
+
+@dataclass
+class Checker:
+    """Checks links with one session and one set of settings; reusable across many links.
+
+    Identical links are checked once per Checker (a list often repeats a link).
+    """
+
+    settings: Settings
+    session: ArchiveSession = None  # type: ignore[assignment]
+    confirm_repairs: bool = True
+    _memo: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.session is None:
+            self.session = ArchiveSession(self.settings.network)
+        self.index = CdxIndex(self.session, self.settings) if self.confirm_repairs else None
+
+    def __enter__(self) -> "Checker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.session.close()
+
+    def prepare(self, text: str, *, offline: bool = False) -> PreparedLink:
+        """Repair (confirming against the archives unless offline) and classify one link."""
+        return prepare_link(text, self.settings, index=None if offline else self.index)
+
+    def check(self, text: str) -> Result:
+        """Check one link as given (damaged or not). Never raises for network trouble."""
+        prepared = self.prepare(text)
+        key = prepared.url
+        if key not in self._memo:
+            self._memo[key] = self.check_prepared(prepared)
+        result = self._memo[key]
+        if result.input != text:
+            result = _with_input(result, prepared)
+        return result
+
+    def check_prepared(self, prepared: PreparedLink) -> Result:
+        if prepared.original_url is None:
+            return _result(prepared, Kind.ORIGINAL, Status.BROKEN, None,
+                           detail="This is not a web address that can be checked.")
+        if prepared.link is not None:
+            return self._check_memento(prepared)
+        return self._check_original(prepared)
+
+    def check_many(self, texts: Iterable[str], *, workers: int = 1) -> Iterator[Result]:
+        """Results in input order; with workers > 1 links are checked concurrently (the session's
+        rate limits, not the pool, set the pace)."""
+        if workers <= 1:
+            for text in texts:
+                yield self.check(text)
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(self.check, texts)
+
+    # -- the two kinds of link ----------------------------------------------------------------
+    def _check_memento(self, prepared: PreparedLink) -> Result:
+        from .verify import verify_capture
+
+        link = prepared.link
+        v = verify_capture(self.session, link.archive, link.original_url, link.timestamp)
+        if v.good:
+            return _result(prepared, Kind.MEMENTO, Status.OK, v, modifier=link.modifier,
+                           detail=_ok_detail(v, link.timestamp))
+        if v.verdict is Verdict.UNVERIFIABLE:
+            return _result(prepared, Kind.MEMENTO, Status.UNVERIFIABLE, v,
+                           detail=f"Could not verify the capture: {v.reason}.")
+        # Broken: offer a working capture to cite instead, nearest the link's date, same archive first.
+        at = timestamp_to_datetime(link.timestamp) if link.timestamp else None
+        order = (link.archive.name,) + tuple(n for n in self.settings.prefer if n != link.archive.name)
+        alternative = resolve_original(self.session, self.settings, link.original_url, at=at, archives=order)
+        suggestion = None
+        if alternative.chosen is not None:
+            c = alternative.chosen
+            suggestion = c.archive.replay_url(c.served_timestamp, c.original, link.modifier)
+        detail = f"The link does not lead to the document: {v.reason}."
+        if suggestion:
+            detail += f" A working capture from {alternative.chosen.memento_datetime[:10]} can be cited instead."
+        return _result(prepared, Kind.MEMENTO, Status.BROKEN, v, suggestion=suggestion, detail=detail,
+                       keep_evidence=v.verdict is Verdict.BAD)
+
+    def _check_original(self, prepared: PreparedLink) -> Result:
+        resolution = resolve_original(self.session, self.settings, prepared.original_url)
+        if resolution.chosen is not None:
+            v = resolution.chosen
+            return _result(prepared, Kind.ORIGINAL, Status.OK, v,
+                           detail=f"Archived by {v.archive.name}: {_ok_detail(v, None)}")
+        if resolution.status is Status.UNVERIFIABLE:
+            detail = f"Could not find out whether it is archived: {resolution.detail}."
+        else:
+            detail = f"No usable capture: {resolution.detail}."
+        return _result(prepared, Kind.ORIGINAL, resolution.status, None, detail=detail)
+
+
+def prepare_link(text: str, settings: Settings, *, index=None) -> PreparedLink:
+    """Repair a link's text and classify it; `index` confirms ambiguous repairs (None: offline)."""
+    url, repairs, note = _repair(text, index)
+    link = settings.registry.parse(url)
+    if link is not None:
+        return PreparedLink(text, link.public_url(), repairs, link, link.original_url, note)
+    original = normalise_original(url)
+    if not original:
+        return PreparedLink(text, url, repairs, None, None, note)
+    return PreparedLink(text, url, repairs, None, original, note)
+
+
+def _repair(text: str, index) -> tuple[str, tuple[str, ...], str | None]:
+    try:
+        from .repair import repair_link
+    except ImportError:  # pragma: no cover - repair ships with the package
+        return text.strip(), (), None
+    repaired = repair_link(text, index=index)
+    note = getattr(repaired, "note", None)
+    if getattr(repaired, "confirmed", None) is False and note is None:
+        note = "the repair could not be confirmed by the archive"
+    return repaired.url, tuple(repaired.repairs), note
+
+
+def require_url(text: str, settings: Settings) -> PreparedLink:
+    """Offline repair + classification for validating user input; raises InputError for a non-URL."""
+    prepared = prepare_link(text, settings)
+    if prepared.original_url is None:
+        raise InputError(f"not a URL: {text.strip()[:80]!r}")
+    return prepared
+
+
+def _ok_detail(v: Verification, link_timestamp: str | None) -> str:
+    size = f"{v.content_length:,} bytes" if v.content_length is not None else "size unknown"
+    kind = v.content_type or "unknown type"
+    text = f"Retrieved the capture of {v.memento_datetime[:10]} ({kind}, {size})"
+    if v.title:
+        text += f", titled \u201c{v.title}\u201d"
+    text += "."
+    if link_timestamp and v.served_timestamp and not v.served_timestamp.startswith(link_timestamp):
+        text += f" The link's timestamp {link_timestamp} is not a capture; the archive served the nearest, {v.served_timestamp}."
+    if v.sha256 is None and v.content_length is not None:
+        text += " " + v.reason[0].upper() + v.reason[1:] + "."
+    return text
+
+
+def _result(prepared: PreparedLink, kind: Kind, status: Status, v: Verification | None, *,
+            detail: str, modifier: str = "", suggestion: str | None = None,
+            keep_evidence: bool = True) -> Result:
+    """Build the contract record; every URL in it is in public form."""
+    if prepared.repair_note and prepared.repairs:
+        detail += f" (Repair note: {prepared.repair_note}.)"
+    evidence = v if (v is not None and keep_evidence) else None
+    memento_url = None
+    if status is Status.OK and v is not None:
+        memento_url = v.archive.replay_url(v.served_timestamp, v.served_original or v.original, modifier)
+    archive_name = None
+    if v is not None:
+        archive_name = v.archive.name
+    elif prepared.link is not None:
+        archive_name = prepared.link.archive.name
+    return Result(
+        input=prepared.input,
+        url=prepared.url,
+        repairs=prepared.repairs,
+        kind=kind,
+        original_url=prepared.original_url,
+        archive=archive_name if status is not Status.NOT_ARCHIVED else None,
+        memento_url=memento_url,
+        memento_datetime=evidence.memento_datetime if evidence else None,
+        status=status,
+        http_status=evidence.http_status if evidence else None,
+        content_type=evidence.content_type if evidence else None,
+        content_length=evidence.content_length if evidence else None,
+        sha256=evidence.sha256 if evidence else None,
+        title=evidence.title if evidence else None,
+        suggestion=suggestion,
+        checked_at=utc_now_iso(),
+        detail=detail,
+    )
+
+
+def _with_input(result: Result, prepared: PreparedLink) -> Result:
+    from dataclasses import replace
+
+    return replace(result, input=prepared.input, repairs=prepared.repairs)

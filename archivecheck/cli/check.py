@@ -1,0 +1,51 @@
+"""`archivecheck check URL...`: verify archive links, or find and verify captures of originals."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..check import Checker, require_url
+from ..errors import InputError
+from ..report import exit_code, render
+from .options import progress_enabled, read_input_text, report_options, settings_from, url_lines, write_report
+
+
+@click.command("check")
+@click.argument("urls", nargs=-1)
+@click.option("--from", "from_file", default=None, metavar="FILE",
+              help="Read URLs from FILE, one a line ('-' for stdin).")
+@report_options()
+@click.pass_context
+def command(ctx, urls, from_file, fmt, output, at, prefer, timeout, no_progress, verbose, quiet,
+            config_file, archive_remaps):
+    """Check archive links (repairing damaged ones) or find the best capture of original URLs.
+
+    Each URL is an archive link (verified, and repaired if damaged) or an original URL (the best
+    capture is found in the archives in --prefer order, then verified). '-' reads URLs from stdin.
+    """
+    settings = settings_from(ctx, config_file=config_file, archive_remaps=archive_remaps,
+                             prefer=prefer, timeout=timeout, at=at)
+    inputs = list(urls)
+    if "-" in inputs:
+        inputs.remove("-")
+        inputs += url_lines(read_input_text("-"))
+    if from_file:
+        inputs += url_lines(read_input_text(from_file))
+    if not inputs:
+        raise InputError("no URLs given (pass URLs, --from FILE, or - for stdin)")
+    for text in inputs:
+        require_url(text, settings)
+
+    show = progress_enabled(no_progress, quiet)
+    results = []
+    with Checker(settings) as checker:
+        for i, result in enumerate(checker.check_many(inputs), 1):
+            results.append(result)
+            if show:
+                click.echo(f"\r[{i}/{len(inputs)}] {result.status.value:<13}", err=True, nl=False)
+    if show:
+        click.echo("", err=True)
+    write_report(render(results, fmt), output)
+    sys.exit(exit_code(results))

@@ -1,0 +1,130 @@
+"""Options shared by every command, and the glue that turns them into Settings.
+
+`--config` and `--archive` are accepted before and after the command name (users type them in
+either place); values given after the command add to those given before it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from ..config import Settings, load_settings
+from ..errors import InputError
+from ..report import FORMATS
+
+
+def global_options(f):
+    f = click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+                     help="TOML config file: extra archives, remaps, network policy.")(f)
+    f = click.option("--archive", "archive_remaps", multiple=True, metavar="NAME=URL",
+                     help="Send requests for archive NAME to URL (a replay base ending in /). Repeatable.")(f)
+    return f
+
+
+def report_options(formats: tuple[str, ...] = FORMATS):
+    def decorate(f):
+        f = global_options(f)
+        f = click.option("--format", "fmt", type=click.Choice(formats), default="text", show_default=True,
+                         help="Report format.")(f)
+        f = click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
+                         help="Write the report to FILE instead of stdout.")(f)
+        f = click.option("--at", "at", default=None, metavar="DATE",
+                         help="Prefer captures nearest this date (YYYY, YYYY-MM-DD, ISO 8601 or 14 digits).")(f)
+        f = click.option("--prefer", default=None, metavar="A,B",
+                         help="Archive order, first holding a good capture wins [default: ukgwa,wayback].")(f)
+        f = click.option("--timeout", type=float, default=None, metavar="SECONDS",
+                         help="Network timeout per request and for a stalled body [default: 30].")(f)
+        f = click.option("--no-progress", is_flag=True, help="No progress display on stderr.")(f)
+        f = click.option("-v", "--verbose", count=True, help="More detail on stderr.")(f)
+        f = click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")(f)
+        return f
+    return decorate
+
+
+def settings_from(ctx: click.Context, *, config_file=None, archive_remaps=(), prefer=None,
+                  timeout=None, at=None) -> Settings:
+    """Merge the group's and the command's options into Settings (raises ConfigError)."""
+    root = ctx.find_root().obj or {}
+    return load_settings(
+        config_file or root.get("config_file"),
+        tuple(root.get("archive_remaps", ())) + tuple(archive_remaps),
+        prefer=prefer,
+        timeout=timeout,
+        at=parse_at(at) if at else None,
+    )
+
+
+def parse_at(value: str) -> datetime:
+    """Parse --at; raises click.BadParameter with a readable message."""
+    v = value.strip()
+    if re.fullmatch(r"\d{4,14}", v):
+        from ..models import timestamp_to_datetime
+
+        try:
+            return timestamp_to_datetime(v)
+        except ValueError:
+            pass
+    else:
+        try:
+            dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+            return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+        except ValueError:
+            pass
+    raise click.BadParameter(f"{value!r} is not a date (try 2022-02-01)", param_hint="--at")
+
+
+def read_input_text(path: str) -> str:
+    """Read a text input ('-' = stdin); raises InputError for missing, unreadable or binary input."""
+    if path == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        name = "standard input"
+    else:
+        p = Path(path)
+        try:
+            data = p.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{path}: is a directory") from None
+        except OSError as exc:
+            raise InputError(f"{path}: {exc.strerror or exc}") from None
+        name = path
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def url_lines(text: str) -> list[str]:
+    """One URL a line; blank lines and `#` comments skipped."""
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def write_report(text: str, output: str | None) -> None:
+    """The report goes to stdout or, whole and at the end, to the one file the user named."""
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    else:
+        click.echo(text, nl=False)
+
+
+def progress_enabled(no_progress: bool, quiet: bool) -> bool:
+    return not no_progress and not quiet and sys.stderr.isatty()
+
+
+def pass_root(f):
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        return f(click.get_current_context(), *args, **kwargs)
+    return wrapper

@@ -1,0 +1,191 @@
+"""Run settings: built-in archives, the config file, environment remaps and command-line remaps.
+
+Precedence, lowest first: built-in defaults → config file → `ARCHIVECHECK_ARCHIVE_<NAME>` →
+`--archive NAME=URL`. The config file is TOML:
+
+    [archives.myarchive]          # declare another pywb / Wayback-style / Memento archive
+    base = "https://archive.example.org/collection/"
+    dialect = "pywb"              # pywb | wayback | memento
+    label = "Example Archive"
+
+    [archives.ukgwa]              # or remap a built-in one
+    base = "http://127.0.0.1:8080/ukgwa/"
+
+    [network]
+    timeout = 30                  # seconds to wait for a response or for a stalled body
+    retries = 3                   # retries on 5xx, resets and timeouts
+    backoff = 2.0                 # first retry delay, doubled each time
+    retry_after_default = 60      # wait after a 429 that gives no Retry-After
+    max_retry_after = 900         # a longer Retry-After is not waited out: the link is unverifiable
+    rate_limit_retries = 2        # 429s we wait out per request before giving up
+    index_per_minute = 20         # CDX + TimeMap requests per archive host (IA allows ~30)
+    replay_per_minute = 300       # replay requests per archive host (IA allows ~600)
+    max_bytes = 200000000         # stop reading a body after this many bytes
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from pathlib import Path
+
+from .archives import DIALECTS, Archive, ArchiveRegistry, normalise_base
+from .errors import ConfigError
+
+ENV_PREFIX = "ARCHIVECHECK_ARCHIVE_"
+
+
+@dataclass(frozen=True)
+class NetworkPolicy:
+    """Everything the one HTTP session needs to be polite and robust. Defaults suit the real archives."""
+
+    timeout: float = 30.0
+    connect_timeout: float = 10.0
+    retries: int = 3
+    backoff: float = 2.0
+    retry_after_default: float = 60.0
+    max_retry_after: float = 900.0
+    rate_limit_retries: int = 2
+    index_per_minute: float = 20.0
+    replay_per_minute: float = 300.0
+    max_bytes: int = 200_000_000
+    # Bodies up to this size are kept in memory to read a PDF's title; larger ones are only hashed.
+    keep_bytes: int = 32_000_000
+    user_agent: str = ""
+
+    def merged(self, values: dict, *, source: str) -> "NetworkPolicy":
+        known = {f.name: f.type for f in fields(self)}
+        changes = {}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(f"{source}: unknown setting [network].{key}")
+            if key == "user_agent":
+                if not isinstance(value, str):
+                    raise ConfigError(f"{source}: [network].user_agent must be a string")
+                changes[key] = value
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f"{source}: [network].{key} must be a non-negative number")
+            changes[key] = int(value) if key in ("retries", "rate_limit_retries", "max_bytes", "keep_bytes") else float(value)
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Settings:
+    registry: ArchiveRegistry = field(default_factory=ArchiveRegistry.builtin)
+    network: NetworkPolicy = field(default_factory=NetworkPolicy)
+    prefer: tuple[str, ...] = ("ukgwa", "wayback")
+    at: datetime | None = None
+    repair: bool = True
+
+
+def load_settings(
+    config_file: str | None = None,
+    remaps: tuple[str, ...] = (),
+    *,
+    environ: dict | None = None,
+    prefer: str | None = None,
+    timeout: float | None = None,
+    at: datetime | None = None,
+) -> Settings:
+    """Build the run's settings. Raises ConfigError with a one-line message on any bad value."""
+    environ = os.environ if environ is None else environ
+    registry = ArchiveRegistry.builtin()
+    network = NetworkPolicy()
+    prefer_names: tuple[str, ...] | None = None
+
+    if config_file:
+        data = _read_toml(config_file)
+        for name, table in data.get("archives", {}).items():
+            registry = registry.with_archive(_archive_from_config(registry, name, table, config_file))
+        network = network.merged(data.get("network", {}), source=config_file)
+        if "prefer" in data:
+            prefer_names = _parse_prefer(data["prefer"], source=config_file)
+        unknown = set(data) - {"archives", "network", "prefer"}
+        if unknown:
+            raise ConfigError(f"{config_file}: unknown section {sorted(unknown)[0]!r}")
+
+    for key, value in environ.items():
+        if key.startswith(ENV_PREFIX) and value:
+            name = key[len(ENV_PREFIX):].lower()
+            registry = registry.with_archive(registry.get(name).remap(value))
+
+    for item in remaps:
+        name, sep, url = item.partition("=")
+        if not sep or not name.strip() or not url.strip():
+            raise ConfigError(f"--archive expects NAME=URL, got {item!r}")
+        registry = registry.with_archive(registry.get(name.strip().lower()).remap(url))
+
+    if timeout is not None:
+        if timeout <= 0:
+            raise ConfigError("--timeout must be positive")
+        network = replace(network, timeout=timeout, connect_timeout=min(network.connect_timeout, timeout))
+
+    if prefer is not None:
+        prefer_names = _parse_prefer(prefer, source="--prefer")
+    if prefer_names is None:
+        prefer_names = tuple(registry.archives)
+    for name in prefer_names:
+        registry.get(name)  # raises for an unknown name
+    return Settings(registry=registry, network=network, prefer=prefer_names, at=at)
+
+
+def _parse_prefer(value, *, source: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items = [v.strip().lower() for v in value.split(",")]
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        items = [v.strip().lower() for v in value]
+    else:
+        raise ConfigError(f"{source}: prefer must be a list of archive names")
+    items = [i for i in items if i]
+    if not items:
+        raise ConfigError(f"{source}: prefer names no archive")
+    return tuple(dict.fromkeys(items))
+
+
+def _read_toml(path: str) -> dict:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"config {path} is not valid TOML: {exc}") from None
+
+
+def _archive_from_config(registry: ArchiveRegistry, name: str, table, source: str) -> Archive:
+    name = name.lower()
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [archives.{name}] must be a table")
+    unknown = set(table) - {"base", "public_base", "dialect", "label", "aliases"}
+    if unknown:
+        raise ConfigError(f"{source}: unknown key archives.{name}.{sorted(unknown)[0]}")
+    existing = registry.archives.get(name)
+    if existing is not None:
+        # For a built-in archive, `base` remaps requests; the public form stays as it is.
+        archive = existing
+        if "public_base" in table:
+            archive = replace(archive, public_base=normalise_base(str(table["public_base"]), what=source))
+        if "base" in table:
+            archive = archive.remap(str(table["base"]))
+        if "label" in table:
+            archive = replace(archive, label=str(table["label"]))
+        return archive
+    if "base" not in table:
+        raise ConfigError(f"{source}: [archives.{name}] needs a base URL")
+    dialect = str(table.get("dialect", "pywb")).lower()
+    if dialect not in DIALECTS:
+        raise ConfigError(f"{source}: archives.{name}.dialect must be one of {', '.join(DIALECTS)}")
+    base = normalise_base(str(table["base"]), what=source)
+    public = normalise_base(str(table.get("public_base", base)), what=source)
+    aliases = table.get("aliases", [])
+    if not isinstance(aliases, list):
+        raise ConfigError(f"{source}: archives.{name}.aliases must be a list")
+    return Archive(
+        name=name, public_base=public, request_base=base, dialect=dialect,
+        aliases=tuple(normalise_base(str(a), what=source) for a in aliases),
+        label=str(table.get("label", name)),
+    )

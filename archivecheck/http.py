@@ -1,0 +1,270 @@
+"""The one HTTP session: every request archivecheck makes goes through `ArchiveSession`.
+
+It owns network policy so nothing else has to: connect/read timeouts, a User-Agent that names the
+tool, per-endpoint rate limits below the archives' own, retries with backoff on 5xx/resets/timeouts,
+429 handling that honours Retry-After (and makes every worker wait, not just the one that saw it),
+WAF/captcha detection, and streaming reads with a size cap and a stall detector.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+import urllib3
+
+from . import __version__
+from .config import NetworkPolicy
+from .errors import Blocked, NetworkError, RateLimited
+
+PROJECT_URL = "https://github.com/archivecheck/archivecheck"
+DEFAULT_USER_AGENT = f"archivecheck/{__version__} (+{PROJECT_URL})"
+
+INDEX = "index"  # CDX and TimeMap: the Internet Archive counts these together (~30/min)
+REPLAY = "replay"  # replay/TimeGate: ~600/min at the Internet Archive
+
+# Words that appear in AWS WAF / generic bot-challenge pages but not in archived documents' headers.
+_CHALLENGE_MARKERS = (b"awswaf", b"captcha", b"challenge-container", b"gokuprops", b"cf-challenge")
+
+
+class RateLimiter:
+    """Evenly spaced requests per key, with a shared pause after a 429.
+
+    Spacing (rather than a per-minute window) keeps us under the archive's window however the
+    two windows align; `burst` lets the first few requests go at once.
+    """
+
+    def __init__(self, per_minute: float, burst: int = 1):
+        self.interval = 60.0 / per_minute if per_minute > 0 else 0.0
+        self.burst = max(1, burst)
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> float:
+        """Block until a request may go; returns the seconds waited."""
+        with self._lock:
+            now = time.monotonic()
+            earliest = max(self._next - (self.burst - 1) * self.interval, self._paused_until, now)
+            self._next = max(self._next, earliest) + self.interval
+        wait = earliest - now
+        if wait > 0:
+            time.sleep(wait)
+        return max(wait, 0.0)
+
+    def pause(self, seconds: float) -> None:
+        with self._lock:
+            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+
+@dataclass
+class Body:
+    """What streaming a response body yielded."""
+
+    sha256: str | None  # None unless the whole body was read
+    length: int  # bytes read
+    complete: bool
+    head: bytes  # the first bytes, for sniffing
+    data: bytes | None  # the whole body when small enough to keep
+
+
+class ArchiveSession:
+    """A requests.Session wrapped in archivecheck's network policy. Use as a context manager."""
+
+    def __init__(self, policy: NetworkPolicy | None = None):
+        self.policy = policy or NetworkPolicy()
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = self.policy.user_agent or DEFAULT_USER_AGENT
+        self._limiters: dict[tuple[str, str], RateLimiter] = {}
+        self._lock = threading.Lock()
+        self.stats: Counter = Counter()  # requests sent, by endpoint class and outcome
+
+    def __enter__(self) -> "ArchiveSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def limiter(self, url: str, endpoint: str) -> RateLimiter:
+        key = (urlsplit(url).netloc.lower(), endpoint)
+        with self._lock:
+            if key not in self._limiters:
+                rate = self.policy.index_per_minute if endpoint == INDEX else self.policy.replay_per_minute
+                self._limiters[key] = RateLimiter(rate, burst=2)
+            return self._limiters[key]
+
+    def get(self, url: str, *, endpoint: str, params: dict | None = None,
+            headers: dict | None = None) -> requests.Response:
+        """GET without following redirects, body not yet read (stream it with `read_body`).
+
+        Returns any response that carries an answer, including 4xx and a captured 5xx (one with
+        Memento-Datetime). Raises RateLimited when 429s do not clear, Blocked on a WAF challenge,
+        NetworkError when the archive cannot be reached or keeps failing.
+        """
+        policy = self.policy
+        limiter = self.limiter(url, endpoint)
+        failures = 0
+        limited = 0
+        while True:
+            limiter.acquire()
+            self.stats[endpoint] += 1
+            try:
+                resp = self._session.get(
+                    url, params=params, headers=headers, stream=True, allow_redirects=False,
+                    timeout=(policy.connect_timeout, policy.timeout),
+                )
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                failures += 1
+                self.stats["network_errors"] += 1
+                if failures > policy.retries:
+                    raise NetworkError(f"{_describe(exc)} after {failures} attempts", url=url) from None
+                time.sleep(policy.backoff * 2 ** (failures - 1))
+                continue
+            except requests.RequestException as exc:
+                raise NetworkError(_describe(exc), url=url) from None
+
+            if resp.status_code == 429:
+                self.stats["429"] += 1
+                wait = retry_after_seconds(resp.headers.get("Retry-After"))
+                resp.close()
+                if wait is None:
+                    wait = policy.retry_after_default
+                limited += 1
+                # Every worker using this endpoint waits, not just this one: ignoring 429s is how
+                # an IP gets blocked for an hour.
+                limiter.pause(wait)
+                if limited > policy.rate_limit_retries or wait > policy.max_retry_after:
+                    raise RateLimited(
+                        f"rate limited by {urlsplit(url).netloc} (HTTP 429, retry after {wait:g}s)",
+                        url=url, retry_after=wait,
+                    )
+                continue
+
+            challenge = waf_challenge(resp)
+            if challenge:
+                self.stats["captcha"] += 1
+                resp.close()
+                raise Blocked(f"{urlsplit(url).netloc} answered with a {challenge} instead of content", url=url)
+
+            if resp.status_code >= 500 and "Memento-Datetime" not in resp.headers:
+                # The archive's own failure, not a captured 5xx: worth retrying.
+                failures += 1
+                self.stats["5xx"] += 1
+                wait = retry_after_seconds(resp.headers.get("Retry-After"))
+                status = resp.status_code
+                resp.close()
+                if failures > policy.retries:
+                    raise NetworkError(f"{urlsplit(url).netloc} answered HTTP {status} after {failures} attempts", url=url)
+                time.sleep(min(wait, policy.max_retry_after) if wait is not None else policy.backoff * 2 ** (failures - 1))
+                continue
+            return resp
+
+    def read_body(self, resp: requests.Response, *, keep: int | None = None, limit: int | None = None) -> Body:
+        """Stream a body, hashing as it goes; stop at the size cap. Raises NetworkError when the
+        body is cut short (fewer bytes than Content-Length, a reset) or stalls for `timeout`."""
+        limit = self.policy.max_bytes if limit is None else limit
+        keep = self.policy.keep_bytes if keep is None else keep
+        digest = hashlib.sha256()
+        kept: list[bytes] | None = []
+        head = b""
+        length = 0
+        window_start = time.monotonic()
+        window_bytes = 0
+        # read1 returns whatever has arrived, so a trickling body cannot hide inside one read.
+        has_read1 = hasattr(resp.raw, "read1")
+        try:
+            while True:
+                if has_read1:
+                    chunk = resp.raw.read1(65536, decode_content=True)
+                else:
+                    chunk = resp.raw.read(65536, decode_content=True)
+                if not chunk:
+                    break
+                if length + len(chunk) > limit:
+                    chunk = chunk[: limit - length]
+                    digest = None
+                length += len(chunk)
+                if digest is not None:
+                    digest.update(chunk)
+                if len(head) < 65536:
+                    head += chunk[: 65536 - len(head)]
+                if kept is not None:
+                    if length <= keep:
+                        kept.append(chunk)
+                    else:
+                        kept = None
+                if digest is None:  # the cap was reached
+                    return Body(None, length, False, head, None)
+                # A trickling body never trips the socket's read timeout; demand progress instead.
+                window_bytes += len(chunk)
+                now = time.monotonic()
+                if now - window_start > self.policy.timeout:
+                    if window_bytes < 1024:
+                        raise NetworkError(f"the body stalled ({length} bytes in)", url=resp.url)
+                    window_start, window_bytes = now, 0
+        except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
+            raise NetworkError(f"the body was cut short after {length} bytes ({_describe(exc)})", url=resp.url) from None
+        finally:
+            resp.close()
+        return Body(digest.hexdigest(), length, True, head, b"".join(kept) if kept is not None else None)
+
+    def read_text(self, resp: requests.Response, *, limit: int = 50_000_000) -> str:
+        """Read a whole index response (CDX, TimeMap) as text, capped."""
+        body = self.read_body(resp, keep=limit, limit=limit)
+        if not body.complete or body.data is None:
+            raise NetworkError(f"index response larger than {limit} bytes", url=resp.url)
+        return body.data.decode(resp.encoding or "utf-8", errors="replace")
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds: either delta-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def waf_challenge(resp: requests.Response) -> str | None:
+    """Name the challenge if this response is a WAF/captcha page rather than an answer.
+
+    UKGWA sits behind AWS WAF, which answers 405 with `x-amzn-waf-action: captcha` (or 202 with
+    `challenge`). A captured page never carries that header; a 202/403 without Memento-Datetime
+    whose body reads like a challenge page is treated the same.
+    """
+    action = resp.headers.get("x-amzn-waf-action")
+    if action:
+        return f"{action.lower()} (WAF)"
+    if resp.status_code in (202, 403, 405) and "Memento-Datetime" not in resp.headers:
+        peek = resp.raw.read(65536, decode_content=True) or b""
+        # Keep what we peeked so callers can still read the body (requests' own cache slot).
+        resp._content = peek
+        resp._content_consumed = True
+        lowered = peek.lower()
+        if any(marker in lowered for marker in _CHALLENGE_MARKERS):
+            return "captcha challenge"
+    return None
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.ConnectionError):
+        return "connection failed or was reset"
+    return exc.__class__.__name__

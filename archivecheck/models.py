@@ -1,0 +1,109 @@
+"""Typed, immutable records that flow through the pipeline; serialised in report.py only."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timezone
+
+
+class Status(str, enum.Enum):
+    """A link's verdict (CONTRACT.md, "Statuses")."""
+
+    OK = "ok"
+    BROKEN = "broken"
+    NOT_ARCHIVED = "not_archived"
+    UNVERIFIABLE = "unverifiable"
+
+
+class Kind(str, enum.Enum):
+    MEMENTO = "memento"
+    ORIGINAL = "original"
+
+
+@dataclass(frozen=True)
+class CdxRecord:
+    """One capture as an archive's index describes it, whichever CDX dialect it came from."""
+
+    original: str
+    timestamp: str  # 14 digits
+    mime: str | None
+    status: int | None  # None where the index says "-" (revisits, warcinfo)
+    digest: str | None
+    length: int | None
+
+    @property
+    def datetime(self) -> datetime:
+        return timestamp_to_datetime(self.timestamp)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One record per link: the contract's result record, field for field."""
+
+    input: str
+    url: str
+    repairs: tuple[str, ...]
+    kind: Kind
+    original_url: str | None
+    archive: str | None
+    memento_url: str | None
+    memento_datetime: str | None
+    status: Status
+    http_status: int | None
+    content_type: str | None
+    content_length: int | None
+    sha256: str | None
+    title: str | None
+    suggestion: str | None
+    checked_at: str
+    detail: str
+    # Not in the contract's table but useful to commands that add fields (watch, audit, scan).
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict:
+        """The record as the contract names it (enums as strings, extras appended)."""
+        out = {}
+        for f in fields(self):
+            if f.name == "extra":
+                continue
+            value = getattr(self, f.name)
+            if isinstance(value, enum.Enum):
+                value = value.value
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        for key, value in self.extra.items():
+            out.setdefault(key, value)
+        return out
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def timestamp_to_datetime(ts: str) -> datetime:
+    """14-digit (or partial, padded) archive timestamp → aware UTC datetime."""
+    digits = pad_timestamp(ts)
+    return datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+
+
+def timestamp_to_iso(ts: str) -> str:
+    return timestamp_to_datetime(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def pad_timestamp(ts: str) -> str:
+    """Partial timestamps (Wayback accepts 4–14 digits) name the earliest moment they cover."""
+    ts = ts[:14]
+    template = "00000101000000"
+    padded = ts + template[len(ts):]
+    # A month or day of 00 is not a date: clamp to 01 so strptime accepts it.
+    if padded[4:6] == "00":
+        padded = padded[:4] + "01" + padded[6:]
+    if padded[6:8] == "00":
+        padded = padded[:6] + "01" + padded[8:]
+    return padded
+
+
+def datetime_to_timestamp(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")

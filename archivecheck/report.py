@@ -1,0 +1,155 @@
+"""Every renderer in one place: text, json, jsonl, csv, markdown.
+
+Renderers take Result records (and optional extra fields commands add) and return text; they never
+print, so commands decide where output goes (stdout or --output).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Sequence
+
+from .models import Result, Status, utc_now_iso
+
+FORMATS = ("text", "json", "jsonl", "csv", "markdown")
+
+MARKS = {
+    Status.OK: "\u2713 ok",
+    Status.BROKEN: "\u2717 broken",
+    Status.NOT_ARCHIVED: "\u2717 not_archived",
+    Status.UNVERIFIABLE: "? unverifiable",
+}
+
+CONTRACT_FIELDS = (
+    "input", "url", "repairs", "kind", "original_url", "archive", "memento_url", "memento_datetime",
+    "status", "http_status", "content_type", "content_length", "sha256", "title", "suggestion",
+    "checked_at", "detail",
+)
+
+
+def summarise(results: Sequence[Result]) -> dict:
+    counts = Counter(r.status.value for r in results)
+    return {
+        "total": len(results),
+        **{s.value: counts.get(s.value, 0) for s in Status},
+        "exit_code": exit_code(results),
+        "generated_at": utc_now_iso(),
+    }
+
+
+def exit_code(results: Sequence[Result]) -> int:
+    """The contract's exit codes: 1 if anything is broken/not archived, else 3 if anything is
+    unverifiable, else 0."""
+    statuses = {r.status for r in results}
+    if statuses & {Status.BROKEN, Status.NOT_ARCHIVED}:
+        return 1
+    if Status.UNVERIFIABLE in statuses:
+        return 3
+    return 0
+
+
+def render(results: Sequence[Result], fmt: str, *, summary_extra: dict | None = None) -> str:
+    if fmt == "json":
+        return render_json(results, summary_extra=summary_extra)
+    if fmt == "jsonl":
+        return render_jsonl(results)
+    if fmt == "csv":
+        return render_csv(results)
+    if fmt == "markdown":
+        return render_markdown(results)
+    return render_text(results)
+
+
+def render_json(results: Sequence[Result], *, summary_extra: dict | None = None) -> str:
+    summary = summarise(results)
+    if summary_extra:
+        summary.update(summary_extra)
+    doc = {"results": [r.to_dict() for r in results], "summary": summary}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_jsonl(results: Sequence[Result]) -> str:
+    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in results)
+
+
+def render_csv(results: Sequence[Result]) -> str:
+    out = io.StringIO()
+    rows = [r.to_dict() for r in results]
+    extra = [k for row in rows for k in row if k not in CONTRACT_FIELDS]
+    columns = list(CONTRACT_FIELDS) + list(dict.fromkeys(extra))
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        row = dict(row)
+        row["repairs"] = ";".join(row.get("repairs") or [])
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def render_text(results: Sequence[Result]) -> str:
+    """For a person: a mark, the working link, the capture date; detail on the next line."""
+    lines = []
+    width = max((len(m) for m in MARKS.values()), default=0)
+    for r in results:
+        link = r.memento_url or r.url
+        when = f"  (captured {r.memento_datetime[:10]})" if r.memento_datetime and r.status is Status.OK else ""
+        lines.append(f"{MARKS[r.status]:<{width}}  {link}{when}")
+        if r.repairs:
+            lines.append(f"{'':<{width}}  repaired ({', '.join(r.repairs)}) from: {_one_line(r.input)}")
+        lines.append(f"{'':<{width}}  {r.detail}")
+        if r.suggestion:
+            lines.append(f"{'':<{width}}  cite instead: {r.suggestion}")
+    s = summarise(results)
+    lines.append("")
+    lines.append(
+        f"{s['total']} link{'s' if s['total'] != 1 else ''}: {s['ok']} ok, {s['broken']} broken, "
+        f"{s['not_archived']} not archived, {s['unverifiable']} unverifiable"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(results: Sequence[Result], *, heading: str = "Archive link check") -> str:
+    """An evidence record for a case file: what was checked, when, and what the capture was."""
+    out = [f"# {heading}", "", f"Generated {utc_now_iso()} by archivecheck.", ""]
+    s = summarise(results)
+    out.append(f"**{s['total']} links:** {s['ok']} ok, {s['broken']} broken, {s['not_archived']} not archived, "
+               f"{s['unverifiable']} unverifiable.")
+    out.append("")
+    for i, r in enumerate(results, 1):
+        out.append(f"## {i}. {r.status.value}: {_md(r.memento_url or r.url)}")
+        out.append("")
+        out.append("| | |")
+        out.append("|---|---|")
+        rows = [
+            ("Link as found", f"`{_one_line(r.input)}`"),
+            ("Link to cite", _md(r.memento_url or r.suggestion or r.url)),
+            ("Repairs", ", ".join(r.repairs) or "none"),
+            ("Original URL", _md(r.original_url or "")),
+            ("Archive", r.archive or "—"),
+            ("Capture date", r.memento_datetime or "—"),
+            ("HTTP status", str(r.http_status) if r.http_status is not None else "—"),
+            ("Type", r.content_type or "—"),
+            ("Size", f"{r.content_length:,} bytes" if r.content_length is not None else "—"),
+            ("SHA-256", f"`{r.sha256}`" if r.sha256 else "—"),
+            ("Title", _md(r.title or "—")),
+            ("Checked at", r.checked_at),
+            ("Finding", _md(r.detail)),
+        ]
+        if r.suggestion:
+            rows.append(("Cite instead", _md(r.suggestion)))
+        for key, value in r.extra.items():
+            rows.append((key.replace("_", " ").capitalize(), _md(str(value))))
+        out += [f"| {k} | {v} |" for k, v in rows]
+        out.append("")
+    return "\n".join(out)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) if "\n" in text else text
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

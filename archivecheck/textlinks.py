@@ -36,22 +36,27 @@ _START = re.compile(
 _BODY = re.compile(r"[^\s<>\"\u201c\u201d\u2018\u2019\[\]{}|^`]+")
 # One gap a link may continue across: spaces (incl. NBSP) or a single line break, with the
 # indentation and "> " quoting a mail client adds. A blank line always ends a link.
-_GAP = re.compile(r"[ \t\u00a0]{1,3}(?![ \t\u00a0])|[ \t\u00a0]*\r?\n(?:[ \t]*>)*[ \t\u00a0]*")
+_GAP = re.compile(r"[ \t\u00a0]*\r?\n(?:[ \t]*>)*[ \t\u00a0]*|[ \t\u00a0]{1,3}(?![ \t\u00a0])")
 _TRAILING = ".,;:!?'\"*\u2019\u201d"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _EXTENSION = re.compile(
     r"\.(?:pdf|html?|docx?|xlsx?|pptx?|csv|odt|ods|odp|rtf|txt|aspx?|php|jsp|jpe?g|png|gif|zip|xml|json)(?:$|[?#/.,;:)])",
     re.IGNORECASE,
 )
-_SLUG = re.compile(r"[a-z0-9%]+(?:[-_][a-z0-9%]+){2,}[/.,;:)]?|[a-z0-9%]*\d[a-z0-9%]*(?:[-_][a-z0-9%]+)+")
+_SLUG = re.compile(r"[a-z0-9%]+(?:\\?[-_][a-z0-9%]+){2,}[/.,;:)]?|[a-z0-9%]*\d[a-z0-9%]*(?:\\?[-_][a-z0-9%]+)+")
 _WORD_SLASH_WORD = re.compile(r"[A-Za-z]+/[A-Za-z]+[.,;:!?)]*")
 # An archive link that stops before its original URL begins cannot be the whole link.
 _UNFINISHED_ARCHIVE = re.compile(
     r"(?:webarchive\.nationalarchives\.gov\.uk/(?:ukgwa/)?|archive\.org/web/)"
-    r"(?:\d{0,13}|\d{14}(?:[a-z]{2}\\?_?)?/?(?:https?:?/{0,2})?)$",
+    r"(?:u(?:k(?:g(?:w(?:a/?)?)?)?)?)?$"
+    r"|(?:webarchive\.nationalarchives\.gov\.uk/(?:ukgwa/)?|archive\.org/web/)"
+    r"(?:\d{0,13}|\d{14}(?:[a-z]{1,2}\\?_?)?/?(?:h(?:t(?:t(?:p(?:s)?)?)?)?)?:?/{0,2})$",
     re.IGNORECASE,
 )
+_UNFINISHED_HOST = re.compile(r"(?:[a-z]+://?)?[a-z0-9.-]*", re.IGNORECASE)
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~%/?#=&+:;@!$,\\()*']+")
 _MAX_JOINS = 12
+_FLATTEN = re.compile(r"\s*\n(?:[ \t]*>)*\s*|\s+")
 
 
 @dataclass(frozen=True)
@@ -69,28 +74,46 @@ def _urlish(token: str) -> bool:
     return "/" in token or bool(_EXTENSION.search(token)) or bool(_SLUG.fullmatch(token))
 
 
-def _continues(left: str, token: str, newline: bool) -> bool:
-    """Whether ``token``, after a gap, is the rest of the link ``left``."""
+def _continues(left: str, token: str, newline: bool, fills_line: bool = False) -> bool:
+    """Whether ``token``, after a gap, is the rest of the link ``left``.
+
+    ``fills_line``: the token is all there is on its line — what a link cut by a wrapping column
+    looks like, and what prose after a link rarely does.
+    """
     if not token:
         return False
+    flat = _FLATTEN.sub("", left[-160:])
+    if token[0] == "\\" and len(token) > 1 and token[1] in "_-*.":
+        token = token[1:]  # a markdown escape starts the next line: judge the escaped character
     first, last = token[0], left[-1]
-    if _UNFINISHED_ARCHIVE.search(left):
-        return first.isalnum() or first in "/\\"
-    if left.endswith((":", ":/", "://")):
-        return first.isalnum() or first == "/"
-    if last in "-_\u2010\u2011\u2013\u00ad" or left.endswith("\\_"):
+    if _UNFINISHED_ARCHIVE.search(flat):
+        return first.isalnum() or first in "/\\_:"
+    if _UNFINISHED_HOST.fullmatch(flat):
+        return (first.isalnum() or first in "./:") and ("." in token or "/" in token)
+    if left.endswith((":", ":/", "://", "\\")):
+        return first.isalnum() or first in "/_-"
+    if first == ":" and token.startswith((":/", "://")) and re.search(r"(?:^|/)https?$", flat, re.IGNORECASE):
+        return True
+    if last in "-_\u2010\u2011\u2013\u00ad":
         return first.isalnum() or first == "%"
     if last in "?&=":
         return "=" in token or first.isalnum()
     if last == "/":
         return _urlish(token)
     if last == ".":
-        return bool(_EXTENSION.match("." + token)) or bool(re.match(r"(?:uk|gov|org|com|net)(?:/|$)", token))
+        return bool(_EXTENSION.match("." + token)) or bool(re.match(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/|$)", token))
     if first == "/" and len(token) > 1:
         return True
-    if first in "-_." and len(token) > 1 and token[1].isalnum():
-        return bool(_EXTENSION.match(token)) if first == "." else True
+    if first in "-_" and len(token) > 1 and token[1].isalnum():
+        return True
+    if first == "." and len(token) > 1 and token[1].isalnum():
+        return bool(_EXTENSION.match(token)) or bool(re.match(r"\.[a-z0-9-]+(?:\.[a-z0-9-]+)*/", token, re.IGNORECASE))
     if newline and last.isalnum() and first.isalnum():
+        partial_extension = re.search(r"\.[A-Za-z]{1,4}$", flat)
+        if partial_extension and _EXTENSION.match(partial_extension.group() + token):
+            return True
+        if fills_line and not (token[0].isupper() and token[-1] in ".!?:"):
+            return bool(_URL_CHARS.fullmatch(token))
         return _urlish(token)
     return False
 
@@ -133,7 +156,9 @@ def iter_link_spans(text: str) -> Iterator[LinkSpan]:
             token = _BODY.match(text, gap.end())
             if token is None:
                 break
-            if not _continues(left, token.group(), "\n" in gap.group()):
+            after = text[token.end() : token.end() + 2]
+            fills_line = after[:1] in ("", "\n") or after == "\r\n"
+            if not _continues(left, token.group(), "\n" in gap.group(), fills_line):
                 break
             end = token.end()
         end = start + len(trim_link_end(text[start:end]))

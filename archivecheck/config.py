@@ -20,6 +20,8 @@ Precedence, lowest first: built-in defaults → config file → `ARCHIVECHECK_AR
     rate_limit_retries = 2        # 429s we wait out per request before giving up
     index_per_minute = 20         # CDX + TimeMap requests per archive host (IA allows ~30)
     replay_per_minute = 300       # replay requests per archive host (IA allows ~600)
+    live_per_minute = 30          # requests per original (live) site host, for `audit`
+    save_per_minute = 4           # Save Page Now requests (IA allows a few a minute anonymously)
     max_bytes = 200000000         # stop reading a body after this many bytes
 """
 
@@ -50,6 +52,8 @@ class NetworkPolicy:
     rate_limit_retries: int = 2
     index_per_minute: float = 20.0
     replay_per_minute: float = 300.0
+    live_per_minute: float = 30.0
+    save_per_minute: float = 4.0
     max_bytes: int = 200_000_000
     # Bodies up to this size are kept in memory to read a PDF's title; larger ones are only hashed.
     keep_bytes: int = 32_000_000

@@ -28,6 +28,8 @@ DEFAULT_USER_AGENT = f"archivecheck/{__version__} (+{PROJECT_URL})"
 
 INDEX = "index"  # CDX and TimeMap: the Internet Archive counts these together (~30/min)
 REPLAY = "replay"  # replay/TimeGate: ~600/min at the Internet Archive
+LIVE = "live"  # the original sites themselves (audit's liveness checks): be a polite crawler
+SAVE = "save"  # Save Page Now submissions: a few a minute for anonymous users
 
 # Words that appear in AWS WAF / generic bot-challenge pages but not in archived documents' headers.
 _CHALLENGE_MARKERS = (b"awswaf", b"captcha", b"challenge-container", b"gokuprops", b"cf-challenge")
@@ -98,13 +100,20 @@ class ArchiveSession:
         key = (urlsplit(url).netloc.lower(), endpoint)
         with self._lock:
             if key not in self._limiters:
-                rate = self.policy.index_per_minute if endpoint == INDEX else self.policy.replay_per_minute
+                rate = {INDEX: self.policy.index_per_minute, LIVE: self.policy.live_per_minute,
+                        SAVE: self.policy.save_per_minute}.get(endpoint, self.policy.replay_per_minute)
                 self._limiters[key] = RateLimiter(rate, burst=2)
             return self._limiters[key]
 
     def get(self, url: str, *, endpoint: str, params: dict | None = None,
             headers: dict | None = None) -> requests.Response:
-        """GET without following redirects, body not yet read (stream it with `read_body`).
+        """GET without following redirects, body not yet read (stream it with `read_body`)."""
+        return self.send("GET", url, endpoint=endpoint, params=params, headers=headers)
+
+    def send(self, method: str, url: str, *, endpoint: str, params: dict | None = None,
+             headers: dict | None = None, data: dict | None = None) -> requests.Response:
+        """Any method (audit needs HEAD for live checks, POST for Save Page Now) under the same
+        policy as GET: no redirects followed, body not yet read.
 
         Returns any response that carries an answer, including 4xx and a captured 5xx (one with
         Memento-Datetime). Raises RateLimited when 429s do not clear, Blocked on a WAF challenge,
@@ -118,8 +127,8 @@ class ArchiveSession:
             limiter.acquire()
             self.stats[endpoint] += 1
             try:
-                resp = self._session.get(
-                    url, params=params, headers=headers, stream=True, allow_redirects=False,
+                resp = self._session.request(
+                    method, url, params=params, headers=headers, data=data, stream=True, allow_redirects=False,
                     timeout=(policy.connect_timeout, policy.timeout),
                 )
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:

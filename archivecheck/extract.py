@@ -17,6 +17,7 @@ import bisect
 import email
 import email.policy
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -322,6 +323,18 @@ def _extract_docx(data: bytes, name: str | None) -> ExtractedText:
 # --- pdf -------------------------------------------------------------------------------------------
 
 def _extract_pdf(data: bytes, name: str | None) -> ExtractedText:
+    # pypdf logs its repairs of damaged files as warnings; the caller gets an exception or links,
+    # never stray log lines on stderr.
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        return _read_pdf(data, name)
+    finally:
+        logger.setLevel(level)
+
+
+def _read_pdf(data: bytes, name: str | None) -> ExtractedText:
     try:
         from pypdf import PdfReader  # lazy
         from pypdf.errors import PyPdfError

@@ -323,7 +323,11 @@ def _decision_points(marked: str, repairs: list[str]) -> tuple[str, int, list[_P
     # Slugs that lost a hyphen without any line break (a PDF text layer drops it silently):
     # in a hyphenated path component, a run that is no word but two common ones.
     taken = {p.position for p in points}
-    for component in re.finditer(r"[^/?#]+", joined[path_start:]):
+    path_end = len(joined)
+    query = re.search(r"[?#]", joined[path_start:])
+    if query:
+        path_end = path_start + query.start()
+    for component in re.finditer(r"[^/]+", joined[path_start:path_end]):
         if "-" not in component.group():
             continue
         base = path_start + component.start()
@@ -332,8 +336,6 @@ def _decision_points(marked: str, repairs: list[str]) -> tuple[str, int, list[_P
             split = best_split(run.group().lower())
             if split and run_start + split[0] not in taken:
                 points.append(_Point(run_start + split[0], False, split[1]))
-        if "?" in component.group() or "#" in component.group():
-            break
     points.sort(key=lambda p: p.position)
     return joined, original_start, points
 

@@ -1,6 +1,6 @@
 """Shared pytest fixtures: a real local archive (pywb + fault-injecting front) on loopback.
 
-    def test_something(local_archive):          # session-wide archive, state reset per test
+    def test_something(local_archive):          # session-wide; faults/log/limits reset per test
         local_archive.front.inject("fault/429.pdf", "429", times=1, retry_after=1)
         env = local_archive.env()               # ARCHIVECHECK_ARCHIVE_UKGWA / _WAYBACK
         args = local_archive.cli_args()         # ["--archive", "ukgwa=...", "--archive", "wayback=..."]
@@ -13,24 +13,29 @@ from tests.archive import LocalArchive
 
 
 @pytest.fixture(scope="session")
-def _local_archive_session(tmp_path_factory):
+def local_archive(tmp_path_factory):
+    """A LocalArchive built once per session into a temp dir, started on loopback, stopped at the end."""
     archive = LocalArchive.start(tmp_path_factory.mktemp("local-archive"))
     yield archive
     archive.stop()
 
 
-@pytest.fixture
-def local_archive(_local_archive_session):
-    """The session's LocalArchive, with faults, rate limits, latency and the request log cleared
-    before and after the test."""
-    _local_archive_session.front.reset()
-    yield _local_archive_session
-    _local_archive_session.front.reset()
+@pytest.fixture(autouse=True)
+def _reset_local_archive(request):
+    """Clear faults, rate limits, latency and the request log around every test that uses the
+    archive (directly or through another fixture); tests that don't never start it."""
+    if "local_archive" not in request.fixturenames:
+        yield
+        return
+    archive = request.getfixturevalue("local_archive")
+    archive.front.reset()
+    yield
+    archive.front.reset()
 
 
 @pytest.fixture
 def archive_env(local_archive, monkeypatch):
-    """Remap both archives to the local archive through ARCHIVECHECK_ARCHIVE_* for this test;
+    """Remap both archives to the local archive via ARCHIVECHECK_ARCHIVE_* for one test;
     returns the LocalArchive."""
     for name, value in local_archive.env().items():
         monkeypatch.setenv(name, value)

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -251,18 +252,18 @@ class _FrontHandler(BaseHTTPRequestHandler):
     # -- dispatch -----------------------------------------------------------------------------
     def _handle(self):
         front = self.front
-        endpoint = endpoint_class(self.path)
-        self._status = None
-        fault = None
+        self._endpoint = endpoint_class(self.path)
+        self._fault = None
+        self._logged = False
         try:
             if front.latency:
                 time.sleep(front.latency)
-            wait = front._rate_limited(endpoint)
+            wait = front._rate_limited(self._endpoint)
             if wait is not None:
                 self._send_simple(429, b"Too Many Requests\n",
                                   [("Retry-After", str(max(1, math.ceil(wait))))])
                 return
-            fault = front._take_fault(self.path)
+            self._fault = fault = front._take_fault(self.path)
             if fault is not None:
                 self._apply_fault(fault)
                 return
@@ -273,14 +274,26 @@ class _FrontHandler(BaseHTTPRequestHandler):
                 self._proxy()
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        except Exception:  # a bug in the front: say so loudly rather than hang up silently
+            self.close_connection = True
+            if not self._logged:
+                self._send_simple(500, traceback.format_exc().encode())
+            raise
         finally:
-            front._record(LoggedRequest(self.command, self.path, self._status, endpoint,
-                                        fault.kind if fault else None, time.time()))
+            self._log(None)
+
+    def _log(self, status):
+        # Logged as soon as the status is known (before the client can see a byte), so that a test
+        # which has its response never races the log entry into the next test's log.
+        if not self._logged:
+            self._logged = True
+            self.front._record(LoggedRequest(self.command, self.path, status, self._endpoint,
+                                             self._fault.kind if self._fault else None, time.time()))
 
     # -- plain responses ----------------------------------------------------------------------
     def send_response(self, code, message=None):
         # Not BaseHTTPRequestHandler's: that adds Date, which proxied replies already carry.
-        self._status = code
+        self._log(code)
         self.send_response_only(code, message)
 
     def _send_simple(self, status, body=b"", headers=(), content_type="text/plain; charset=utf-8"):
@@ -325,6 +338,7 @@ class _FrontHandler(BaseHTTPRequestHandler):
             self._degraded_proxy(kind, p)
 
     def _reset(self, rst: bool):
+        self._log(None)
         self.close_connection = True
         self.wfile.flush()
         if rst:  # SO_LINGER 0 turns close() into a TCP RST: the client sees ECONNRESET
@@ -514,8 +528,12 @@ def ia_cdx_rows(fetch, query: dict) -> tuple[list[dict], str | None]:
 
     resume = one("resumeKey")
     if resume:
-        key_urlkey, _, key_ts = unquote(resume).rpartition(" ")
-        rows = [r for r in rows if (r["urlkey"], r["timestamp"]) > (key_urlkey, key_ts)]
+        # The key arrives decoded once ("uk,gov)/x 2021...") or as IA printed it ("uk%2Cgov%29%2Fx+2021...").
+        found = re.match(r"^(.*)[ +](\d{1,14})$", unquote(resume))
+        if not found:
+            raise ValueError("Bad resumeKey %r" % resume)
+        after = (found.group(1), found.group(2))
+        rows = [r for r in rows if (r["urlkey"], r["timestamp"]) > after]
 
     limit = one("limit")
     resume_key = None

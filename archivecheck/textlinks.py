@@ -96,6 +96,8 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool = False) -
         return True
     if last in "-_\u2010\u2011\u2013\u00ad":
         return first.isalnum() or first == "%"
+    if last == "%" or re.search(r"%[0-9A-Fa-f]$", flat):  # cut inside a percent-escape
+        return bool(re.match(r"[0-9A-Fa-f]", token))
     if last in "?&=":
         return "=" in token or first.isalnum()
     if last == "/":

@@ -553,7 +553,8 @@ class LocalArchive:
     """A built and running local archive. Use ``LocalArchive.start()`` (also a context manager).
 
     Attributes: ``base`` (``http://127.0.0.1:PORT/``), ``ukgwa_base``, ``wayback_base``,
-    ``ia_cdx_url``, ``front`` (a ``Front``), ``root`` (the build directory), ``pywb_port``.
+    ``ia_cdx_url``, ``ukgwa_cdx_url``, ``wayback_pywb_cdx_url``, ``front`` (a ``Front``),
+    ``root`` (the build directory), ``pywb_port`` (pywb itself, bypassing the front).
     """
 
     def __init__(self, root: Path, front: Front, process: subprocess.Popen, owns_root: bool):
@@ -562,7 +563,9 @@ class LocalArchive:
         self.base = "http://127.0.0.1:%d/" % front.port
         self.ukgwa_base = self.base + "ukgwa/"
         self.wayback_base = self.base + "web/"
-        self.ia_cdx_url = self.base + "cdx/search/cdx"
+        self.ia_cdx_url = self.base + "cdx/search/cdx"  # Internet Archive dialect (web collection)
+        self.ukgwa_cdx_url = self.ukgwa_base + "cdx"  # pywb NDJSON
+        self.wayback_pywb_cdx_url = self.wayback_base + "cdx"  # pywb NDJSON over the web collection
 
     @classmethod
     def start(cls, root: str | os.PathLike | None = None, *, port: int = 0,

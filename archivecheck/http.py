@@ -51,14 +51,20 @@ class RateLimiter:
 
     def acquire(self) -> float:
         """Block until a request may go; returns the seconds waited."""
-        with self._lock:
-            now = time.monotonic()
-            earliest = max(self._next - (self.burst - 1) * self.interval, self._paused_until, now)
-            self._next = max(self._next, earliest) + self.interval
-        wait = earliest - now
-        if wait > 0:
-            time.sleep(wait)
-        return max(wait, 0.0)
+        start = time.monotonic()
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                earliest = max(self._next - (self.burst - 1) * self.interval, self._paused_until, now)
+                self._next = max(self._next, earliest) + self.interval
+            wait = earliest - now
+            if wait > 0:
+                time.sleep(wait)
+            # (watch, #4) A worker that took its slot before another worker's 429/captcha paused
+            # the limiter must not fire into that pause: wait it out and take a slot after it.
+            with self._lock:
+                if self._paused_until <= time.monotonic():
+                    return time.monotonic() - start
 
     def pause(self, seconds: float) -> None:
         with self._lock:
@@ -162,6 +168,9 @@ class ArchiveSession:
             if challenge:
                 self.stats["captcha"] += 1
                 resp.close()
+                # (watch, #4) A challenge means "slow down" as much as a 429 does: every worker on
+                # this endpoint backs off, not just the one that met it.
+                limiter.pause(policy.backoff)
                 raise Blocked(f"{urlsplit(url).netloc} answered with a {challenge} instead of content", url=url)
 
             if resp.status_code >= 500 and "Memento-Datetime" not in resp.headers:

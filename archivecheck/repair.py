@@ -433,7 +433,8 @@ def repair_link(text: str, index: ArchiveIndex | None = None) -> RepairedLink:
             _note(repairs, "line-break" if _NL in marked else "whitespace")
         for name in wrappers:
             _note(repairs, name)
-        marked = _fix_scheme(_strip_wrappers(inner, repairs), repairs, add_missing=True)
+        # What the wrapper held may itself be damaged (a space in a timestamp, an escape).
+        marked = _fix_scheme(_clean(inner, repairs), repairs, add_missing=True)
 
     marked = _join_head(marked, repairs)
 

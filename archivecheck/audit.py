@@ -1,0 +1,283 @@
+"""Audit a list of original URLs: is each still live, which archives hold a good capture, is the
+newest capture still the live document — and, optionally, ask the Wayback Machine to capture the
+live ones nobody has archived.
+
+Per URL, in this order (each step is one module's job):
+  live.check_live       HEAD / 1 KiB ranged GET on the original's own site
+  cdx.query_captures    every archive's index: good captures (HTTP 200, the expected kind of file)
+  verify.verify_capture fetch the best candidates (newest, or nearest --at) until one is good
+  live.document_sha1    only for a live document with a capture digest to compare, ≤ 20 MB
+
+Verdict (`status`): `ok` when a capture was fetched and verified; `not_archived` when no archive
+holds a good one; `unverifiable` when an archive could not be asked. `risk`: `live-unarchived` (live
+but no good capture anywhere), `stale-capture` (live, and its SHA-1 differs from the newest good
+capture's digest: it changed after it was last archived), or null.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+
+from .archives import MEMENTO, Archive, normalise_original
+from .cdx import query_captures
+from .config import Settings
+from .errors import InputError, NetworkError, RateLimited
+from .http import ArchiveSession
+from .live import LiveHosts, LiveStatus, check_live, document_sha1
+from .memento import timemap_captures
+from .models import CdxRecord, Kind, Result, Status, timestamp_to_iso, utc_now_iso
+from .resolve import MAX_CANDIDATES, rank_candidates
+from .save import (ERROR, NOT_SUBMITTED, RATE_LIMITED, SUCCESS, WOULD_SAVE, SaveJob, SavePageNow,
+                   ask_tna)
+from .verify import Verdict, Verification, verify_capture
+
+LIVE_UNARCHIVED = "live-unarchived"
+STALE_CAPTURE = "stale-capture"
+MAX_HASH_BYTES = 20_000_000
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What one archive's index says about one URL."""
+
+    archive: Archive
+    candidates: tuple[CdxRecord, ...]  # good captures, best first
+    error: str | None = None
+
+    @property
+    def newest(self) -> CdxRecord | None:
+        return max(self.candidates, key=lambda r: r.timestamp) if self.candidates else None
+
+    def to_dict(self) -> dict:
+        if self.error:
+            return {"good_captures": None, "error": self.error}
+        newest = self.newest
+        return {
+            "good_captures": len(self.candidates),
+            "newest": timestamp_to_iso(newest.timestamp) if newest else None,
+            "newest_url": self.archive.replay_url(newest.timestamp, newest.original) if newest else None,
+        }
+
+
+@dataclass
+class Auditor:
+    """Audits URLs with one session; `live_hosts` maps original hosts elsewhere (tests, mirrors)."""
+
+    settings: Settings
+    session: ArchiveSession
+    live_hosts: LiveHosts = LiveHosts()
+    max_hash_bytes: int = MAX_HASH_BYTES
+
+    def audit_many(self, urls: Iterable[str], *, workers: int = 4,
+                   progress: Callable[[Result], None] | None = None) -> list[Result]:
+        """Results in input order. Workers overlap waiting; the session's per-host rate limits set
+        the pace, so more workers are never less polite."""
+        def one(url: str) -> Result:
+            result = self.audit(url)
+            if progress:
+                progress(result)
+            return result
+
+        urls = list(urls)
+        if workers <= 1:
+            return [one(u) for u in urls]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(one, urls))
+
+    def audit(self, text: str) -> Result:
+        """Audit one original URL. Never raises for network trouble."""
+        original = require_original(text)
+        live = check_live(self.session, self.live_hosts, original)
+        holdings = [self._holding(name, original) for name in self.settings.prefer]
+        chosen, trouble = self._verify(original, holdings)
+
+        newest = max((h.newest for h in holdings if h.newest), key=lambda r: r.timestamp, default=None)
+        capture_digest = _digest(newest)
+        live_sha1 = None
+        if capture_digest and live.live:
+            live_sha1 = document_sha1(self.session, self.live_hosts, original, live, self.max_hash_bytes)
+        digest_match = None if live_sha1 is None or capture_digest is None else live_sha1 == capture_digest
+
+        if chosen is not None:
+            status = Status.OK
+        elif trouble:
+            status = Status.UNVERIFIABLE
+        else:
+            status = Status.NOT_ARCHIVED
+        risk = None
+        if live.live and status is Status.NOT_ARCHIVED:
+            risk = LIVE_UNARCHIVED
+        elif live.live and digest_match is False:
+            risk = STALE_CAPTURE
+        extra = {
+            "live": live.live if live.status is not None else None,
+            "live_status": live.status,
+            "live_content_type": live.content_type,
+            "live_length": live.length,
+            "live_checked_with": live.method,
+            "live_redirect": live.redirected_to,
+            "archives": {h.archive.name: h.to_dict() for h in holdings},
+            "good_captures": sum(len(h.candidates) for h in holdings) if not any(h.error for h in holdings) else None,
+            "newest_capture": timestamp_to_iso(newest.timestamp) if newest else None,
+            "newest_capture_digest": capture_digest,
+            "live_sha1": live_sha1,
+            "digest_match": digest_match,
+            "risk": risk,
+            "saves": [],
+        }
+        detail = _detail(status, chosen, trouble, holdings, live, risk, newest)
+        return _result(text, original, status, chosen, detail, extra)
+
+    def _holding(self, name: str, original: str) -> Holding:
+        archive = self.settings.registry.get(name)
+        try:
+            if archive.dialect == MEMENTO:
+                records = timemap_captures(self.session, archive, original)
+            else:
+                records = list(query_captures(self.session, archive, original, limit=10_000))
+        except NetworkError as exc:
+            return Holding(archive, (), error=str(exc))
+        return Holding(archive, tuple(rank_candidates(records, original, self.settings.at)))
+
+    def _verify(self, original: str, holdings: list[Holding]) -> tuple[Verification | None, list[str]]:
+        """The first archive in --prefer order whose candidates include a good capture wins.
+        An archive whose index failed gets one replay request for its latest capture instead."""
+        trouble: list[str] = []
+        for h in holdings:
+            if h.error:
+                trouble.append(f"{h.archive.name}'s index could not be read ({h.error})")
+                v = verify_capture(self.session, h.archive, original, None)
+                if v.good:
+                    return v, trouble
+                continue
+            bad_digests: set[str] = set()
+            tried = 0
+            for record in h.candidates:
+                if tried >= MAX_CANDIDATES:
+                    break
+                if _digest(record) and _digest(record) in bad_digests:
+                    continue  # the same bytes already failed
+                tried += 1
+                v = verify_capture(self.session, h.archive, original, record.timestamp)
+                if v.good:
+                    return v, trouble
+                if v.verdict is Verdict.UNVERIFIABLE:
+                    trouble.append(f"{h.archive.name} could not be checked ({v.reason})")
+                    break
+                if _digest(record):
+                    bad_digests.add(_digest(record))
+        return None, trouble
+
+    # -- Save Page Now --------------------------------------------------------------------------
+    def save_unarchived(self, results: list[Result], spn: SavePageNow | None, *,
+                        dry_run: bool = False) -> list[Result]:
+        """Ask the Wayback Machine to capture every `live-unarchived` URL, then re-verify each new
+        capture; a verified one turns the result `ok`. UKGWA gets an "ask The National Archives"
+        note. With `dry_run`, only records what would be saved. Returns the results, updated."""
+        todo = [i for i, r in enumerate(results) if r.extra.get("risk") == LIVE_UNARCHIVED]
+        jobs: dict[int, SaveJob] = {}
+        stopped: str | None = None
+        for i in todo:
+            url = results[i].original_url
+            if dry_run or spn is None:
+                jobs[i] = SaveJob(url, "wayback", WOULD_SAVE)
+            elif stopped:
+                jobs[i] = SaveJob(url, "wayback", NOT_SUBMITTED, message=stopped)
+            else:
+                try:
+                    jobs[i] = spn.submit(url)
+                except RateLimited as exc:
+                    stopped = f"not submitted: Save Page Now kept answering 429 ({exc})"
+                    jobs[i] = SaveJob(url, "wayback", RATE_LIMITED, submitted_at=utc_now_iso(), message=str(exc))
+        if spn is not None and not dry_run:
+            pending = [i for i in todo if not jobs[i].done]
+            for i, job in zip(pending, spn.wait([jobs[i] for i in pending])):
+                jobs[i] = job
+        out = list(results)
+        for i in todo:
+            out[i] = self._after_save(results[i], jobs[i], spn)
+        return out
+
+    def _after_save(self, result: Result, job: SaveJob, spn: SavePageNow | None) -> Result:
+        saves = [job.to_dict()]
+        holdings = result.extra.get("archives", {})
+        if "ukgwa" in holdings and not holdings["ukgwa"].get("good_captures"):
+            saves.append(ask_tna(result.original_url).to_dict())
+        extra = {**result.extra, "saves": saves}
+        if job.status != SUCCESS or spn is None:
+            return replace(result, extra=extra)
+        v = verify_capture(self.session, spn.archive, result.original_url, job.timestamp)
+        if not v.good:
+            saves[0] = {**saves[0], "status": ERROR, "message": f"the new capture did not verify: {v.reason}"}
+            return replace(result, extra=extra)
+        extra.update(risk=None, newest_capture=v.memento_datetime)
+        detail = (f"Saved just now: the Wayback Machine captured it ({v.memento_datetime}) and the "
+                  f"capture verified ({_size(v)}).")
+        return _result(result.input, result.original_url, Status.OK, v, detail, extra)
+
+
+def require_original(text: str) -> str:
+    """The original URL a list line names; raises InputError for a line that is not a URL."""
+    original = normalise_original(text)
+    if not original:
+        raise InputError(f"not a URL: {text.strip()[:80]!r}")
+    return original
+
+
+def _digest(record: CdxRecord | None) -> str | None:
+    if record is None or not record.digest:
+        return None
+    return record.digest.removeprefix("sha1:").upper()
+
+
+def _size(v: Verification) -> str:
+    kind = v.content_type or "unknown type"
+    return f"{kind}, {v.content_length:,} bytes" if v.content_length is not None else kind
+
+
+def _detail(status: Status, chosen: Verification | None, trouble: list[str], holdings: list[Holding],
+            live: LiveStatus, risk: str | None, newest: CdxRecord | None) -> str:
+    held = [f"{h.archive.name} {len(h.candidates)}" for h in holdings if h.candidates]
+    if status is Status.OK:
+        text = (f"Archived ({', '.join(held) or 'found by replay'} good capture(s)); verified "
+                f"{chosen.archive.name}'s capture of {chosen.memento_datetime[:10]} ({_size(chosen)}).")
+    elif status is Status.UNVERIFIABLE:
+        text = f"Could not find out whether it is archived: {'; '.join(trouble)}."
+    elif held:
+        text = "Indexed captures did not verify as the document."
+    else:
+        text = "No archive holds a good capture."
+    text += f" Live: {live.describe()}."
+    if risk == LIVE_UNARCHIVED:
+        text += " At risk: it is live but unarchived."
+    elif risk == STALE_CAPTURE:
+        text += (f" At risk: the live document differs from the newest capture "
+                 f"({timestamp_to_iso(newest.timestamp)[:10]}); it changed after it was last archived.")
+    return text
+
+
+def _result(text: str, original: str, status: Status, v: Verification | None, detail: str,
+            extra: dict) -> Result:
+    ok = status is Status.OK and v is not None
+    return Result(
+        input=text,
+        url=original,
+        repairs=(),
+        kind=Kind.ORIGINAL,
+        original_url=original,
+        archive=v.archive.name if ok else None,
+        memento_url=v.archive.replay_url(v.served_timestamp, v.served_original or v.original) if ok else None,
+        memento_datetime=v.memento_datetime if ok else None,
+        status=status,
+        http_status=v.http_status if ok else None,
+        content_type=v.content_type if ok else None,
+        content_length=v.content_length if ok else None,
+        sha256=v.sha256 if ok else None,
+        title=v.title if ok else None,
+        suggestion=None,
+        checked_at=utc_now_iso(),
+        detail=detail,
+        extra=extra,
+    )

@@ -16,12 +16,13 @@ import enum
 import hashlib
 import io
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-from .archives import Archive, ArchiveRegistry, same_document
-from .errors import NetworkError
+from .archives import Archive, ArchiveLink, ArchiveRegistry, same_document
+from .errors import IncompleteBody, NetworkError
 from .http import REPLAY, ArchiveSession
 from .memento import parse_http_date
 from .models import datetime_to_timestamp, pad_timestamp
@@ -113,6 +114,24 @@ def verify_capture(session: ArchiveSession, archive: Archive, original: str,
 
     Never raises for network trouble: that becomes Verdict.UNVERIFIABLE with the reason.
     """
+    # The session retries requests that fail before an answer arrives; a body cut short or stalled
+    # after the headers is only seen here, so the whole fetch is retried (with the same backoff).
+    policy = session.policy
+    for attempt in range(policy.retries + 1):
+        try:
+            return _verify_once(session, archive, original, timestamp)
+        except IncompleteBody as exc:
+            if attempt >= policy.retries:
+                return Verification(Verdict.UNVERIFIABLE,
+                                    _sentence(archive.publicise(f"{exc} after {attempt + 1} attempts")),
+                                    archive=archive, original=original, requested_timestamp=timestamp)
+            time.sleep(policy.backoff * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
+def _verify_once(session: ArchiveSession, archive: Archive, original: str,
+                 timestamp: str | None) -> Verification:
+    """One attempt at verify_capture; raises IncompleteBody for a body cut short, so it can be retried."""
     requested = timestamp
     ts = timestamp or datetime_to_timestamp(datetime.now(timezone.utc))
     own = ArchiveRegistry({archive.name: archive})
@@ -130,9 +149,14 @@ def verify_capture(session: ArchiveSession, archive: Archive, original: str,
                 if not location:
                     return Verification(Verdict.BAD, f"the archive answered HTTP {status} without a Location",
                                         http_status=status, served_timestamp=served, **base)
-                target = own.parse(urljoin(url, location))
+                absolute = urljoin(url, location)
+                target = own.parse(absolute)
+                if target is None and "Memento-Datetime" in resp.headers:
+                    # pywb's raw (id_) mode replays a captured redirect with its Location untouched:
+                    # the target is an original URL, captured around the same time.
+                    target = ArchiveLink(archive, served or ts, "id_", absolute)
                 if target is None:
-                    shown = archive.to_public(urljoin(url, location))
+                    shown = archive.to_public(absolute)
                     return Verification(Verdict.BAD, f"the archive redirected outside itself, to {shown}",
                                         http_status=status, served_timestamp=served, **base)
                 if not same_document(current_original, target.original_url):
@@ -146,8 +170,10 @@ def verify_capture(session: ArchiveSession, archive: Archive, original: str,
                 continue
             return _judge_response(session, resp, served, current_original, base)
         return Verification(Verdict.BAD, f"more than {MAX_HOPS} redirects", **base)
+    except IncompleteBody:
+        raise
     except NetworkError as exc:
-        return Verification(Verdict.UNVERIFIABLE, _sentence(str(exc)), **base)
+        return Verification(Verdict.UNVERIFIABLE, _sentence(archive.publicise(str(exc))), **base)
 
 
 def _judge_response(session, resp, served, served_original, base) -> Verification:

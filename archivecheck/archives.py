@@ -74,6 +74,20 @@ class Archive:
             return self.public_base + url[len(self.request_base):]
         return url
 
+    def publicise(self, text: str) -> str:
+        """Rewrite every request-side URL or host named in `text` (an error message, say) to public form.
+
+        Messages from the HTTP layer name the host they talked to; for a remapped archive that is a
+        private address, and the contract says everything we print stays public.
+        """
+        if not self.remapped:
+            return text
+        text = text.replace(self.request_base, self.public_base)
+        request_host = urlsplit(self.request_base)
+        public_host = urlsplit(self.public_base)
+        text = text.replace(f"{request_host.scheme}://{request_host.netloc}", f"{public_host.scheme}://{public_host.netloc}")
+        return text.replace(request_host.netloc, public_host.netloc)
+
     def remap(self, request_base: str) -> "Archive":
         return replace(self, request_base=normalise_base(request_base, what=f"--archive {self.name}"))
 

@@ -38,6 +38,10 @@ class Blocked(NetworkError):
     """The archive's WAF answered with a captcha or challenge instead of content."""
 
 
+class IncompleteBody(NetworkError):
+    """A response's body was cut short or stalled after its headers arrived: worth fetching again."""
+
+
 class TooLarge(NetworkError):
     """A body exceeded the configured size cap; we stopped reading rather than exhaust memory."""
 

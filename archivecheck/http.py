@@ -21,7 +21,7 @@ import urllib3
 
 from . import __version__
 from .config import NetworkPolicy
-from .errors import Blocked, NetworkError, RateLimited
+from .errors import Blocked, IncompleteBody, NetworkError, RateLimited
 
 PROJECT_URL = "https://github.com/archivecheck/archivecheck"
 DEFAULT_USER_AGENT = f"archivecheck/{__version__} (+{PROJECT_URL})"
@@ -168,10 +168,16 @@ class ArchiveSession:
             if challenge:
                 self.stats["captcha"] += 1
                 resp.close()
+                failures += 1
                 # (watch, #4) A challenge means "slow down" as much as a 429 does: every worker on
                 # this endpoint backs off, not just the one that met it.
-                limiter.pause(policy.backoff)
-                raise Blocked(f"{urlsplit(url).netloc} answered with a {challenge} instead of content", url=url)
+                limiter.pause(policy.backoff * 2 ** (failures - 1))
+                if failures > policy.retries:
+                    raise Blocked(f"{urlsplit(url).netloc} answered with a {challenge} instead of content"
+                                  f" ({failures} attempts)", url=url)
+                # AWS WAF's captcha/challenge is usually rate-based and lifts after a pause, so a few
+                # spaced-out retries (behind the pause above) are worth their cost.
+                continue
 
             if resp.status_code >= 500 and "Memento-Datetime" not in resp.headers:
                 # The archive's own failure, not a captured 5xx: worth retrying.
@@ -227,10 +233,10 @@ class ArchiveSession:
                 now = time.monotonic()
                 if now - window_start > self.policy.timeout:
                     if window_bytes < 1024:
-                        raise NetworkError(f"the body stalled ({length} bytes in)", url=resp.url)
+                        raise IncompleteBody(f"the body stalled ({length} bytes in)", url=resp.url)
                     window_start, window_bytes = now, 0
         except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
-            raise NetworkError(f"the body was cut short after {length} bytes ({_describe(exc)})", url=resp.url) from None
+            raise IncompleteBody(f"the body was cut short after {length} bytes ({_describe(exc)})", url=resp.url) from None
         finally:
             resp.close()
         return Body(digest.hexdigest(), length, True, head, b"".join(kept) if kept is not None else None)

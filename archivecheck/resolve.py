@@ -81,7 +81,7 @@ def _from_index(session: ArchiveSession, archive: Archive, original: str, at: da
         else:
             records = list(query_captures(session, archive, original, limit=10_000))
     except NetworkError as exc:
-        return [Verification(Verdict.UNVERIFIABLE, f"its index could not be read: {exc}", archive, original, None)]
+        return [Verification(Verdict.UNVERIFIABLE, f"its index could not be read: {archive.publicise(str(exc))}", archive, original, None)]
     tried_ts = {first.served_timestamp} if first else set()
     bad_digests = {first.sha1_base32} if first and first.sha1_base32 else set()
     out: list[Verification] = []

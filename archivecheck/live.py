@@ -120,8 +120,9 @@ def check_live(session: ArchiveSession, hosts: LiveHosts, url: str) -> LiveStatu
                     current = target
                     continue
                 return LiveStatus(status, method=method, redirected_to=target, expects_file=expects_file)
-            return LiveStatus(status, _media_type(headers.get("Content-Type")), _full_length(status, headers),
-                              method, expects_file=expects_file)
+            # 206 to our 1 KiB range means the whole document would be 200: report that.
+            return LiveStatus(200 if status == 206 else status, _media_type(headers.get("Content-Type")),
+                              _full_length(status, headers), method, expects_file=expects_file)
         return LiveStatus(None, method="HEAD", error=f"more than {MAX_HOPS} redirects")
     except NetworkError as exc:
         return LiveStatus(None, error=str(exc))

@@ -111,8 +111,11 @@ class ArchiveLink:
     original_url: str
 
     def public_url(self) -> str:
-        ts = self.timestamp or ""
-        return self.archive.replay_url(ts, self.original_url, self.modifier)
+        if not self.timestamp:
+            # The TimeGate form (`{base}{original}`): "{base}/{original}" with an empty timestamp
+            # is not a link either archive understands.
+            return f"{self.archive.public_base}{self.original_url}"
+        return self.archive.replay_url(self.timestamp, self.original_url, self.modifier)
 
 
 # UKGWA served replays without the /ukgwa/ collection path until 2022; those links still circulate

@@ -169,7 +169,7 @@ def _ok_detail(v: Verification, link_timestamp: str | None) -> str:
     text += "."
     if link_timestamp and v.served_timestamp and not v.served_timestamp.startswith(link_timestamp):
         text += f" The link's timestamp {link_timestamp} is not a capture; the archive served the nearest, {v.served_timestamp}."
-    if v.sha256 is None and v.content_length is not None:
+    if v.sha256 is None:  # only the size cap leaves a good capture without a checksum
         text += " " + v.reason[0].upper() + v.reason[1:] + "."
     return text
 

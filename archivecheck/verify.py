@@ -197,7 +197,9 @@ def _judge_response(session, resp, served, served_original, base) -> Verificatio
         title = html_title(body.data if body.data is not None else body.head)
     elif sniffed == "pdf" and body.data is not None:
         title = pdf_title(body.data)
-    facts = dict(content_type=ctype or _SNIFFED_TYPES.get(sniffed), content_length=body.length,
+    # Past the size cap we only know the document's size if the archive said so.
+    length = body.length if body.complete else _int_or_none(resp.headers.get("Content-Length"))
+    facts = dict(content_type=ctype or _SNIFFED_TYPES.get(sniffed), content_length=length,
                  sha256=body.sha256, title=title, **common)
     if body.data is not None and body.complete:
         facts["sha1_base32"] = _sha1_base32(body.data)
@@ -299,6 +301,13 @@ def _sha1_base32(data: bytes) -> str:
     import base64
 
     return base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _sentence(text: str) -> str:

@@ -548,3 +548,29 @@ def test_bad_input_exits_2_with_one_line(tmp_path):
         if not ok:
             failures.append(f"{name}: rc={proc.returncode} stdout={proc.stdout!r} stderr={proc.stderr!r}")
     assert not failures, "\n".join(failures)
+
+
+# -- size cap, TimeGate-form links ---------------------------------------------------------------
+def test_size_cap_gives_a_clean_result_without_sha256(local_archive, tmp_path):
+    cfg = tmp_path / "capped.toml"
+    cfg.write_text(FAST_POLICY + "max_bytes = 100\n", encoding="utf-8")
+    result = run(local_archive, "--format", "json", SEED_REPAIRED, config=cfg)
+    assert result.exit_code == 0, result.output
+    rec = one(result)
+    assert rec["status"] == "ok"
+    assert rec["sha256"] is None
+    assert rec["content_type"] == "application/pdf"
+    assert rec["content_length"] == len(ICO_PDF)  # from Content-Length, not the 100 bytes read
+    assert rec["title"] is None
+    assert "100-byte cap" in rec["detail"]
+
+
+def test_timegate_form_link_checks_the_latest_and_prints_public(local_archive, config):
+    url = "https://web.archive.org/web/" + ICO.url
+    result = run(local_archive, "--format", "json", url, config=config)
+    rec = one(result)
+    assert (rec["status"], result.exit_code) == ("ok", 0)
+    assert rec["url"] == url
+    assert rec["memento_url"] == capture("ico_mps_web").public_url()
+    assert rec["memento_datetime"] == capture("ico_mps_web").iso
+    assert "127.0.0.1" not in result.stdout

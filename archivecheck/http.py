@@ -246,7 +246,10 @@ class ArchiveSession:
         body = self.read_body(resp, keep=limit, limit=limit)
         if not body.complete or body.data is None:
             raise NetworkError(f"index response larger than {limit} bytes", url=resp.url)
-        return body.data.decode(resp.encoding or "utf-8", errors="replace")
+        try:
+            return body.data.decode(resp.encoding or "utf-8", errors="replace")
+        except LookupError:  # a charset Python does not know (or two Content-Type headers merged)
+            return body.data.decode("utf-8", errors="replace")
 
 
 def retry_after_seconds(value: str | None) -> float | None:

@@ -212,7 +212,11 @@ class Auditor:
         if not v.good:
             saves[0] = {**saves[0], "status": ERROR, "message": f"the new capture did not verify: {v.reason}"}
             return replace(result, extra=extra)
-        extra.update(risk=None, newest_capture=v.memento_datetime)
+        held = dict(holdings.get(v.archive.name) or {})
+        held.update(good_captures=(held.get("good_captures") or 0) + 1, newest=v.memento_datetime,
+                    newest_url=v.archive.replay_url(v.served_timestamp, v.original))
+        extra.update(risk=None, newest_capture=v.memento_datetime, archives={**holdings, v.archive.name: held},
+                     good_captures=(extra.get("good_captures") or 0) + 1)
         detail = (f"Saved just now: the Wayback Machine captured it ({v.memento_datetime}) and the "
                   f"capture verified ({_size(v)}).")
         return _result(result.input, result.original_url, Status.OK, v, detail, extra)

@@ -82,12 +82,13 @@ def _live_word(r: Result) -> str:
 
 
 def _text(results: Sequence[Result], s: dict) -> str:
-    lines = [f"{'VERDICT':<{VERDICT_WIDTH}} {'RISK':<{RISK_WIDTH}} {'LIVE':<4}  ARCHIVES  URL"]
-    for r in results:
+    held = [", ".join(_holding_text(n, h) for n, h in r.extra.get("archives", {}).items()) for r in results]
+    width = max([len("ARCHIVES")] + [len(h) for h in held])
+    lines = [f"{'VERDICT':<{VERDICT_WIDTH}} {'RISK':<{RISK_WIDTH}} {'LIVE':<4}  {'ARCHIVES':<{width}}  URL"]
+    for r, holdings in zip(results, held):
         live = r.extra.get("live_status")
-        holdings = ", ".join(_holding_text(n, h) for n, h in r.extra.get("archives", {}).items())
         lines.append(f"{r.status.value:<{VERDICT_WIDTH}} {r.extra.get('risk') or '-':<{RISK_WIDTH}} "
-                     f"{live if live is not None else '?':<4}  {holdings}  {r.original_url}")
+                     f"{live if live is not None else '?':<4}  {holdings:<{width}}  {r.original_url}")
         for job in r.extra.get("saves", []):
             lines.append(f"{'':<{VERDICT_WIDTH}} save: {_save_text(job)}")
     lines.append("")

@@ -267,6 +267,7 @@ def test_save_captures_live_unarchived_urls_and_reverifies(scenario, local_archi
         wb, tna = r["saves"]
         assert wb["status"] == "success" and wb["job_id"].startswith("spn2-") and len(wb["timestamp"]) == 14
         assert r["memento_url"] == f"https://web.archive.org/web/{wb['timestamp']}/{url}"
+        assert r["archives"]["wayback"]["good_captures"] == 1 and r["good_captures"] == 1
         assert tna["status"] == "ask The National Archives" and "no public save API" in tna["message"]
     assert rows[urls[3]]["saves"] == [] and rows[urls[4]]["saves"] == []
     assert result.exit_code == 1  # lost-005 is still not archived

@@ -140,12 +140,8 @@ def _repair(text: str, index) -> tuple[str, tuple[str, ...], str | None]:
         from .repair import repair_link
     except ImportError:  # pragma: no cover - repair ships with the package
         return text.strip(), (), None
-    repaired = repair_link(text)
-    # Only a link with more than one plausible reading needs the archive's index to settle it. An
-    # intact link would otherwise cost one or two index requests (the archives' scarcest allowance,
-    # ~20-30/min) before the replay request that verifies it anyway.
-    if index is not None and repaired.candidates > 1:
-        repaired = repair_link(text, index=index)
+    # repair_link asks the index only when the text has more than one reading.
+    repaired = repair_link(text, index=index)
     note = getattr(repaired, "note", None)
     if getattr(repaired, "confirmed", None) is False and note is None:
         note = "the repair could not be confirmed by the archive"

@@ -445,7 +445,9 @@ def repair_link(text: str, index: ArchiveIndex | None = None) -> RepairedLink:
         note = f"{len(points)} uncertain points: only {len(readings)} readings weighed (bound {MAX_CANDIDATES})"
     confirmed: bool | None = None
     url, hyphen_repairs = readings[0]
-    if index is not None:
+    # Only a reading in doubt is put to the archive: an index request is the archives' scarcest
+    # allowance (~20-30 a minute), and the replay request that verifies a link checks it anyway.
+    if index is not None and len(readings) > 1:
         choice, confirmed, settle_note = _settle(readings, original_start, points[0].position if points else None, index)
         if isinstance(choice, int):
             url, hyphen_repairs = readings[choice]

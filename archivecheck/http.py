@@ -199,6 +199,11 @@ class ArchiveSession:
         keep = self.policy.keep_bytes if keep is None else keep
         digest = hashlib.sha256()
         kept: list[bytes] | None = []
+        # (watch, #4) A body announced as larger than `keep` will not be kept: don't buffer the
+        # first `keep` bytes (32 MB by default) only to drop them.
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > keep:
+            kept = None
         head = b""
         length = 0
         window_start = time.monotonic()

@@ -40,3 +40,25 @@ def archive_env(local_archive, monkeypatch):
     for name, value in local_archive.env().items():
         monkeypatch.setenv(name, value)
     return local_archive
+
+
+FAST_NETWORK_POLICY = """\
+[network]
+timeout = 2
+connect_timeout = 2
+retries = 2
+backoff = 0.05
+retry_after_default = 0.2
+max_retry_after = 5
+rate_limit_retries = 2
+index_per_minute = 100000
+replay_per_minute = 100000
+"""
+
+
+@pytest.fixture(scope="session")
+def fast_config(tmp_path_factory):
+    """A --config file with a network policy fast enough for tests (the local archive is on loopback)."""
+    path = tmp_path_factory.mktemp("fast-config") / "fast.toml"
+    path.write_text(FAST_NETWORK_POLICY, encoding="utf-8")
+    return path

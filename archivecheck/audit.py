@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from .archives import MEMENTO, Archive, normalise_original
 from .cdx import query_captures
+from .check import PreparedLink, build_result
 from .config import Settings
 from .errors import InputError, NetworkError, RateLimited
 from .http import ArchiveSession
@@ -264,24 +265,7 @@ def _detail(status: Status, chosen: Verification | None, trouble: list[str], hol
 
 def _result(text: str, original: str, status: Status, v: Verification | None, detail: str,
             extra: dict) -> Result:
-    ok = status is Status.OK and v is not None
-    return Result(
-        input=text,
-        url=original,
-        repairs=(),
-        kind=Kind.ORIGINAL,
-        original_url=original,
-        archive=v.archive.name if ok else None,
-        memento_url=v.archive.replay_url(v.served_timestamp, v.served_original or v.original) if ok else None,
-        memento_datetime=v.memento_datetime if ok else None,
-        status=status,
-        http_status=v.http_status if ok else None,
-        content_type=v.content_type if ok else None,
-        content_length=v.content_length if ok else None,
-        sha256=v.sha256 if ok else None,
-        title=v.title if ok else None,
-        suggestion=None,
-        checked_at=utc_now_iso(),
-        detail=detail,
-        extra=extra,
-    )
+    """An audited URL is an original: only an ok verdict carries a capture's evidence."""
+    prepared = PreparedLink(input=text, url=original, repairs=(), link=None, original_url=original)
+    return build_result(prepared, Kind.ORIGINAL, status, v, detail=detail,
+                        keep_evidence=status is Status.OK, extra=extra)

@@ -68,7 +68,7 @@ class Checker:
 
     def check_prepared(self, prepared: PreparedLink) -> Result:
         if prepared.original_url is None:
-            return _result(prepared, Kind.ORIGINAL, Status.BROKEN, None,
+            return build_result(prepared, Kind.ORIGINAL, Status.BROKEN, None,
                            detail="This is not a web address that can be checked.")
         if prepared.link is not None:
             return self._check_memento(prepared)
@@ -91,10 +91,10 @@ class Checker:
         link = prepared.link
         v = verify_capture(self.session, link.archive, link.original_url, link.timestamp)
         if v.good:
-            return _result(prepared, Kind.MEMENTO, Status.OK, v, modifier=link.modifier,
+            return build_result(prepared, Kind.MEMENTO, Status.OK, v, modifier=link.modifier,
                            detail=_ok_detail(v, link.timestamp))
         if v.verdict is Verdict.UNVERIFIABLE:
-            return _result(prepared, Kind.MEMENTO, Status.UNVERIFIABLE, v,
+            return build_result(prepared, Kind.MEMENTO, Status.UNVERIFIABLE, v,
                            detail=f"Could not verify the capture: {v.reason}.")
         # Broken: offer a working capture to cite instead, nearest the link's date, same archive first.
         at = timestamp_to_datetime(link.timestamp) if link.timestamp else None
@@ -107,20 +107,20 @@ class Checker:
         detail = f"The link does not lead to the document: {v.reason}."
         if suggestion:
             detail += f" A working capture from {alternative.chosen.memento_datetime[:10]} can be cited instead."
-        return _result(prepared, Kind.MEMENTO, Status.BROKEN, v, suggestion=suggestion, detail=detail,
+        return build_result(prepared, Kind.MEMENTO, Status.BROKEN, v, suggestion=suggestion, detail=detail,
                        keep_evidence=v.verdict is Verdict.BAD)
 
     def _check_original(self, prepared: PreparedLink) -> Result:
         resolution = resolve_original(self.session, self.settings, prepared.original_url)
         if resolution.chosen is not None:
             v = resolution.chosen
-            return _result(prepared, Kind.ORIGINAL, Status.OK, v,
+            return build_result(prepared, Kind.ORIGINAL, Status.OK, v,
                            detail=f"Archived by {v.archive.name}: {_ok_detail(v, None)}")
         if resolution.status is Status.UNVERIFIABLE:
             detail = f"Could not find out whether it is archived: {resolution.detail}."
         else:
             detail = f"No usable capture: {resolution.detail}."
-        return _result(prepared, Kind.ORIGINAL, resolution.status, None, detail=detail)
+        return build_result(prepared, Kind.ORIGINAL, resolution.status, None, detail=detail)
 
 
 def prepare_link(text: str, settings: Settings, *, index=None) -> PreparedLink:
@@ -170,10 +170,14 @@ def _ok_detail(v: Verification, link_timestamp: str | None) -> str:
     return text
 
 
-def _result(prepared: PreparedLink, kind: Kind, status: Status, v: Verification | None, *,
-            detail: str, modifier: str = "", suggestion: str | None = None,
-            keep_evidence: bool = True) -> Result:
-    """Build the contract record; every URL in it is in public form."""
+def build_result(prepared: PreparedLink, kind: Kind, status: Status, v: Verification | None, *,
+                 detail: str, modifier: str = "", suggestion: str | None = None,
+                 keep_evidence: bool = True, extra: dict | None = None) -> Result:
+    """Build the contract record from a verification; every URL in it is in public form.
+
+    `keep_evidence` keeps the capture's facts (date, type, size, hash) on a result that is not ok,
+    such as a broken link whose capture is a soft 404: that is the evidence of why it is broken.
+    """
     if prepared.repair_note and prepared.repairs:
         detail += f" (Repair note: {prepared.repair_note}.)"
     evidence = v if (v is not None and keep_evidence) else None
@@ -203,6 +207,7 @@ def _result(prepared: PreparedLink, kind: Kind, status: Status, v: Verification 
         suggestion=suggestion,
         checked_at=utc_now_iso(),
         detail=detail,
+        extra=extra or {},
     )
 
 

@@ -8,7 +8,6 @@ WAF/captcha detection, and streaming reads with a size cap and a stall detector.
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import threading
 import time
@@ -22,6 +21,7 @@ import urllib3
 from . import __version__
 from .config import NetworkPolicy
 from .errors import Blocked, IncompleteBody, NetworkError, RateLimited
+from .models import parse_http_date
 
 PROJECT_URL = "https://github.com/archivecheck/archivecheck"
 DEFAULT_USER_AGENT = f"archivecheck/{__version__} (+{PROJECT_URL})"
@@ -264,10 +264,7 @@ def retry_after_seconds(value: str | None) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
+    when = parse_http_date(value)
     if when is None:
         return None
     return max(0.0, when.timestamp() - time.time())

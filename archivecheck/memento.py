@@ -6,15 +6,14 @@ capture an archive actually served.
 
 from __future__ import annotations
 
-import email.utils
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from .archives import Archive
 from .errors import NetworkError
 from .http import INDEX, ArchiveSession
-from .models import CdxRecord, datetime_to_timestamp
+from .models import CdxRecord, datetime_to_timestamp, parse_http_date
 
 # One link-value: <uri>; param="value"; param=value ... (RFC 8288 §3), separated by commas.
 _LINK = re.compile(r'<([^>]*)>((?:\s*;\s*[A-Za-z0-9*_-]+\s*=\s*(?:"[^"]*"|[^;,]*))*)')
@@ -38,18 +37,6 @@ def parse_link_format(text: str) -> list[Link]:
         when = parse_http_date(params.get("datetime"))
         links.append(Link(m.group(1), tuple(params.get("rel", "").split()), when))
     return links
-
-
-def parse_http_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when is None:
-        return None
-    return when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 def timemap_captures(session: ArchiveSession, archive: Archive, original: str) -> list[CdxRecord]:

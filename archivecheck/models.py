@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import enum
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
@@ -107,3 +108,16 @@ def pad_timestamp(ts: str) -> str:
 
 def datetime_to_timestamp(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
+
+
+def parse_http_date(value: str | None) -> datetime | None:
+    """An HTTP date (Memento-Datetime, Retry-After, a TimeMap's datetime=) as aware UTC, or None."""
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)

@@ -8,11 +8,10 @@ that checks out, a sentence ready to paste into the letter.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from .check import Checker
-from .errors import InputError
 from .extract import extract_links
+from .inputs import read_input_bytes
 from .models import Result, Status, timestamp_to_datetime
 
 
@@ -27,14 +26,7 @@ class LetterScan:
 
 def scan_letter(path: str, checker: Checker) -> LetterScan:
     """Extract, repair and check every link in one letter. Raises InputError when unreadable."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory") from None
-    except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    data, _ = read_input_bytes(path)
     extracted = extract_links(data, path)
     results = []
     for found in extracted.links:

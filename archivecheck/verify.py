@@ -24,8 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from .archives import Archive, ArchiveLink, ArchiveRegistry, same_document
 from .errors import IncompleteBody, NetworkError
 from .http import REPLAY, ArchiveSession
-from .memento import parse_http_date
-from .models import datetime_to_timestamp, pad_timestamp
+from .models import datetime_to_timestamp, pad_timestamp, parse_http_date
 
 MAX_HOPS = 6
 

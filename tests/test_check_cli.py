@@ -22,22 +22,11 @@ from click.testing import CliRunner
 from archivecheck.cli import cli
 from archivecheck.report import CONTRACT_FIELDS
 from tests.archive.cases import BODIES, capture, link
+from tests.conftest import FAST_NETWORK_POLICY as FAST_POLICY
 
 REPO = Path(__file__).resolve().parents[1]
 CONSOLE_SCRIPT = Path(sys.executable).parent / "archivecheck"
 
-FAST_POLICY = """\
-[network]
-timeout = 2
-connect_timeout = 2
-retries = 2
-backoff = 0.05
-retry_after_default = 0.2
-max_retry_after = 5
-rate_limit_retries = 2
-index_per_minute = 100000
-replay_per_minute = 100000
-"""
 
 ICO = capture("ico_mps_ukgwa")
 ICO_PDF = (BODIES / "ico-mps-executive-summary.pdf").read_bytes()
@@ -55,10 +44,8 @@ def sha256(data: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def config(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("config") / "fast.toml"
-    path.write_text(FAST_POLICY, encoding="utf-8")
-    return path
+def config(fast_config) -> Path:
+    return fast_config
 
 
 def run(archive, *args, config, before=True, remap=True, input=None, env=None):

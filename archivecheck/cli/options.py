@@ -16,6 +16,7 @@ import click
 
 from ..config import Settings, load_settings
 from ..errors import InputError
+from ..inputs import read_input_text  # noqa: F401  (re-exported for the commands)
 from ..report import FORMATS
 
 
@@ -77,30 +78,6 @@ def parse_at(value: str) -> datetime:
         except ValueError:
             pass
     raise click.BadParameter(f"{value!r} is not a date (try 2022-02-01)", param_hint="--at")
-
-
-def read_input_text(path: str) -> str:
-    """Read a text input ('-' = stdin); raises InputError for missing, unreadable or binary input."""
-    if path == "-":
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-        name = "standard input"
-    else:
-        p = Path(path)
-        try:
-            data = p.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a directory") from None
-        except OSError as exc:
-            raise InputError(f"{path}: {exc.strerror or exc}") from None
-        name = path
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 def url_lines(text: str) -> list[str]:

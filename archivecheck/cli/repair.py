@@ -13,6 +13,7 @@ import click
 from ..check import Checker
 from ..errors import InputError
 from ..extract import extract_links
+from ..inputs import read_input_bytes
 from ..repair import repair_link, rewrite_text
 from .options import global_options, settings_from, write_report
 
@@ -39,7 +40,7 @@ def command(ctx, source, rewrite, offline, fmt, output, timeout, no_progress, ve
     by syntax and word frequency alone and marks them unconfirmed.
     """
     settings = settings_from(ctx, config_file=config_file, archive_remaps=archive_remaps, timeout=timeout)
-    data, name = _read(source)
+    data, name = read_input_bytes(source)
     extracted = extract_links(data, name)
     with Checker(settings, confirm_repairs=not offline) as checker:
         index = checker.index
@@ -60,19 +61,6 @@ def command(ctx, source, rewrite, offline, fmt, output, timeout, no_progress, ve
         click.echo(f"{name}: no links found", err=True)
     write_report(_render(rows, fmt), output)
     sys.exit(0)
-
-
-def _read(source: str) -> tuple[bytes, str]:
-    if source == "-":
-        return sys.stdin.buffer.read(), "standard input"
-    try:
-        return Path(source).read_bytes(), source
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{source}: is a directory") from None
-    except OSError as exc:
-        raise InputError(f"{source}: {exc.strerror or exc}") from None
 
 
 def _render(rows: list[dict], fmt: str) -> str:

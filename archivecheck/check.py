@@ -114,8 +114,10 @@ class Checker:
         resolution = resolve_original(self.session, self.settings, prepared.original_url)
         if resolution.chosen is not None:
             v = resolution.chosen
-            return build_result(prepared, Kind.ORIGINAL, Status.OK, v,
-                           detail=f"Archived by {v.archive.name}: {_ok_detail(v, None)}")
+            detail = f"Archived by {v.archive.name}: {_ok_detail(v, None)}"
+            if resolution.detail:
+                detail += f" (Before it: {resolution.detail}.)"
+            return build_result(prepared, Kind.ORIGINAL, Status.OK, v, detail=detail)
         if resolution.status is Status.UNVERIFIABLE:
             detail = f"Could not find out whether it is archived: {resolution.detail}."
         else:

@@ -50,7 +50,9 @@ def resolve_original(session: ArchiveSession, settings: Settings, original: str,
         attempts.extend(outcome)
         last = outcome[-1] if outcome else None
         if last is not None and last.good:
-            return Resolution(Status.OK, last, tuple(attempts), "")
+            # Say what the archives ahead of it in --prefer order held (or could not tell us), so a
+            # caseworker knows why this archive's capture was chosen.
+            return Resolution(Status.OK, last, tuple(attempts), "; ".join(per_archive))
         if any(v.verdict is Verdict.UNVERIFIABLE for v in outcome):
             unverifiable = True
             per_archive.append(f"{archive.name} could not be checked ({_first_unverifiable(outcome).reason})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from .index import CdxIndex
 from .models import Kind, Result, Status, timestamp_to_datetime, utc_now_iso
 from .resolve import resolve_original
 from .verify import Verdict, Verification
+
+log = logging.getLogger("archivecheck.check")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Checker:
         if key not in self._memo:
             self._memo[key] = self.check_prepared(prepared)
         result = self._memo[key]
+        log.info("%s: %s", result.status.value, result.memento_url or result.url)
         if result.input != text:
             result = _with_input(result, prepared)
         return result

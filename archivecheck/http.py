@@ -9,6 +9,7 @@ WAF/captcha detection, and streaming reads with a size cap and a stall detector.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections import Counter
@@ -22,6 +23,8 @@ from . import __version__
 from .config import NetworkPolicy
 from .errors import Blocked, IncompleteBody, NetworkError, RateLimited
 from .models import parse_http_date
+
+log = logging.getLogger("archivecheck.http")
 
 PROJECT_URL = "https://github.com/archivecheck/archivecheck"
 DEFAULT_USER_AGENT = f"archivecheck/{__version__} (+{PROJECT_URL})"
@@ -146,6 +149,9 @@ class ArchiveSession:
                 continue
             except requests.RequestException as exc:
                 raise NetworkError(_describe(exc), url=url) from None
+            # Debug output names the URL actually requested (a remapped host, say): that is what
+            # someone debugging a remap needs to see. Reports never do.
+            log.debug("%s %s -> %s (%s)", method, resp.url, resp.status_code, endpoint)
 
             if resp.status_code == 429:
                 self.stats["429"] += 1

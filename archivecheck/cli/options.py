@@ -7,6 +7,7 @@ either place); values given after the command add to those given before it.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import sys
 from datetime import datetime, timezone
@@ -51,6 +52,7 @@ def report_options(formats: tuple[str, ...] = FORMATS):
 def settings_from(ctx: click.Context, *, config_file=None, archive_remaps=(), prefer=None,
                   timeout=None, at=None) -> Settings:
     """Merge the group's and the command's options into Settings (raises ConfigError)."""
+    configure_logging(ctx.params.get("verbose") or 0, bool(ctx.params.get("quiet")))
     root = ctx.find_root().obj or {}
     return load_settings(
         config_file or root.get("config_file"),
@@ -59,6 +61,17 @@ def settings_from(ctx: click.Context, *, config_file=None, archive_remaps=(), pr
         timeout=timeout,
         at=parse_at(at) if at else None,
     )
+
+
+def configure_logging(verbose: int, quiet: bool) -> None:
+    """-v: one line per link on stderr; -vv: every request as sent; -q: errors only."""
+    level = logging.ERROR if quiet else logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("archivecheck: %(message)s"))
+    root = logging.getLogger("archivecheck")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
 
 
 def parse_at(value: str) -> datetime:

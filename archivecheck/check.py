@@ -201,7 +201,9 @@ def build_result(prepared: PreparedLink, kind: Kind, status: Status, v: Verifica
         repairs=prepared.repairs,
         kind=kind,
         original_url=prepared.original_url,
-        archive=archive_name if status is not Status.NOT_ARCHIVED else None,
+        # The contract names the archive "whose capture was verified": for a broken link that is
+        # the archive it points into; nothing was verified for not_archived or unverifiable.
+        archive=archive_name if status in (Status.OK, Status.BROKEN) else None,
         memento_url=memento_url,
         memento_datetime=evidence.memento_datetime if evidence else None,
         status=status,

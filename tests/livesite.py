@@ -123,20 +123,20 @@ class _Handler(BaseHTTPRequestHandler):
                     end = min(int(m.group(2)) if m.group(2) else len(body) - 1, len(body) - 1)
                     headers["Content-Range"] = "bytes %d-%d/%d" % (start, end, len(body))
                     status, body = 206, body[start:end + 1]
+        # Log on arrival, before answering: a client that has its answer must find its hit logged
+        # (logging afterwards raced the test that reads the log). `sent` is what we are about to send.
+        with self.site._lock:
+            self.site.log.append(Hit(self.command, url, rng, status, 0 if head else len(body), time.monotonic()))
         self.send_response(status, HTTPStatus(status).phrase)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        sent = 0
         if not head:
             try:
                 self.wfile.write(body)
-                sent = len(body)
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
-        with self.site._lock:
-            self.site.log.append(Hit(self.command, url, rng, status, sent, time.monotonic()))
 
 
 # -- captures appended to a running local archive ------------------------------------------------

@@ -194,6 +194,7 @@ def test_fault_matrix(local_archive, config, fault, times, collection):
         assert (rec["status"], result.exit_code) == ("unverifiable", 3), rec["detail"]
         assert rec["suggestion"] is None
         assert rec["memento_datetime"] is None and rec["sha256"] is None
+        assert rec["archive"] is None  # nothing was verified
     else:
         assert (rec["status"], result.exit_code) == ("ok", 0), rec["detail"]
         assert rec["sha256"] == sha256(cap.body)

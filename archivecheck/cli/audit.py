@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..audit import Auditor, require_original
-from ..audit_report import render_audit
+from ..report.audit import render_audit
 from ..errors import InputError
 from ..http import ArchiveSession
 from ..live import LiveHosts

@@ -8,6 +8,7 @@ import click
 
 from ..check import Checker
 from ..report import exit_code, render, render_markdown
+from ..report.scan import render_scan_text
 from ..scan import scan_letter
 from .options import progress_enabled, report_options, settings_from, write_report
 
@@ -45,38 +46,3 @@ def command(ctx, files, fmt, output, at, prefer, timeout, no_progress, verbose, 
         text = render(results, fmt)
     write_report(text, output)
     sys.exit(exit_code(results))
-
-
-MARK = {"ok": "\u2713 OK", "broken": "\u2717 BROKEN", "not_archived": "\u2717 NOT ARCHIVED",
-        "unverifiable": "? COULD NOT VERIFY"}
-
-
-def render_scan_text(scans) -> str:
-    """Per letter, per link: a clear mark, the link to send, and for ok links a ready sentence."""
-    out = []
-    for s in scans:
-        out.append(f"{s.path} ({s.format}, {len(s.results)} link{'s' if len(s.results) != 1 else ''})")
-        if not s.results:
-            out.append("  no links found")
-        for r in s.results:
-            where = f"page {r.extra['page']}, line {r.extra['line']}" if r.extra.get("page") else f"line {r.extra.get('line')}"
-            out.append(f"  {MARK[r.status.value]}  ({where})")
-            if r.repairs:
-                out.append(f"    as written: {' '.join(r.input.split())}")
-                out.append(f"    repaired ({', '.join(r.repairs)})")
-            if r.status.value == "ok":
-                out.append(f"    send: {r.memento_url}")
-                out.append(f"    sentence: {r.extra.get('sentence')}")
-            else:
-                out.append(f"    link: {r.url}")
-                out.append(f"    {r.detail}")
-                if r.suggestion:
-                    out.append(f"    send instead: {r.suggestion}")
-            if r.extra.get("warning"):
-                out.append(f"    warning: {r.extra['warning']}")
-        out.append("")
-    total = [r for s in scans for r in s.results]
-    ok = sum(r.status.value == "ok" for r in total)
-    out.append(f"{len(total)} links in {len(scans)} letter{'s' if len(scans) != 1 else ''}: {ok} ok, "
-               f"{len(total) - ok} need attention")
-    return "\n".join(out) + "\n"

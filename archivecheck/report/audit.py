@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from . import report
-from .models import Result, Status, utc_now_iso
+from .. import report
+from ..models import Result, Status, utc_now_iso
 
 VERDICT_WIDTH = 12
 RISK_WIDTH = 15

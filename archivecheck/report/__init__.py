@@ -1,4 +1,5 @@
-"""Every renderer in one place: text, json, jsonl, csv, markdown.
+"""Every renderer in one place: text, json, jsonl, csv, markdown for the result records here;
+`report.scan`, `report.audit` (and `report.watch`) for the commands that add to them.
 
 Renderers take Result records (and optional extra fields commands add) and return text; they never
 print, so commands decide where output goes (stdout or --output).
@@ -12,7 +13,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from .models import Result, Status, utc_now_iso
+from ..models import Result, Status, utc_now_iso
 
 FORMATS = ("text", "json", "jsonl", "csv", "markdown")
 

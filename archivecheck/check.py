@@ -134,7 +134,12 @@ def prepare_link(text: str, settings: Settings, *, index=None) -> PreparedLink:
     url, repairs, note = _repair(text, index)
     link = settings.registry.parse(url)
     if link is not None:
-        return PreparedLink(text, link.public_url(), repairs, link, link.original_url, note)
+        public = link.public_url()
+        if public != url:
+            # A legacy or alias base (UKGWA before /ukgwa/, http://, wayback.archive.org) or a
+            # schemeless original, rewritten in the archive's current public form.
+            repairs = repairs + ("archive-form",)
+        return PreparedLink(text, public, repairs, link, link.original_url, note)
     original = normalise_original(url)
     if not original:
         return PreparedLink(text, url, repairs, None, None, note)

@@ -562,3 +562,15 @@ def test_timegate_form_link_checks_the_latest_and_prints_public(local_archive, c
     assert rec["memento_url"] == capture("ico_mps_web").public_url()
     assert rec["memento_datetime"] == capture("ico_mps_web").iso
     assert "127.0.0.1" not in result.stdout
+
+
+def test_legacy_ukgwa_form_is_recognised_and_printed_in_current_public_form(local_archive, config):
+    legacy = SEED_REPAIRED.replace("https://webarchive.nationalarchives.gov.uk/ukgwa/",
+                                   "http://webarchive.nationalarchives.gov.uk/")
+    result = run(local_archive, "--format", "json", legacy, config=config)
+    assert result.exit_code == 0
+    rec = one(result)
+    assert rec["input"] == legacy
+    assert rec["url"] == SEED_REPAIRED
+    assert rec["repairs"] == ["archive-form"]
+    assert rec["status"] == "ok"

@@ -16,8 +16,9 @@ Precedence, lowest first: built-in defaults → config file → `ARCHIVECHECK_AR
     retries = 3                   # retries on 5xx, resets and timeouts
     backoff = 2.0                 # first retry delay, doubled each time
     retry_after_default = 60      # wait after a 429 that gives no Retry-After
-    max_retry_after = 900         # a longer Retry-After is not waited out: the link is unverifiable
-    rate_limit_retries = 2        # 429s we wait out per request before giving up
+    max_retry_after = 300         # a longer Retry-After is not waited out: links to that archive are
+                                  # unverifiable, and no request goes to it, until it has passed
+    rate_limit_retries = 1        # 429s we wait out per request before giving up
     index_per_minute = 20         # CDX + TimeMap requests per archive host (IA allows ~30)
     replay_per_minute = 300       # replay requests per archive host (IA allows ~600)
     live_per_minute = 30          # requests per original (live) site host, for `audit`
@@ -48,8 +49,8 @@ class NetworkPolicy:
     retries: int = 3
     backoff: float = 2.0
     retry_after_default: float = 60.0
-    max_retry_after: float = 900.0
-    rate_limit_retries: int = 2
+    max_retry_after: float = 300.0
+    rate_limit_retries: int = 1
     index_per_minute: float = 20.0
     replay_per_minute: float = 300.0
     live_per_minute: float = 30.0

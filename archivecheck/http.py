@@ -69,6 +69,11 @@ class RateLimiter:
                 if self._paused_until <= time.monotonic():
                     return time.monotonic() - start
 
+    def paused_for(self) -> float:
+        """Seconds left of the current pause (0 when not paused)."""
+        with self._lock:
+            return max(0.0, self._paused_until - time.monotonic())
+
     def pause(self, seconds: float) -> None:
         with self._lock:
             self._paused_until = max(self._paused_until, time.monotonic() + seconds)
@@ -133,6 +138,13 @@ class ArchiveSession:
         failures = 0
         limited = 0
         while True:
+            held = limiter.paused_for()
+            if held > policy.max_retry_after:
+                # The archive asked for a longer wait than we will sit out (a long Retry-After).
+                # Honour it without stalling the run: no request to it until then, the link is
+                # unverifiable now and the next run will try again.
+                raise RateLimited(f"{urlsplit(url).netloc} asked us to wait {held:.0f}s more; not asking before then",
+                                  url=url, retry_after=held)
             limiter.acquire()
             self.stats[endpoint] += 1
             try:

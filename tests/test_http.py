@@ -201,3 +201,23 @@ def test_connection_refused_is_a_network_error():
     policy = NetworkPolicy(**{**FAST.__dict__, "retries": 1})
     with ArchiveSession(policy) as s, pytest.raises(NetworkError, match="after 2 attempts"):
         s.get("http://127.0.0.1:9/ukgwa/2020id_/https://example.org/", endpoint=REPLAY)
+
+
+def test_a_long_retry_after_stops_requests_to_that_archive_until_it_passes(local_archive):
+    """Retry-After beyond max_retry_after: the link is unverifiable at once, and the next request to
+    the same archive is not sent at all (the archive asked us to wait), rather than stalling the run."""
+    from archivecheck.config import NetworkPolicy
+    from archivecheck.errors import RateLimited
+
+    local_archive.front.inject("fault/429.pdf", "429", times=None, retry_after=3600)
+    policy = NetworkPolicy(max_retry_after=5, retry_after_default=0.1, backoff=0.01)
+    url = local_archive.ukgwa_base + "20210601120000id_/https://example.gov.uk/fault/429.pdf"
+    other = local_archive.ukgwa_base + "20220201210413id_/https://ico.org.uk/"
+    with ArchiveSession(policy) as session:
+        with pytest.raises(RateLimited):
+            session.get(url, endpoint=REPLAY)
+        local_archive.front.reset_log()
+        with pytest.raises(RateLimited) as info:
+            session.get(other, endpoint=REPLAY)
+    assert info.value.retry_after > 3000
+    assert local_archive.front.requests == []

@@ -53,13 +53,14 @@ def repair_links(text: str, *, offline: bool = True, settings=None, **settings_o
 
 
 def scan_letters(paths, *, settings=None, **settings_options) -> list:
-    """Extract, repair and check every link in letters → list[LetterScan]."""
+    """Extract, repair and check every link in letters (and in letters attached to e-mails)
+    → list[LetterScan]."""
     from .check import Checker
-    from .scan import scan_letter
+    from .scan import scan_letters as _scan
 
     settings = settings or load_settings(**settings_options)
     with Checker(settings) as checker:
-        return [scan_letter(str(p), checker) for p in paths]
+        return _scan(paths, checker)
 
 
 def __getattr__(name: str):

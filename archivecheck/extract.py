@@ -32,6 +32,7 @@ __all__ = [
     "FoundLink",
     "UnreadableInput",
     "detect_format",
+    "eml_attachments",
     "extract_links",
     "extract_text_links",
 ]
@@ -412,6 +413,29 @@ def _extract_eml(data: bytes, name: str | None) -> ExtractedText:
     text = "\n\n".join(chunks)
     links = extract_text_links(text) + _hyperlinks(text, anchors)
     return ExtractedText("eml", text, _in_order(links))
+
+
+# Attachments worth opening: letters are often sent as a PDF or Word file attached to an e-mail.
+ATTACHMENT_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".html", ".htm", ".eml")
+
+
+def eml_attachments(data: bytes) -> list[tuple[str, bytes]]:
+    """The (file name, bytes) of an e-mail's attachments that could be letters, in order."""
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+    except Exception:  # the body was already read by _extract_eml; a damaged tail has no letters
+        return []
+    found = []
+    for part in message.walk():
+        if part.is_multipart() or part.get_content_disposition() != "attachment":
+            continue
+        filename = part.get_filename() or ""
+        if not filename.lower().endswith(ATTACHMENT_SUFFIXES):
+            continue
+        payload = part.get_payload(decode=True)
+        if payload:
+            found.append((filename, payload))
+    return found
 
 
 # --- entry point -----------------------------------------------------------------------------------

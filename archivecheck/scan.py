@@ -10,23 +10,45 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .check import Checker
-from .extract import extract_links
+from .errors import InputError
+from .extract import eml_attachments, extract_links
 from .inputs import read_input_bytes
 from .models import Result, Status, timestamp_to_datetime
 
 
 @dataclass(frozen=True)
 class LetterScan:
-    """What one letter held: its format and a Result per link, in the order found."""
+    """What one letter held: its format and a Result per link, in the order found. An e-mail's
+    attachments are letters of their own, named `mail.eml › report.pdf`."""
 
     path: str
     format: str
     results: tuple[Result, ...]
+    note: str | None = None  # why a letter (an attachment) could not be read
 
 
-def scan_letter(path: str, checker: Checker) -> LetterScan:
+def scan_letters(paths, checker: Checker) -> list[LetterScan]:
+    """Scan each letter, and each letter attached to an e-mail. Raises InputError when a file
+    named by the user cannot be read; an unreadable attachment is reported, not fatal."""
+    scans = []
+    for path in paths:
+        data, _ = read_input_bytes(str(path))
+        scan = scan_letter(str(path), checker, data=data)
+        scans.append(scan)
+        if scan.format == "eml":
+            for filename, payload in eml_attachments(data):
+                name = f"{path} \u203a {filename}"
+                try:
+                    scans.append(scan_letter(name, checker, data=payload))
+                except InputError as exc:
+                    scans.append(LetterScan(name, "attachment", (), note=str(exc)))
+    return scans
+
+
+def scan_letter(path: str, checker: Checker, *, data: bytes | None = None) -> LetterScan:
     """Extract, repair and check every link in one letter. Raises InputError when unreadable."""
-    data, _ = read_input_bytes(path)
+    if data is None:
+        data, _ = read_input_bytes(path)
     extracted = extract_links(data, path)
     results = []
     for found in extracted.links:

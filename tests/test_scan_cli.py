@@ -190,3 +190,23 @@ def test_a_50mb_text_is_repaired_without_hanging(tmp_path):
     proc = _run_cli("repair", "--offline", "--format", "jsonl", str(big))
     assert proc.returncode == 0
     assert proc.stdout.count(b"\n") > 100_000
+
+
+def test_scan_opens_letters_attached_to_an_email(local_archive, fast_config, tmp_path):
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "foi@ico.org.uk", "requester@example.org", "Your request"
+    msg.set_content("Please find our response attached.\n")
+    msg.add_attachment((LETTERS / "ico-foi-response-IC-252019-Z2Y2.pdf").read_bytes(),
+                       maintype="application", subtype="pdf", filename="response.pdf")
+    msg.add_attachment(b"not a zip", maintype="application", subtype="octet-stream", filename="annex.docx")
+    mail = tmp_path / "response.eml"
+    mail.write_bytes(bytes(msg))
+    result = invoke(local_archive, fast_config, "scan", "--format", "json", "--no-progress", str(mail))
+    assert result.exit_code == 0, result.output
+    (record,) = json.loads(result.stdout)["results"]
+    assert record["url"] == INTENDED and record["status"] == "ok"
+    assert record["file"] == f"{mail} \u203a response.pdf" and record["page"] == 1
+    text = invoke(local_archive, fast_config, "scan", "--no-progress", str(mail)).stdout
+    assert f"{mail} \u203a annex.docx (attachment, 0 links)\n  could not be read:" in text

@@ -9,7 +9,7 @@ import click
 from ..check import Checker
 from ..report import exit_code, render, render_markdown
 from ..report.scan import render_scan_text
-from ..scan import scan_letter
+from ..scan import scan_letters
 from .options import progress_enabled, report_options, settings_from, write_report
 
 
@@ -28,16 +28,14 @@ def command(ctx, files, fmt, output, at, prefer, timeout, no_progress, verbose, 
     settings = settings_from(ctx, config_file=config_file, archive_remaps=archive_remaps,
                              prefer=prefer, timeout=timeout, at=at)
     show = progress_enabled(no_progress, quiet)
-    scans = []
+    if show:
+        click.echo(f"scanning {len(files)} letter{'s' if len(files) != 1 else ''} …", err=True)
     with Checker(settings) as checker:
-        for path in files:
-            if show:
-                click.echo(f"scanning {path} …", err=True)
-            scans.append(scan_letter(path, checker))
+        scans = scan_letters(files, checker)
     results = [r for s in scans for r in s.results]
     for s in scans:
-        if not s.results and not quiet:
-            click.echo(f"{s.path}: no links found", err=True)
+        if not quiet and (s.note or not s.results):
+            click.echo(f"{s.path}: {s.note or 'no links found'}", err=True)
     if fmt == "text":
         text = render_scan_text(scans)
     elif fmt == "markdown":

@@ -11,7 +11,9 @@ def render_scan_text(scans) -> str:
     out = []
     for s in scans:
         out.append(f"{s.path} ({s.format}, {len(s.results)} link{'s' if len(s.results) != 1 else ''})")
-        if not s.results:
+        if s.note:
+            out.append(f"  could not be read: {s.note}")
+        elif not s.results:
             out.append("  no links found")
         for r in s.results:
             where = f"page {r.extra['page']}, line {r.extra['line']}" if r.extra.get("page") else f"line {r.extra.get('line')}"

@@ -290,19 +290,12 @@ def _run_text(element) -> str:
     return "".join(pieces)
 
 
-def _extract_docx(data: bytes, name: str | None) -> ExtractedText:
-    try:
-        import docx  # python-docx; lazy for a fast --help
+_DOCX_EXTRA_PART = re.compile(r"^/word/(footnotes|endnotes|header\d*|footer\d*)\.xml$")
 
-        document = docx.Document(io.BytesIO(data))
-    except Exception as error:  # python-docx raises KeyError, ValueError, lxml errors … on damage
-        raise UnreadableInput(f"damaged Word document ({type(error).__name__})", name=name) from None
-    relationships = document.part.rels
-    paragraphs: list[str] = []
-    anchors: list[tuple[str, str, int]] = []
-    offset = 0
-    # Every paragraph in document order, table cells included.
-    for paragraph in document.element.body.iter(f"{_W}p"):
+
+def _docx_paragraphs(root, relationships, paragraphs: list[str], anchors: list, offset: int) -> int:
+    """Append the text of every paragraph under `root`, and its hyperlinks; returns the new offset."""
+    for paragraph in root.iter(f"{_W}p"):
         text = _run_text(paragraph)
         for link in paragraph.iter(f"{_W}hyperlink"):
             rid = link.get(_R_ID)
@@ -316,6 +309,32 @@ def _extract_docx(data: bytes, name: str | None) -> ExtractedText:
                 anchors.append((field.group(1), "", offset))
         paragraphs.append(text)
         offset += len(text) + 1
+    return offset
+
+
+def _extract_docx(data: bytes, name: str | None) -> ExtractedText:
+    try:
+        import docx  # python-docx; lazy for a fast --help
+
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises KeyError, ValueError, lxml errors … on damage
+        raise UnreadableInput(f"damaged Word document ({type(error).__name__})", name=name) from None
+    paragraphs: list[str] = []
+    anchors: list[tuple[str, str, int]] = []
+    # The body first (table cells included), then footnotes, endnotes, headers and footers: FOI
+    # responses often cite their links in footnotes.
+    sources = [(document.element.body, document.part.rels)]
+    for part in document.part.package.iter_parts():
+        if _DOCX_EXTRA_PART.match(str(part.partname)):
+            try:
+                from lxml import etree  # python-docx's own XML library
+
+                sources.append((etree.fromstring(part.blob), part.rels))
+            except Exception:  # a damaged footnote part should not hide the body's links
+                continue
+    offset = 0
+    for root, relationships in sources:
+        offset = _docx_paragraphs(root, relationships, paragraphs, anchors, offset)
     text = "\n".join(paragraphs)
     links = extract_text_links(text) + _hyperlinks(text, anchors)
     return ExtractedText("docx", text, _in_order(links))

@@ -132,3 +132,47 @@ def test_binary_garbage_with_long_lines_does_not_hang():
     start = time.perf_counter()
     extract_links(b"https://" + b"a" * 2_000_000 + b" " + b"x-" * 500_000, None)
     assert time.perf_counter() - start < 20
+
+
+def _docx_with_header_and_footnote(header_text: str, footnote_text: str) -> bytes:
+    """A Word file with a link in its header and another in a footnote (python-docx writes the
+    header; the footnotes part is added by hand, as Word would store it)."""
+    import io
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Our response is set out below.")
+    document.sections[0].header.paragraphs[0].text = header_text
+    buf = io.BytesIO()
+    document.save(buf)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    footnotes = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                 f'<w:footnotes xmlns:w="{w}"><w:footnote w:id="1"><w:p><w:r><w:t xml:space="preserve">'
+                 f'{footnote_text}</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdFn" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
+                                    b"</Relationships>")
+            dst.writestr(item, data)
+        dst.writestr("word/footnotes.xml", footnotes)
+    return out.getvalue()
+
+
+def test_docx_links_in_headers_and_footnotes_are_found():
+    header = "https://www.gov.uk/government/organisations/information-commissioners-office"
+    footnote = ("See https://webarchive.nationalarchives.gov.uk/ukgwa/20220201210413mp_/https://ico.org.uk/"
+                "media/action-weve-taken/audits-and-advisory-visits/4018997/"
+                "metropolitan-police-service-executive-summary-v1_0.pdf")
+    extracted = extract_links(_docx_with_header_and_footnote(header, footnote), "letter.docx")
+    texts = [link.text for link in extracted.links]
+    assert header in texts
+    assert footnote.removeprefix("See ") in texts

@@ -167,6 +167,28 @@ def test_recent_ok_is_reused_and_duplicates_share_one_check(local_archive, confi
     assert doc["results"][0]["checked_at"] >= first_checked
 
 
+def test_links_unverifiable_last_run_are_checked_first(local_archive, config, tmp_path):
+    # (#4) A persistent fault costs its link the whole retry chain; started last, the run waits
+    # for it. So links unverifiable last run go first; the report keeps list order.
+    from urllib.parse import unquote
+
+    front = local_archive.front
+    listfile = tmp_path / "links.txt"
+    listfile.write_text(f"{GOOD}\n{B}\n{C}\n")
+    db = tmp_path / "watch.db"
+    front.inject(C_CAP.url, "503", times=None)
+    code, doc, _ = watch(local_archive, config, listfile, db, "--concurrency", "1")
+    assert by_input(doc)[C]["status"] == "unverifiable"
+    assert C_CAP.url not in unquote(front.requests[0].path)  # night 1: list order
+
+    front.clear_faults()
+    front.reset_log()
+    code, doc, _ = watch(local_archive, config, listfile, db, "--concurrency", "1", "--max-age", "0")
+    assert C_CAP.url in unquote(front.requests[0].path)
+    assert [r["input"] for r in doc["results"]] == [GOOD, B, C]
+    assert [r["status"] for r in doc["results"]] == ["ok", "ok", "ok"]
+
+
 def test_list_formats_and_bad_lists(local_archive, config, tmp_path):
     db = tmp_path / "w.db"
     bad = tmp_path / "bad.csv"

@@ -35,7 +35,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -203,12 +203,7 @@ def main(argv=None) -> int:
     big = build_archive(root, captures, args.big_gb)
     print(f"  {len(captures)} captures + {'1 big PDF' if big else 'no big PDF'} built in {time.monotonic() - t:.1f}s",
           file=sys.stderr)
-    process, pywb_port = _start_pywb(root, 60)
-    # pywb's auto-indexer prints "Dir collections/... unchanged" to stdout every few seconds, and
-    # _start_pywb stops reading stdout once pywb is ready: after some minutes the 64 KB pipe fills,
-    # pywb blocks on the write, and every request to it hangs in connect (this, not LinkChecker,
-    # was the ">6 min at <1% CPU" stall). Keep draining it for the bench's whole life.
-    threading.Thread(target=deque, args=(process.stdout, 0), daemon=True).start()
+    process, pywb_port = _start_pywb(root, 60)  # keeps draining pywb's stdout (see there)
     front = Front("127.0.0.1", pywb_port)
     front.serve()
     front.httpd.handle_error = lambda request, client_address: None  # resets are the point of some faults

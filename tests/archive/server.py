@@ -624,13 +624,17 @@ def _start_pywb(root: Path, timeout: float) -> tuple[subprocess.Popen, int]:
 
     def read_ready():
         for line in process.stdout:
-            if line.startswith(b"PYWB_READY "):
+            if not ready and line.startswith(b"PYWB_READY "):
                 ready.append(int(line.split()[1]))
-                break
+        # Keep reading to the end: pywb's auto-indexer prints "Dir collections/... unchanged" every
+        # few seconds, and a pipe nobody reads fills up after some minutes and blocks pywb, which
+        # then hangs every request (seen in the benchmark).
 
     reader = threading.Thread(target=read_ready, daemon=True)
     reader.start()
-    reader.join(timeout)
+    deadline = time.monotonic() + timeout
+    while not ready and reader.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
     if not ready:
         _stop_process(process)
         raise RuntimeError("pywb did not start within %ss:\n%s"

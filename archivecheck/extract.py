@@ -357,7 +357,6 @@ def _extract_pdf(data: bytes, name: str | None) -> ExtractedText:
 def _read_pdf(data: bytes, name: str | None) -> ExtractedText:
     try:
         from pypdf import PdfReader  # lazy
-        from pypdf.errors import PyPdfError
 
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):

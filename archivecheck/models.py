@@ -38,6 +38,14 @@ class CdxRecord:
         return timestamp_to_datetime(self.timestamp)
 
 
+# The contract's result record, in its order (CONTRACT.md, "The result record").
+CONTRACT_FIELDS = (
+    "input", "url", "repairs", "kind", "original_url", "archive", "memento_url", "memento_datetime",
+    "status", "http_status", "content_type", "content_length", "sha256", "title", "suggestion",
+    "checked_at", "detail",
+)
+
+
 @dataclass(frozen=True)
 class Result:
     """One record per link: the contract's result record, field for field."""

@@ -332,7 +332,7 @@ def _decision_points(marked: str, repairs: list[str]) -> tuple[str, int, list[_P
             continue
         base = path_start + component.start()
         for run in re.finditer(r"[A-Za-z]+", component.group()):
-            run_start, run_end = base + run.start(), base + run.end()
+            run_start = base + run.start()
             split = best_split(run.group().lower())
             if split and run_start + split[0] not in taken:
                 points.append(_Point(run_start + split[0], False, split[1]))

@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -33,8 +31,8 @@ from .check import Checker, require_url
 from .config import Settings
 from .errors import InputError
 from .history import History, StoredResult, WriterLock
-from .models import Kind, Result, Status, utc_now_iso
-from .report import CONTRACT_FIELDS, MARKS, render_csv, render_json
+from .inputs import read_input_text
+from .models import CONTRACT_FIELDS, Kind, Result, Status, utc_now_iso
 
 # Changes, in the order the report shows them.
 NEWLY_BROKEN = "newly_broken"
@@ -54,6 +52,7 @@ SECTION_TITLES = {
 # More than this share of unverifiable results makes the run itself untrustworthy: exit 3.
 MOSTLY_UNVERIFIABLE = 0.5
 DEFAULT_MAX_AGE = timedelta(hours=20)
+WATCH_FORMATS = ("text", "json", "markdown", "csv")  # rendered by report/watch.py
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ def read_watch_list(path: str) -> list[WatchEntry]:
     """Read LIST: a CSV with a `url` column (other columns become labels) when the file ends in
     .csv or its first line names a `url` column; otherwise one URL a line, `#` comments.
     Raises InputError for an unreadable file or a CSV without a url column."""
-    text = _read_text(path)
+    text = read_input_text(path, what="a list of links")
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         raise InputError(f"{path}: the list has no links")
@@ -102,21 +101,6 @@ def read_watch_list(path: str) -> list[WatchEntry]:
     if not entries:
         raise InputError(f"{path}: the list has no links")
     return entries
-
-
-def _read_text(path: str) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{path}: looks like a binary file, not a list of links")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -350,99 +334,6 @@ def watch_exit_code(results: list[Result], fail_on: str = "new") -> int:
     return 0
 
 
-# -- rendering (watch's change report; the contract formats come from report.py) ----------------
-WATCH_FORMATS = ("text", "json", "markdown", "csv")
-
-
-def render_watch(report: WatchReport, fmt: str) -> str:
-    """The change report in `fmt` (text, json, markdown, csv)."""
-    if fmt == "json":
-        summary = dict(report.summary)
-        return render_json(report.results, summary_extra=summary)
-    if fmt == "csv":
-        return render_csv([_flat_labels(r) for r in report.results])
-    if fmt == "markdown":
-        return _render_markdown(report)
-    return _render_text(report)
-
-
-def _flat_labels(r: Result) -> Result:
-    extra = {k: v for k, v in r.extra.items() if k != "labels"}
-    for key, value in (r.extra.get("labels") or {}).items():
-        extra[key if key not in CONTRACT_FIELDS and key not in extra else f"label_{key}"] = value
-    return replace(r, extra=extra)
-
-
-def _sections(report: WatchReport) -> list[tuple[str, list[Result]]]:
-    by_change: dict[str, list[Result]] = {c: [] for c in CHANGES}
-    for r in report.results:
-        by_change[r.extra["change"]].append(r)
-    return [(c, by_change[c]) for c in CHANGES]
-
-
-def _headline(report: WatchReport) -> str:
-    s, ch = report.summary, report.summary["changes"]
-    return (f"Watch run {report.run_id}{' (resumed)' if report.resumed else ''}: {s['total']} links \u2014 "
-            f"{s['ok']} ok, {s['broken']} broken, {s['not_archived']} not archived, {s['unverifiable']} unverifiable. "
-            f"Changes: {ch[NEWLY_BROKEN]} newly broken, {ch[NEWLY_NOT_ARCHIVED]} newly not archived, "
-            f"{ch[RECOVERED]} recovered.")
-
-
-def _labels_text(r: Result) -> str:
-    labels = r.extra.get("labels") or {}
-    return ", ".join(f"{k}: {v}" for k, v in labels.items() if v)
-
-
-def _was(r: Result) -> str:
-    prev = r.extra.get("previous_status")
-    if not prev:
-        return "new to the list"
-    return f"was {prev} on {(r.extra.get('previous_checked_at') or '')[:10]}"
-
-
-def _render_text(report: WatchReport) -> str:
-    lines = [_headline(report)]
-    s = report.summary
-    lines.append(f"{s.get('checked', 0)} checked, {s.get('reused', 0)} reused from recent runs "
-                 f"(ok within --max-age), {s.get('shared_duplicates', 0)} duplicates shared a check.")
-    for change, results in _sections(report):
-        if change == STILL_OK or not results:
-            continue
-        lines += ["", f"{SECTION_TITLES[change]} ({len(results)})"]
-        for r in results:
-            lines.append(f"  {MARKS[r.status]}  {r.memento_url or r.url}")
-            labels = _labels_text(r)
-            lines.append(f"      {_was(r)}{'; ' + labels if labels else ''}")
-            lines.append(f"      {r.detail}")
-            if r.suggestion:
-                lines.append(f"      cite instead: {r.suggestion}")
-    ok = dict(_sections(report))[STILL_OK]
-    lines += ["", f"OK ({len(ok)}): not listed."]
-    return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _render_markdown(report: WatchReport) -> str:
-    out = ["# Archive link watch", "", f"Generated {report.summary['generated_at']} by archivecheck.", "",
-           _headline(report), ""]
-    for change, results in _sections(report):
-        if change == STILL_OK or not results:
-            continue
-        out += [f"## {SECTION_TITLES[change]} ({len(results)})", "",
-                "| link | status | before | labels | capture | finding |", "|---|---|---|---|---|---|"]
-        for r in results:
-            out.append(f"| {_md(r.memento_url or r.url)} | {r.status.value} | {_md(_was(r))} | "
-                       f"{_md(_labels_text(r) or '—')} | {r.memento_datetime or '—'} | "
-                       f"{_md(r.detail + (' Cite instead: ' + r.suggestion if r.suggestion else ''))} |")
-        out.append("")
-    ok = dict(_sections(report))[STILL_OK]
-    out += [f"## OK ({len(ok)})", ""] + [f"- {_md(r.memento_url or r.url)}" for r in ok] + [""]
-    return "\n".join(out)
-
-
 # -- a link's story ---------------------------------------------------------------------------
 def link_story(db: str, link: str) -> list[dict]:
     """Every run's result for `link`, oldest first: run, date, status, capture, detail, reused.
@@ -462,17 +353,3 @@ def link_story(db: str, link: str) -> list[dict]:
         "detail": s.record.get("detail"),
         "labels": s.labels,
     } for s in rows]
-
-
-def render_story(link: str, story: list[dict], fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps({"link": link, "history": story}, indent=2, ensure_ascii=False) + "\n"
-    if not story:
-        return f"{link}\n  no results in this database\n"
-    lines = [link]
-    for s in story:
-        capture = s["memento_datetime"] or "no capture"
-        reused = " (reused)" if s["reused"] else ""
-        lines.append(f"  run {s['run']:<4} {s['checked_at']}  {s['status']:<13} {capture}{reused}")
-        lines.append(f"           {s['detail']}")
-    return "\n".join(lines) + "\n"

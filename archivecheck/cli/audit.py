@@ -14,7 +14,8 @@ from ..live import LiveHosts
 from ..report import exit_code
 from ..save import SavePageNow
 from ..sources import read_source, urls_from_list, urls_from_page, urls_from_sitemap
-from .options import progress_enabled, read_input_text, report_options, settings_from, write_report
+from ..inputs import read_input_text
+from .options import progress_enabled, report_options, settings_from, write_report
 
 
 @click.command("audit")

@@ -9,7 +9,8 @@ import click
 from ..check import Checker, require_url
 from ..errors import InputError
 from ..report import exit_code, render
-from .options import progress_enabled, read_input_text, report_options, settings_from, url_lines, write_report
+from ..inputs import read_input_text
+from .options import progress_enabled, report_options, settings_from, url_lines, write_report
 
 
 @click.command("check")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..watch import link_story, render_story
+from ..report.watch import render_story
+from ..watch import link_story
 from .options import write_report
 
 

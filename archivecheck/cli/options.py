@@ -17,7 +17,6 @@ import click
 
 from ..config import Settings, load_settings
 from ..errors import InputError
-from ..inputs import read_input_text  # noqa: F401  (re-exported for the commands)
 from ..report import FORMATS
 
 

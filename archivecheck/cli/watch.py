@@ -10,7 +10,8 @@ from datetime import timedelta
 import click
 
 from ..errors import InputError
-from ..watch import DEFAULT_MAX_AGE, WATCH_FORMATS, WatchOptions, read_watch_list, render_watch, run_watch
+from ..report.watch import render_watch
+from ..watch import WATCH_FORMATS, WatchOptions, read_watch_list, run_watch
 from .options import progress_enabled, report_options, settings_from, write_report
 
 

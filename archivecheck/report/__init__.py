@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from ..models import Result, Status, utc_now_iso
+from ..models import CONTRACT_FIELDS, Result, Status, utc_now_iso
 
 FORMATS = ("text", "json", "jsonl", "csv", "markdown")
 
@@ -24,11 +24,6 @@ MARKS = {
     Status.UNVERIFIABLE: "? unverifiable",
 }
 
-CONTRACT_FIELDS = (
-    "input", "url", "repairs", "kind", "original_url", "archive", "memento_url", "memento_datetime",
-    "status", "http_status", "content_type", "content_length", "sha256", "title", "suggestion",
-    "checked_at", "detail",
-)
 
 
 def summarise(results: Sequence[Result]) -> dict:

@@ -58,7 +58,7 @@ def test_scan_text_report_is_for_a_caseworker(local_archive, fast_config):
     assert lines[0] == f"{letter} (md, 1 link)"
     assert lines[1] == "  \u2713 OK  (line 19)"
     assert f"    send: {INTENDED}" in lines
-    assert lines[-1] == "1 links in 1 letter: 1 ok, 0 need attention"
+    assert lines[-1] == "1 link in 1 letter: 1 ok, 0 need attention"
 
 
 def test_scan_markdown_is_an_evidence_record(local_archive, fast_config):

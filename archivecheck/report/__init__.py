@@ -111,7 +111,7 @@ def render_markdown(results: Sequence[Result], *, heading: str = "Archive link c
     """An evidence record for a case file: what was checked, when, and what the capture was."""
     out = [f"# {heading}", "", f"Generated {utc_now_iso()} by archivecheck.", ""]
     s = summarise(results)
-    out.append(f"**{s['total']} links:** {s['ok']} ok, {s['broken']} broken, {s['not_archived']} not archived, "
+    out.append(f"**{s['total']} link{'s' if s['total'] != 1 else ''}:** {s['ok']} ok, {s['broken']} broken, {s['not_archived']} not archived, "
                f"{s['unverifiable']} unverifiable.")
     out.append("")
     for i, r in enumerate(results, 1):

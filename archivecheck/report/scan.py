@@ -34,6 +34,6 @@ def render_scan_text(scans) -> str:
         out.append("")
     total = [r for s in scans for r in s.results]
     ok = sum(r.status.value == "ok" for r in total)
-    out.append(f"{len(total)} links in {len(scans)} letter{'s' if len(scans) != 1 else ''}: {ok} ok, "
+    out.append(f"{len(total)} link{'s' if len(total) != 1 else ''} in {len(scans)} letter{'s' if len(scans) != 1 else ''}: {ok} ok, "
                f"{len(total) - ok} need attention")
     return "\n".join(out) + "\n"

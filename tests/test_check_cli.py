@@ -23,6 +23,7 @@ from archivecheck.cli import cli
 from archivecheck.report import CONTRACT_FIELDS
 from tests.archive.cases import BODIES, capture, link
 from tests.conftest import FAST_NETWORK_POLICY as FAST_POLICY
+from tests.reference import REFERENCE_LINK, REFERENCE_LINK_DAMAGED
 
 REPO = Path(__file__).resolve().parents[1]
 CONSOLE_SCRIPT = Path(sys.executable).parent / "archivecheck"
@@ -33,10 +34,8 @@ ICO_PDF = (BODIES / "ico-mps-executive-summary.pdf").read_bytes()
 ICO_TITLE = "Metropolitan Police Service \u2013 ICO data protection audit executive summary"
 # The seed link after repair, and as it appears in the letter (markdown escapes, a space in the
 # timestamp, hyphens lost at line ends).
-SEED_REPAIRED = ("https://webarchive.nationalarchives.gov.uk/ukgwa/20220201210413mp_/https://ico.org.uk/media/"
-                 "action-weve-taken/audits-and-advisory-visits/4018997/metropolitan-police-service-executive-summary-v1_0.pdf")
-SEED_DAMAGED = ("https://webarchive.nationalarchives.gov.uk/ukgwa/2022020121041 3mp\\_/https://ico.org.uk/media/"
-                "action-weve-taken/audits-andadvisory-visits/4018997/metropolitan-police-service-executivesummary-v1\\_0.pdf")
+SEED_REPAIRED = REFERENCE_LINK
+SEED_DAMAGED = REFERENCE_LINK_DAMAGED
 
 
 def sha256(data: bytes) -> str:

@@ -13,14 +13,12 @@ from archivecheck.errors import ArchiveCheckError, InputError
 from archivecheck.extract import UnreadableInput, detect_format, extract_links
 from archivecheck.repair import repair_link
 
+from .reference import REFERENCE_LINK
 from .repair_formats import build_letter, build_pdf
 
 LETTERS = Path(__file__).parent.parent / "fixtures" / "letters"
 STEM = "ico-foi-response-IC-252019-Z2Y2"
-REF_OUT = (
-    "https://webarchive.nationalarchives.gov.uk/ukgwa/20220201210413mp_/https://ico.org.uk/media/"
-    "action-weve-taken/audits-and-advisory-visits/4018997/metropolitan-police-service-executive-summary-v1_0.pdf"
-)
+REF_OUT = REFERENCE_LINK
 
 
 @pytest.mark.parametrize("suffix,fmt,line", [("md", "md", 19), ("txt", "txt", 38), ("html", "html", 40), ("docx", "docx", 29), ("pdf", "pdf", 29), ("eml", "eml", 19)])

@@ -9,17 +9,12 @@ import pytest
 
 from archivecheck.repair import MAX_CANDIDATES, ArchiveIndex, RepairedLink, repair_link, repair_text, rewrite_text
 
+from .reference import REFERENCE_LINK, REFERENCE_LINK_DAMAGED
 from .repair_formats import FakeIndex, wrap
 
 LETTERS = Path(__file__).parent.parent / "fixtures" / "letters"
-REF_IN = (
-    "https://webarchive.nationalarchives.gov.uk/ukgwa/2022020121041 3mp\\_/https://ico.org.uk/media/"
-    "action-weve-taken/audits-andadvisory-visits/4018997/metropolitan-police-service-executivesummary-v1\\_0.pdf"
-)
-REF_OUT = (
-    "https://webarchive.nationalarchives.gov.uk/ukgwa/20220201210413mp_/https://ico.org.uk/media/"
-    "action-weve-taken/audits-and-advisory-visits/4018997/metropolitan-police-service-executive-summary-v1_0.pdf"
-)
+REF_IN = REFERENCE_LINK_DAMAGED
+REF_OUT = REFERENCE_LINK
 REF_ORIGINAL = REF_OUT.split("mp_/", 1)[1]
 
 

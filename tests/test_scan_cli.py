@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from archivecheck.cli import cli
+from tests.reference import REFERENCE_LINK
 
 REPO = Path(__file__).resolve().parents[1]
 LETTERS = REPO / "fixtures" / "letters"
 CONSOLE_SCRIPT = Path(sys.executable).parent / "archivecheck"
-INTENDED = ("https://webarchive.nationalarchives.gov.uk/ukgwa/20220201210413mp_/https://ico.org.uk/media/"
-            "action-weve-taken/audits-and-advisory-visits/4018997/metropolitan-police-service-executive-summary-v1_0.pdf")
+INTENDED = REFERENCE_LINK
 LETTER_FILES = sorted(LETTERS.glob("ico-foi-response-IC-252019-Z2Y2.*"))
 
 

@@ -18,9 +18,11 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from tests.servers import serve_in_thread
 
 _INDEX_LOCK = threading.Lock()
 
@@ -57,10 +59,7 @@ class LiveSite:
             pass
 
         Handler.site = site
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = "http://127.0.0.1:%d/" % self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+        self.httpd, self.base = serve_in_thread(Handler)
 
     def add(self, url: str, body: bytes = b"", *, status: int = 200, mime: str = "application/pdf",
             head: bool = True, headers: dict | None = None) -> str:

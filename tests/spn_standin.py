@@ -27,11 +27,12 @@ import time
 import uuid
 from collections import deque
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs
 
 from tests.livesite import Snapshot, add_snapshots
+from tests.servers import serve_in_thread
 
 HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "te", "upgrade"}
 
@@ -54,11 +55,8 @@ class StandIn:
             pass
 
         Handler.stand_in = stand_in
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = "http://127.0.0.1:%d/" % self.httpd.server_address[1]
+        self.httpd, self.base = serve_in_thread(Handler)
         self.wayback_base = self.base + "web/"
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
 
     def close(self):
         self.httpd.shutdown()

@@ -58,6 +58,16 @@ class Archive:
             return f"{self.request_base}cdx"
         return None
 
+    def cdx_urls(self) -> tuple[str, ...]:
+        """Where to look for a CDX server, most likely first: the dialect's own place, then the
+        other dialect's (a remapped archive may be a plain pywb, or IA-style CDX behind a pywb)."""
+        primary = self.cdx_url()
+        if primary is None:
+            return ()
+        parts = urlsplit(self.request_base)
+        candidates = (primary, f"{self.request_base}cdx", f"{parts.scheme}://{parts.netloc}/cdx/search/cdx")
+        return tuple(dict.fromkeys(candidates))
+
     def timemap_url(self, original: str) -> str:
         return f"{self.request_base}timemap/link/{original}"
 

@@ -36,9 +36,10 @@ def query_captures(
     Raises NetworkError (or a subclass) when the index cannot be asked; returns nothing for an
     archive without a CDX server (Memento-only).
     """
-    endpoint = archive.cdx_url()
-    if endpoint is None:
+    endpoints = archive.cdx_urls()
+    if not endpoints:
         return
+    endpoint = endpoints[0]
     params: dict[str, str] = {"url": url, "output": "json"}
     if match_type != "exact":
         params["matchType"] = match_type
@@ -52,15 +53,20 @@ def query_captures(
         page = dict(params)
         page_limit = page_size if remaining is None else min(page_size, remaining)
         page["limit"] = str(page_limit)
-        if archive.dialect != "pywb":
+        if endpoint.endswith("/cdx/search/cdx"):
             # IA pages with a resume key; pywb's CDX server has no paging, so we ask for one page.
             page["showResumeKey"] = "true"
             if resume_key:
                 page["resumeKey"] = resume_key
         resp = session.get(endpoint, endpoint=INDEX, params=page)
         if resp.status_code == 404:
-            # pywb answers 404 for "no captures" on some versions; IA answers an empty body.
             resp.close()
+            # Either "no captures" (some pywb versions answer 404) or no CDX server here at all
+            # (a remapped archive may keep it in the other dialect's place): try the next place.
+            later = endpoints[endpoints.index(endpoint) + 1:]
+            if later and resume_key is None:
+                endpoint = later[0]
+                continue
             return
         if resp.status_code != 200:
             status = resp.status_code

@@ -101,6 +101,15 @@ def test_ia_dialect_query_on_remapped_wayback(local_archive, registry):
     assert [r.path.split("?")[0] for r in local_archive.front.requests] == ["/cdx/search/cdx"]
 
 
+def test_a_missing_cdx_server_is_looked_for_in_the_other_dialects_place(local_archive, registry):
+    """A remapped wayback that is a plain pywb has no /cdx/search/cdx: its index is at {base}cdx."""
+    local_archive.front.inject("/cdx/search/cdx", "status", times=None, status=404, body=b"<html>Not Found</html>")
+    with ArchiveSession(FAST) as s:
+        records = list(query_captures(s, registry.get("wayback"), MIXED))
+    assert [(r.timestamp, r.status, r.mime) for r in records] == expected(MIXED, "web")
+    assert [r.path.split("?")[0] for r in local_archive.front.requests] == ["/cdx/search/cdx", "/web/cdx"]
+
+
 def test_ia_resume_key_paging(local_archive, registry):
     """Page size 1 over wayback's captures of the audits prefix: every page asks with the previous
     page's resumeKey, and together the pages list every capture exactly once."""

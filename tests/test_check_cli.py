@@ -573,3 +573,21 @@ def test_legacy_ukgwa_form_is_recognised_and_printed_in_current_public_form(loca
     assert rec["url"] == SEED_REPAIRED
     assert rec["repairs"] == ["archive-form"]
     assert rec["status"] == "ok"
+
+
+def test_a_configured_memento_only_archive_is_resolved_through_its_timemap(local_archive, tmp_path):
+    """An archive declared with dialect "memento" has no CDX: its TimeMap lists the captures, and
+    the newest good one is verified (the newest capture of this URL is a soft 404)."""
+    cfg = tmp_path / "memento.toml"
+    cfg.write_text('prefer = ["other"]\n' + FAST_POLICY
+                   + f'\n[archives.other]\nbase = "{local_archive.ukgwa_base}"\n'
+                   + 'public_base = "https://archive.example.org/coll/"\ndialect = "memento"\nlabel = "Other"\n',
+                   encoding="utf-8")
+    mixed = capture("mixed_2021")
+    result = CliRunner().invoke(cli, ["--config", str(cfg), "check", "--no-progress", "--format", "json", mixed.url])
+    assert result.exit_code == 0, result.output
+    rec = one(result)
+    assert (rec["status"], rec["archive"], rec["memento_datetime"]) == ("ok", "other", mixed.iso)
+    assert rec["memento_url"] == f"https://archive.example.org/coll/{mixed.timestamp}/{mixed.url}"
+    paths = [r.path.split("?")[0] for r in local_archive.front.requests]
+    assert any("/timemap/link/" in p for p in paths) and not any(p.endswith("/cdx") for p in paths)

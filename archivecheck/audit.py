@@ -4,8 +4,9 @@ live ones nobody has archived.
 
 Per URL, in this order (each step is one module's job):
   live.check_live       HEAD / 1 KiB ranged GET on the original's own site
-  cdx.query_captures    every archive's index: good captures (HTTP 200, the expected kind of file)
-  verify.verify_capture fetch the best candidates (newest, or nearest --at) until one is good
+  resolve.read_captures every archive's index (CDX, or TimeMap): good captures ranked by
+                        resolve.rank_candidates (HTTP 200, the expected kind of file)
+  resolve.verify_candidates  fetch the best (newest, or nearest --at) until one is good
   live.document_sha1    only for a live document with a capture digest to compare, ≤ 20 MB
 
 Verdict (`status`): `ok` when a capture was fetched and verified; `not_archived` when no archive
@@ -20,16 +21,14 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from .archives import MEMENTO, Archive, normalise_original
-from .cdx import query_captures
+from .archives import Archive, normalise_original
 from .check import PreparedLink, build_result
 from .config import Settings
 from .errors import InputError, NetworkError, RateLimited
 from .http import ArchiveSession
 from .live import LiveHosts, LiveStatus, check_live, document_sha1
-from .memento import timemap_captures
 from .models import CdxRecord, Kind, Result, Status, timestamp_to_iso, utc_now_iso
-from .resolve import MAX_CANDIDATES, rank_candidates
+from .resolve import rank_candidates, read_captures, verify_candidates
 from .save import (ERROR, NOT_SUBMITTED, RATE_LIMITED, SUCCESS, WOULD_SAVE, SaveJob, SavePageNow,
                    ask_tna)
 from .verify import Verdict, Verification, verify_capture
@@ -95,7 +94,7 @@ class Auditor:
         chosen, trouble = self._verify(original, holdings)
 
         newest = max((h.newest for h in holdings if h.newest), key=lambda r: r.timestamp, default=None)
-        capture_digest = _digest(newest)
+        capture_digest = newest.sha1 if newest else None
         live_sha1 = None
         if capture_digest and live.live:
             live_sha1 = document_sha1(self.session, self.live_hosts, original, live, self.max_hash_bytes)
@@ -134,10 +133,7 @@ class Auditor:
     def _holding(self, name: str, original: str) -> Holding:
         archive = self.settings.registry.get(name)
         try:
-            if archive.dialect == MEMENTO:
-                records = timemap_captures(self.session, archive, original)
-            else:
-                records = list(query_captures(self.session, archive, original, limit=10_000))
+            records = read_captures(self.session, archive, original)
         except NetworkError as exc:
             return Holding(archive, (), error=str(exc))
         return Holding(archive, tuple(rank_candidates(records, original, self.settings.at)))
@@ -153,22 +149,11 @@ class Auditor:
                 if v.good:
                     return v, trouble
                 continue
-            bad_digests: set[str] = set()
-            tried = 0
-            for record in h.candidates:
-                if tried >= MAX_CANDIDATES:
-                    break
-                if _digest(record) and _digest(record) in bad_digests:
-                    continue  # the same bytes already failed
-                tried += 1
-                v = verify_capture(self.session, h.archive, original, record.timestamp)
-                if v.good:
-                    return v, trouble
-                if v.verdict is Verdict.UNVERIFIABLE:
-                    trouble.append(f"{h.archive.name} could not be checked ({v.reason})")
-                    break
-                if _digest(record):
-                    bad_digests.add(_digest(record))
+            tried = verify_candidates(self.session, h.archive, original, list(h.candidates))
+            if tried and tried[-1].good:
+                return tried[-1], trouble
+            if tried and tried[-1].verdict is Verdict.UNVERIFIABLE:
+                trouble.append(f"{h.archive.name} could not be checked ({tried[-1].reason})")
         return None, trouble
 
     # -- Save Page Now --------------------------------------------------------------------------
@@ -229,12 +214,6 @@ def require_original(text: str) -> str:
     if not original:
         raise InputError(f"not a URL: {text.strip()[:80]!r}")
     return original
-
-
-def _digest(record: CdxRecord | None) -> str | None:
-    if record is None or not record.digest:
-        return None
-    return record.digest.removeprefix("sha1:").upper()
 
 
 def _size(v: Verification) -> str:

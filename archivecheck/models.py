@@ -37,6 +37,12 @@ class CdxRecord:
     def datetime(self) -> datetime:
         return timestamp_to_datetime(self.timestamp)
 
+    @property
+    def sha1(self) -> str | None:
+        """The payload's base32 SHA-1 as the index gives it (IA and pywb both), without a `sha1:`
+        prefix; comparable with a body's own SHA-1 and across archives."""
+        return self.digest.removeprefix("sha1:").upper() if self.digest else None
+
 
 # The contract's result record, in its order (CONTRACT.md, "The result record").
 CONTRACT_FIELDS = (

@@ -55,9 +55,9 @@ def resolve_original(session: ArchiveSession, settings: Settings, original: str,
             return Resolution(Status.OK, last, tuple(attempts), "; ".join(per_archive))
         if any(v.verdict is Verdict.UNVERIFIABLE for v in outcome):
             unverifiable = True
-            per_archive.append(f"{archive.name} could not be checked ({_first_unverifiable(outcome).reason})")
+            per_archive.append(f"{archive.name} could not be checked ({_first(outcome, Verdict.UNVERIFIABLE).reason})")
         elif any(v.verdict is Verdict.BAD for v in outcome):
-            per_archive.append(f"{archive.name} holds no good capture ({_first_bad(outcome).reason})")
+            per_archive.append(f"{archive.name} holds no good capture ({_first(outcome, Verdict.BAD).reason})")
         else:
             per_archive.append(f"{archive.name} holds no capture")
     status = Status.UNVERIFIABLE if unverifiable else Status.NOT_ARCHIVED
@@ -78,29 +78,44 @@ def _best_in_archive(session: ArchiveSession, archive: Archive, original: str,
 def _from_index(session: ArchiveSession, archive: Archive, original: str, at: datetime | None,
                 first: Verification | None) -> list[Verification]:
     try:
-        if archive.dialect == MEMENTO:
-            records = timemap_captures(session, archive, original)
-        else:
-            records = list(query_captures(session, archive, original, limit=10_000))
+        records = read_captures(session, archive, original)
     except NetworkError as exc:
         return [Verification(Verdict.UNVERIFIABLE, f"its index could not be read: {archive.publicise(str(exc))}", archive, original, None)]
-    tried_ts = {first.served_timestamp} if first else set()
-    bad_digests = {first.sha1_base32} if first and first.sha1_base32 else set()
+    tried = {first.served_timestamp} if first else set()
+    bad = {first.sha1_base32} if first and first.sha1_base32 else set()
+    return verify_candidates(session, archive, original, rank_candidates(records, original, at),
+                             tried_timestamps=tried, bad_digests=bad)
+
+
+def read_captures(session: ArchiveSession, archive: Archive, original: str) -> list[CdxRecord]:
+    """Every capture an archive lists for `original`: its CDX index, or its TimeMap for a
+    Memento-only archive. Raises NetworkError when the index cannot be read."""
+    if archive.dialect == MEMENTO:
+        return timemap_captures(session, archive, original)
+    return list(query_captures(session, archive, original, limit=10_000))
+
+
+def verify_candidates(session: ArchiveSession, archive: Archive, original: str, candidates: list[CdxRecord], *,
+                      tried_timestamps: set | None = None, bad_digests: set | None = None) -> list[Verification]:
+    """Verify ranked candidates until one is good or one cannot be checked, at most MAX_CANDIDATES,
+    skipping any whose bytes (index digest) are already known bad. Returns every verification made."""
+    tried = set(tried_timestamps or ())
+    bad = set(bad_digests or ())
     out: list[Verification] = []
-    for record in rank_candidates(records, original, at):
+    for record in candidates:
         if len(out) >= MAX_CANDIDATES:
             break
-        if record.timestamp in tried_ts or _digest(record) in bad_digests:
+        if record.timestamp in tried or (record.sha1 and record.sha1 in bad):
             continue
-        tried_ts.add(record.timestamp)
+        tried.add(record.timestamp)
         result = verify_capture(session, archive, original, record.timestamp)
         out.append(result)
         if result.good or result.verdict is Verdict.UNVERIFIABLE:
             break
         if result.sha1_base32:
-            bad_digests.add(result.sha1_base32)
-        if _digest(record):
-            bad_digests.add(_digest(record))
+            bad.add(result.sha1_base32)
+        if record.sha1:
+            bad.add(record.sha1)
     return out
 
 
@@ -133,15 +148,5 @@ def _mime_fits(mime: str, kinds: set[str]) -> bool:
     return True
 
 
-def _digest(record: CdxRecord) -> str | None:
-    if not record.digest:
-        return None
-    return record.digest.removeprefix("sha1:").upper()
-
-
-def _first_unverifiable(outcome: list[Verification]) -> Verification:
-    return next(v for v in outcome if v.verdict is Verdict.UNVERIFIABLE)
-
-
-def _first_bad(outcome: list[Verification]) -> Verification:
-    return next(v for v in outcome if v.verdict is Verdict.BAD)
+def _first(outcome: list[Verification], verdict: Verdict) -> Verification:
+    return next(v for v in outcome if v.verdict is verdict)

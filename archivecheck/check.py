@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .archives import ArchiveLink, normalise_original
 from .config import Settings
@@ -13,8 +13,9 @@ from .errors import InputError
 from .http import ArchiveSession
 from .index import CdxIndex
 from .models import Kind, Result, Status, timestamp_to_datetime, utc_now_iso
+from .repair import repair_link
 from .resolve import resolve_original
-from .verify import Verdict, Verification
+from .verify import Verdict, Verification, verify_capture
 
 log = logging.getLogger("archivecheck.check")
 
@@ -90,8 +91,6 @@ class Checker:
 
     # -- the two kinds of link ----------------------------------------------------------------
     def _check_memento(self, prepared: PreparedLink) -> Result:
-        from .verify import verify_capture
-
         link = prepared.link
         v = verify_capture(self.session, link.archive, link.original_url, link.timestamp)
         if v.good:
@@ -147,16 +146,12 @@ def prepare_link(text: str, settings: Settings, *, index=None) -> PreparedLink:
 
 
 def _repair(text: str, index) -> tuple[str, tuple[str, ...], str | None]:
-    try:
-        from .repair import repair_link
-    except ImportError:  # pragma: no cover - repair ships with the package
-        return text.strip(), (), None
     # repair_link asks the index only when the text has more than one reading.
     repaired = repair_link(text, index=index)
-    note = getattr(repaired, "note", None)
-    if getattr(repaired, "confirmed", None) is False and note is None:
+    note = repaired.note
+    if repaired.confirmed is False and note is None:
         note = "the repair could not be confirmed by the archive"
-    return repaired.url, tuple(repaired.repairs), note
+    return repaired.url, repaired.repairs, note
 
 
 def require_url(text: str, settings: Settings) -> PreparedLink:
@@ -225,6 +220,4 @@ def build_result(prepared: PreparedLink, kind: Kind, status: Status, v: Verifica
 
 
 def _with_input(result: Result, prepared: PreparedLink) -> Result:
-    from dataclasses import replace
-
     return replace(result, input=prepared.input, repairs=prepared.repairs)

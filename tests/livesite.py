@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.servers import serve_in_thread
+from tests.servers import LoopbackServer, serve_in_thread
 
 _INDEX_LOCK = threading.Lock()
 
@@ -46,7 +46,7 @@ class Hit:
     at: float
 
 
-class LiveSite:
+class LiveSite(LoopbackServer):
     """A threaded loopback server holding ``pages`` keyed by public URL. Use as a context manager."""
 
     def __init__(self):
@@ -77,16 +77,6 @@ class LiveSite:
     def hits(self, url: str | None = None) -> list[Hit]:
         with self._lock:
             return [h for h in self.log if url is None or h.url == url]
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -32,12 +32,12 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from tests.livesite import Snapshot, add_snapshots
-from tests.servers import serve_in_thread
+from tests.servers import LoopbackServer, serve_in_thread
 
 HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "te", "upgrade"}
 
 
-class StandIn:
+class StandIn(LoopbackServer):
     def __init__(self, front_port: int, archive_root: Path, fetch, *, per_minute: int = 1000,
                  window: float = 60.0, pending_polls: int = 1):
         self.front_port, self.archive_root, self.fetch = front_port, Path(archive_root), fetch
@@ -58,15 +58,6 @@ class StandIn:
         self.httpd, self.base = serve_in_thread(Handler)
         self.wayback_base = self.base + "web/"
 
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     # -- SPN2 -------------------------------------------------------------------------------------
     def submit(self, url: str) -> tuple[int, dict | None, float]:

@@ -8,12 +8,13 @@ that checks out, a sentence ready to paste into the letter.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from .check import Checker
 from .errors import InputError
 from .extract import eml_attachments, extract_links
 from .inputs import read_input_bytes
-from .models import Result, Status, timestamp_to_datetime
+from .models import Result, Status
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,6 @@ def citation_sentence(result: Result, checker: Checker) -> str | None:
         return None
     archive = checker.settings.registry.archives.get(result.archive or "")
     name = archive.label if archive and archive.label else (result.archive or "a web archive")
-    when = timestamp_to_datetime(result.memento_datetime.replace("-", "").replace("T", "")
-                                 .replace(":", "").rstrip("Z"))
+    when = datetime.fromisoformat(result.memento_datetime.replace("Z", "+00:00"))
     day = f"{when.day} {when:%B %Y}"
     return f"This information is available from {name} (captured {day}): {result.memento_url}"

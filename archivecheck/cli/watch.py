@@ -88,7 +88,7 @@ def command(ctx, list_file, db, concurrency, max_age, fail_on, resume, report_fi
     if not quiet:
         s, ch = report.summary, report.summary["changes"]
         click.echo(
-            f"archivecheck watch: run {report.run_id}: {s['total']} links in {s['elapsed_seconds']:.1f}s "
+            f"archivecheck watch: run {report.run_id}: {s['total']} link{'s' if s['total'] != 1 else ''} in {s['elapsed_seconds']:.1f}s "
             f"({s['checked']} checked, {s['reused']} reused): {s['ok']} ok, {s['broken']} broken, "
             f"{s['not_archived']} not archived, {s['unverifiable']} unverifiable; "
             f"{ch['newly_broken'] + ch['newly_not_archived']} newly failing, {ch['recovered']} recovered",

@@ -40,11 +40,3 @@ class Blocked(NetworkError):
 
 class IncompleteBody(NetworkError):
     """A response's body was cut short or stalled after its headers arrived: worth fetching again."""
-
-
-class TooLarge(NetworkError):
-    """A body exceeded the configured size cap; we stopped reading rather than exhaust memory."""
-
-    def __init__(self, message: str, *, url: str | None = None, limit: int = 0):
-        super().__init__(message, url=url)
-        self.limit = limit

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .check import Checker, require_url
+from .exits import ExitStatus
 from .config import Settings
 from .errors import InputError
 from .history import History, StoredResult, WriterLock
@@ -70,7 +71,7 @@ class WatchReport:
     resumed: bool
     results: list[Result]  # one per list entry, in list order, with watch's extra fields
     summary: dict
-    exit_code: int
+    exit_code: ExitStatus
 
 
 # -- the list ---------------------------------------------------------------------------------
@@ -146,7 +147,7 @@ def run_watch(settings: Settings, entries: list[WatchEntry], *, db: str, list_pa
                        shared_duplicates=counts["duplicates"], elapsed_seconds=round(time.monotonic() - started, 2),
                        requests=dict(checker.session.stats))
         history.finish_run(run_id, finished_at=utc_now_iso(), summary=summary)
-    return WatchReport(run_id, options.resume, results, summary, summary["exit_code"])
+    return WatchReport(run_id, options.resume, results, summary, ExitStatus(summary["exit_code"]))
 
 
 def _open_run(history: History, entries: list[WatchEntry], list_path: str,
@@ -314,24 +315,24 @@ def summarise_watch(results: list[Result], options: WatchOptions) -> dict:
         **{s.value: statuses.get(s.value, 0) for s in Status},
         "changes": {c: changes.get(c, 0) for c in CHANGES},
         "unverifiable_share": round(share, 3),
-        "exit_code": watch_exit_code(results, options.fail_on),
+        "exit_code": int(watch_exit_code(results, options.fail_on)),
         "generated_at": utc_now_iso(),
     }
 
 
-def watch_exit_code(results: list[Result], fail_on: str = "new") -> int:
+def watch_exit_code(results: list[Result], fail_on: str = "new") -> ExitStatus:
     """1 when something is newly broken/not archived (with fail_on="any": anything broken/not
     archived); else 3 when more than half the links were unverifiable (the run says little);
     else 0. A few unverifiable links alone do not fail a nightly job: they show in the report."""
     changes = {r.extra.get("change") for r in results}
     if changes & {NEWLY_BROKEN, NEWLY_NOT_ARCHIVED}:
-        return 1
+        return ExitStatus.BROKEN
     if fail_on == "any" and any(r.status in (Status.BROKEN, Status.NOT_ARCHIVED) for r in results):
-        return 1
+        return ExitStatus.BROKEN
     unverifiable = sum(r.status is Status.UNVERIFIABLE for r in results)
     if results and unverifiable / len(results) > MOSTLY_UNVERIFIABLE:
-        return 3
-    return 0
+        return ExitStatus.UNVERIFIABLE
+    return ExitStatus.OK
 
 
 # -- a link's story ---------------------------------------------------------------------------

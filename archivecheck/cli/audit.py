@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from ..audit import Auditor, require_original
@@ -89,4 +87,4 @@ def command(ctx, list_file, sitemap, page, page_base, match, save, dry_run, save
                                   timeout=save_timeout)
             results = auditor.save_unarchived(results, spn, dry_run=dry_run)
     write_report(render_audit(results, fmt), output)
-    sys.exit(exit_code(results))
+    return exit_code(results)

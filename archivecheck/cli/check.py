@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from ..check import Checker, require_url
@@ -49,4 +47,4 @@ def command(ctx, urls, from_file, fmt, output, at, prefer, timeout, no_progress,
     if show:
         click.echo("", err=True)
     write_report(render(results, fmt), output)
-    sys.exit(exit_code(results))
+    return exit_code(results)

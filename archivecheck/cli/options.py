@@ -6,7 +6,6 @@ either place); values given after the command add to those given before it.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import sys
@@ -110,10 +109,3 @@ def write_report(text: str, output: str | None) -> None:
 
 def progress_enabled(no_progress: bool, quiet: bool) -> bool:
     return not no_progress and not quiet and sys.stderr.isatty()
-
-
-def pass_root(f):
-    @functools.wraps(f)
-    def wrapper(*args, **kwargs):
-        return f(click.get_current_context(), *args, **kwargs)
-    return wrapper

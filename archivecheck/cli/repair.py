@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
-
 import click
 
 from ..check import Checker
 from ..errors import InputError
+from ..exits import ExitStatus
 from ..extract import extract_links
 from ..inputs import read_input_bytes
 from ..repair import repair_link, rewrite_text
@@ -47,7 +46,7 @@ def command(ctx, source, rewrite, offline, fmt, output, timeout, no_progress, ve
             if extracted.format not in ("txt", "md"):
                 raise InputError(f"{name}: --rewrite works on plain text and markdown, not {extracted.format}")
             write_report(rewrite_text(extracted.text, index), output)
-            return
+            return ExitStatus.OK
         rows = []
         for found in extracted.links:
             fixed = repair_link(found.text, index)
@@ -59,7 +58,7 @@ def command(ctx, source, rewrite, offline, fmt, output, timeout, no_progress, ve
     if not rows and not quiet:
         click.echo(f"{name}: no links found", err=True)
     write_report(_render(rows, fmt), output)
-    sys.exit(0)
+    return ExitStatus.OK
 
 
 def _render(rows: list[dict], fmt: str) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from ..check import Checker
@@ -43,4 +41,4 @@ def command(ctx, files, fmt, output, at, prefer, timeout, no_progress, verbose, 
     else:
         text = render(results, fmt)
     write_report(text, output)
-    sys.exit(exit_code(results))
+    return exit_code(results)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 import time
 from datetime import timedelta
 
@@ -93,4 +92,4 @@ def command(ctx, list_file, db, concurrency, max_age, fail_on, resume, report_fi
             f"{s['not_archived']} not archived, {s['unverifiable']} unverifiable; "
             f"{ch['newly_broken'] + ch['newly_not_archived']} newly failing, {ch['recovered']} recovered",
             err=True)
-    sys.exit(report.exit_code)
+    return report.exit_code

@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
+from ..exits import ExitStatus, exit_status_for
 from ..models import CONTRACT_FIELDS, Result, Status, utc_now_iso
 
 FORMATS = ("text", "json", "jsonl", "csv", "markdown")
@@ -31,20 +32,14 @@ def summarise(results: Sequence[Result]) -> dict:
     return {
         "total": len(results),
         **{s.value: counts.get(s.value, 0) for s in Status},
-        "exit_code": exit_code(results),
+        "exit_code": int(exit_code(results)),
         "generated_at": utc_now_iso(),
     }
 
 
-def exit_code(results: Sequence[Result]) -> int:
-    """The contract's exit codes: 1 if anything is broken/not archived, else 3 if anything is
-    unverifiable, else 0."""
-    statuses = {r.status for r in results}
-    if statuses & {Status.BROKEN, Status.NOT_ARCHIVED}:
-        return 1
-    if Status.UNVERIFIABLE in statuses:
-        return 3
-    return 0
+def exit_code(results: Sequence[Result]) -> ExitStatus:
+    """The contract's exit status for a run's records (see exits.exit_status_for)."""
+    return exit_status_for(r.status for r in results)
 
 
 def render(results: Sequence[Result], fmt: str, *, summary_extra: dict | None = None) -> str:

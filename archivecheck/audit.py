@@ -18,7 +18,6 @@ capture's digest: it changed after it was last archived), or null.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from .archives import Archive, normalise_original
@@ -28,13 +27,14 @@ from .errors import InputError, NetworkError, RateLimited
 from .http import ArchiveSession
 from .live import LiveHosts, LiveStatus, check_live, document_sha1
 from .models import CdxRecord, Kind, Result, Status, timestamp_to_iso, utc_now_iso
+from .pool import map_bounded
+from .records import ArchiveHolding, AuditFinding, LiveFacts, Risk
 from .resolve import rank_candidates, read_captures, verify_candidates
-from .save import (ERROR, NOT_SUBMITTED, RATE_LIMITED, SUCCESS, WOULD_SAVE, SaveJob, SavePageNow,
-                   ask_tna)
+from .save import SaveJob, SavePageNow, SaveStatus, ask_tna
 from .verify import Verdict, Verification, verify_capture
 
-LIVE_UNARCHIVED = "live-unarchived"
-STALE_CAPTURE = "stale-capture"
+LIVE_UNARCHIVED = Risk.LIVE_UNARCHIVED
+STALE_CAPTURE = Risk.STALE_CAPTURE
 MAX_HASH_BYTES = 20_000_000
 
 
@@ -50,15 +50,15 @@ class Holding:
     def newest(self) -> CdxRecord | None:
         return max(self.candidates, key=lambda r: r.timestamp) if self.candidates else None
 
-    def to_dict(self) -> dict:
+    def summary(self) -> ArchiveHolding:
         if self.error:
-            return {"good_captures": None, "error": self.error}
+            return ArchiveHolding(None, error=self.error)
         newest = self.newest
-        return {
-            "good_captures": len(self.candidates),
-            "newest": timestamp_to_iso(newest.timestamp) if newest else None,
-            "newest_url": self.archive.replay_url(newest.timestamp, newest.original) if newest else None,
-        }
+        return ArchiveHolding(
+            len(self.candidates),
+            newest=timestamp_to_iso(newest.timestamp) if newest else None,
+            newest_url=self.archive.replay_url(newest.timestamp, newest.original) if newest else None,
+        )
 
 
 @dataclass
@@ -71,22 +71,12 @@ class Auditor:
     max_hash_bytes: int = MAX_HASH_BYTES
 
     def audit_many(self, urls: Iterable[str], *, workers: int = 4,
-                   progress: Callable[[Result], None] | None = None) -> list[Result]:
-        """Results in input order. Workers overlap waiting; the session's per-host rate limits set
+                   progress: Callable[[AuditFinding], None] | None = None) -> list[AuditFinding]:
+        """Findings in input order. Workers overlap waiting; the session's per-host rate limits set
         the pace, so more workers are never less polite."""
-        def one(url: str) -> Result:
-            result = self.audit(url)
-            if progress:
-                progress(result)
-            return result
+        return list(map_bounded(self.audit, urls, workers=workers, on_result=progress))
 
-        urls = list(urls)
-        if workers <= 1:
-            return [one(u) for u in urls]
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(one, urls))
-
-    def audit(self, text: str) -> Result:
+    def audit(self, text: str) -> AuditFinding:
         """Audit one original URL. Never raises for network trouble."""
         original = require_original(text)
         live = check_live(self.session, self.live_hosts, original)
@@ -111,24 +101,19 @@ class Auditor:
             risk = LIVE_UNARCHIVED
         elif live.live and digest_match is False:
             risk = STALE_CAPTURE
-        extra = {
-            "live": live.live if live.status is not None else None,
-            "live_status": live.status,
-            "live_content_type": live.content_type,
-            "live_length": live.length,
-            "live_checked_with": live.method,
-            "live_redirect": live.redirected_to,
-            "archives": {h.archive.name: h.to_dict() for h in holdings},
-            "good_captures": sum(len(h.candidates) for h in holdings) if not any(h.error for h in holdings) else None,
-            "newest_capture": timestamp_to_iso(newest.timestamp) if newest else None,
-            "newest_capture_digest": capture_digest,
-            "live_sha1": live_sha1,
-            "digest_match": digest_match,
-            "risk": risk,
-            "saves": [],
-        }
         detail = _detail(status, chosen, trouble, holdings, live, risk, newest)
-        return _result(text, original, status, chosen, detail, extra)
+        return AuditFinding(
+            result=_result(text, original, status, chosen, detail),
+            live=LiveFacts(live.live if live.status is not None else None, live.status, live.content_type,
+                           live.length, live.method, live.redirected_to),
+            archives={h.archive.name: h.summary() for h in holdings},
+            good_captures=sum(len(h.candidates) for h in holdings) if not any(h.error for h in holdings) else None,
+            newest_capture=timestamp_to_iso(newest.timestamp) if newest else None,
+            newest_capture_digest=capture_digest,
+            live_sha1=live_sha1,
+            digest_match=digest_match,
+            risk=risk,
+        )
 
     def _holding(self, name: str, original: str) -> Holding:
         archive = self.settings.registry.get(name)
@@ -157,26 +142,26 @@ class Auditor:
         return None, trouble
 
     # -- Save Page Now --------------------------------------------------------------------------
-    def save_unarchived(self, results: list[Result], spn: SavePageNow | None, *,
-                        dry_run: bool = False) -> list[Result]:
+    def save_unarchived(self, results: list[AuditFinding], spn: SavePageNow | None, *,
+                        dry_run: bool = False) -> list[AuditFinding]:
         """Ask the Wayback Machine to capture every `live-unarchived` URL, then re-verify each new
         capture; a verified one turns the result `ok`. UKGWA gets an "ask The National Archives"
         note. With `dry_run`, only records what would be saved. Returns the results, updated."""
-        todo = [i for i, r in enumerate(results) if r.extra.get("risk") == LIVE_UNARCHIVED]
+        todo = [i for i, r in enumerate(results) if r.risk is Risk.LIVE_UNARCHIVED]
         jobs: dict[int, SaveJob] = {}
         stopped: str | None = None
         for i in todo:
-            url = results[i].original_url
+            url = results[i].result.original_url
             if dry_run or spn is None:
-                jobs[i] = SaveJob(url, "wayback", WOULD_SAVE)
+                jobs[i] = SaveJob(url, "wayback", SaveStatus.WOULD_SAVE)
             elif stopped:
-                jobs[i] = SaveJob(url, "wayback", NOT_SUBMITTED, message=stopped)
+                jobs[i] = SaveJob(url, "wayback", SaveStatus.NOT_SUBMITTED, message=stopped)
             else:
                 try:
                     jobs[i] = spn.submit(url)
                 except RateLimited as exc:
                     stopped = f"not submitted: Save Page Now kept answering 429 ({exc})"
-                    jobs[i] = SaveJob(url, "wayback", RATE_LIMITED, submitted_at=utc_now_iso(), message=str(exc))
+                    jobs[i] = SaveJob(url, "wayback", SaveStatus.RATE_LIMITED, submitted_at=utc_now_iso(), message=str(exc))
         if spn is not None and not dry_run:
             pending = [i for i in todo if not jobs[i].done]
             for i, job in zip(pending, spn.wait([jobs[i] for i in pending])):
@@ -186,26 +171,28 @@ class Auditor:
             out[i] = self._after_save(results[i], jobs[i], spn)
         return out
 
-    def _after_save(self, result: Result, job: SaveJob, spn: SavePageNow | None) -> Result:
-        saves = [job.to_dict()]
-        holdings = result.extra.get("archives", {})
-        if "ukgwa" in holdings and not holdings["ukgwa"].get("good_captures"):
-            saves.append(ask_tna(result.original_url).to_dict())
-        extra = {**result.extra, "saves": saves}
-        if job.status != SUCCESS or spn is None:
-            return replace(result, extra=extra)
-        v = verify_capture(self.session, spn.archive, result.original_url, job.timestamp)
+    def _after_save(self, finding: AuditFinding, job: SaveJob, spn: SavePageNow | None) -> AuditFinding:
+        saves = [job]
+        ukgwa = finding.archives.get("ukgwa")
+        if ukgwa is not None and not ukgwa.good_captures:
+            saves.append(ask_tna(finding.result.original_url))
+        if job.status is not SaveStatus.SUCCESS or spn is None:
+            return replace(finding, saves=tuple(saves))
+        v = verify_capture(self.session, spn.archive, finding.result.original_url, job.timestamp)
         if not v.good:
-            saves[0] = {**saves[0], "status": ERROR, "message": f"the new capture did not verify: {v.reason}"}
-            return replace(result, extra=extra)
-        held = dict(holdings.get(v.archive.name) or {})
-        held.update(good_captures=(held.get("good_captures") or 0) + 1, newest=v.memento_datetime,
-                    newest_url=v.archive.replay_url(v.served_timestamp, v.original))
-        extra.update(risk=None, newest_capture=v.memento_datetime, archives={**holdings, v.archive.name: held},
-                     good_captures=(extra.get("good_captures") or 0) + 1)
+            saves[0] = replace(job, status=SaveStatus.ERROR, message=f"the new capture did not verify: {v.reason}")
+            return replace(finding, saves=tuple(saves))
+        held = finding.archives.get(v.archive.name) or ArchiveHolding(0)
+        held = ArchiveHolding((held.good_captures or 0) + 1, newest=v.memento_datetime,
+                              newest_url=v.archive.replay_url(v.served_timestamp, v.original))
         detail = (f"Saved just now: the Wayback Machine captured it ({v.memento_datetime}) and the "
                   f"capture verified ({_size(v)}).")
-        return _result(result.input, result.original_url, Status.OK, v, detail, extra)
+        return replace(
+            finding, saves=tuple(saves), risk=None, newest_capture=v.memento_datetime,
+            archives={**finding.archives, v.archive.name: held},
+            good_captures=(finding.good_captures or 0) + 1,
+            result=_result(finding.result.input, finding.result.original_url, Status.OK, v, detail),
+        )
 
 
 def require_original(text: str) -> str:
@@ -222,7 +209,7 @@ def _size(v: Verification) -> str:
 
 
 def _detail(status: Status, chosen: Verification | None, trouble: list[str], holdings: list[Holding],
-            live: LiveStatus, risk: str | None, newest: CdxRecord | None) -> str:
+            live: LiveStatus, risk: Risk | None, newest: CdxRecord | None) -> str:
     held = [f"{h.archive.name} {len(h.candidates)}" for h in holdings if h.candidates]
     if status is Status.OK:
         text = (f"Archived ({', '.join(held) or 'found by replay'} good capture(s)); verified "
@@ -242,9 +229,8 @@ def _detail(status: Status, chosen: Verification | None, trouble: list[str], hol
     return text
 
 
-def _result(text: str, original: str, status: Status, v: Verification | None, detail: str,
-            extra: dict) -> Result:
+def _result(text: str, original: str, status: Status, v: Verification | None, detail: str) -> Result:
     """An audited URL is an original: only an ok verdict carries a capture's evidence."""
     prepared = PreparedLink(input=text, url=original, repairs=(), link=None, original_url=original)
     return build_result(prepared, Kind.ORIGINAL, status, v, detail=detail,
-                        keep_evidence=status is Status.OK, extra=extra)
+                        keep_evidence=status is Status.OK)

@@ -73,8 +73,17 @@ class Result:
     suggestion: str | None
     checked_at: str
     detail: str
-    # Not in the contract's table but useful to commands that add fields (watch, audit, scan).
+    # Fields watch adds to a stored record (its own typed record is to come); every other command
+    # wraps Result in a typed record of its own (records.py) instead.
     extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def result(self) -> "Result":
+        """A Result is a record (see records.py) that adds nothing to itself."""
+        return self
+
+    def added_fields(self) -> dict:
+        return dict(self.extra)
 
     def to_dict(self) -> dict:
         """The record as the contract names it (enums as strings, extras appended)."""

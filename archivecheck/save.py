@@ -22,6 +22,8 @@ The UK Government Web Archive has no public save API: The National Archives deci
 
 from __future__ import annotations
 
+import enum
+
 import json
 import os
 import time
@@ -36,9 +38,23 @@ from .models import utc_now_iso
 ENV_ACCESS = "ARCHIVECHECK_IA_ACCESS_KEY"
 ENV_SECRET = "ARCHIVECHECK_IA_SECRET_KEY"
 
-PENDING, SUCCESS, ERROR = "pending", "success", "error"
-RATE_LIMITED, TIMED_OUT, WOULD_SAVE, NOT_SUBMITTED = "rate-limited", "timed-out", "would-save", "not-submitted"
-ASK_TNA = "ask The National Archives"
+class SaveStatus(str, enum.Enum):
+    """What became of one capture request (a `str` enum: compares and serialises as its value)."""
+
+    PENDING = "pending"
+    SUCCESS = "success"
+    ERROR = "error"
+    RATE_LIMITED = "rate-limited"
+    TIMED_OUT = "timed-out"
+    WOULD_SAVE = "would-save"
+    NOT_SUBMITTED = "not-submitted"
+    ASK_TNA = "ask The National Archives"
+
+
+# Short names kept for the modules and tests that use them.
+PENDING, SUCCESS, ERROR = SaveStatus.PENDING, SaveStatus.SUCCESS, SaveStatus.ERROR
+RATE_LIMITED, TIMED_OUT, WOULD_SAVE = SaveStatus.RATE_LIMITED, SaveStatus.TIMED_OUT, SaveStatus.WOULD_SAVE
+NOT_SUBMITTED, ASK_TNA = SaveStatus.NOT_SUBMITTED, SaveStatus.ASK_TNA
 UKGWA_REASON = ("the UK Government Web Archive has no public save API; The National Archives "
                 "decides what it crawls, so ask them to capture it")
 
@@ -49,7 +65,7 @@ class SaveJob:
 
     url: str
     archive: str
-    status: str
+    status: SaveStatus
     job_id: str | None = None
     timestamp: str | None = None
     submitted_at: str | None = None
@@ -60,7 +76,7 @@ class SaveJob:
         return self.status != PENDING
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in self.__dict__.items() if v is not None}
 
 
 def ask_tna(url: str) -> SaveJob:

@@ -1,13 +1,13 @@
 """A caseworker's pre-send check of letters: extract every link, repair it, check it.
 
-Each link becomes a contract Result with where it was found added (file, line, page, source), a
-warning when a Word/HTML hyperlink's target differs from the text a reader sees, and, for a link
-that checks out, a sentence ready to paste into the letter.
+Each link becomes a `ScannedLink`: its contract Result with where it was found (file, line, page,
+source), a warning when a Word/HTML hyperlink's target differs from the text a reader sees, and, for
+a link that checks out, a sentence ready to paste into the letter.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from .check import Checker
@@ -15,17 +15,22 @@ from .errors import InputError
 from .extract import eml_attachments, extract_links
 from .inputs import read_input_bytes
 from .models import Result, Status
+from .records import ScannedLink
 
 
 @dataclass(frozen=True)
 class LetterScan:
-    """What one letter held: its format and a Result per link, in the order found. An e-mail's
-    attachments are letters of their own, named `mail.eml › report.pdf`."""
+    """What one letter held: its format and a ScannedLink per link, in the order found. An
+    e-mail's attachments are letters of their own, named `mail.eml › report.pdf`."""
 
     path: str
     format: str
-    results: tuple[Result, ...]
+    links: tuple[ScannedLink, ...]
     note: str | None = None  # why a letter (an attachment) could not be read
+
+    @property
+    def results(self) -> tuple[Result, ...]:
+        return tuple(link.result for link in self.links)
 
 
 def scan_letters(paths, checker: Checker) -> list[LetterScan]:
@@ -51,18 +56,16 @@ def scan_letter(path: str, checker: Checker, *, data: bytes | None = None) -> Le
     if data is None:
         data, _ = read_input_bytes(path)
     extracted = extract_links(data, path)
-    results = []
+    links = []
     for found in extracted.links:
         result = checker.check(found.text)
-        extra = {"file": path, "line": found.line, "page": found.page, "source": found.source}
+        warning = None
         if found.target_mismatch:
-            extra["warning"] = (f"the link's displayed text names {found.target_mismatch}, "
-                                f"but clicking it opens {found.text}")
-        sentence = citation_sentence(result, checker)
-        if sentence:
-            extra["sentence"] = sentence
-        results.append(replace(result, extra={**result.extra, **extra}))
-    return LetterScan(path, extracted.format, tuple(results))
+            warning = (f"the link's displayed text names {found.target_mismatch}, "
+                       f"but clicking it opens {found.text}")
+        links.append(ScannedLink(result, path, found.line, found.page, found.source,
+                                 sentence=citation_sentence(result, checker), warning=warning))
+    return LetterScan(path, extracted.format, tuple(links))
 
 
 def citation_sentence(result: Result, checker: Checker) -> str | None:

@@ -30,15 +30,15 @@ def command(ctx, files, fmt, output, at, prefer, timeout, no_progress, verbose, 
         click.echo(f"scanning {len(files)} letter{'s' if len(files) != 1 else ''} …", err=True)
     with Checker(settings) as checker:
         scans = scan_letters(files, checker)
-    results = [r for s in scans for r in s.results]
+    links = [link for s in scans for link in s.links]
     for s in scans:
         if not quiet and (s.note or not s.results):
             click.echo(f"{s.path}: {s.note or 'no links found'}", err=True)
     if fmt == "text":
         text = render_scan_text(scans)
     elif fmt == "markdown":
-        text = render_markdown(results, heading="Evidence record: archive links in " + ", ".join(files))
+        text = render_markdown(links, heading="Evidence record: archive links in " + ", ".join(files))
     else:
-        text = render(results, fmt)
+        text = render(links, fmt)
     write_report(text, output)
-    return exit_code(results)
+    return exit_code(links)

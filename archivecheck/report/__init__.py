@@ -1,8 +1,9 @@
 """Every renderer in one place: text, json, jsonl, csv, markdown for the result records here;
 `report.scan`, `report.audit` (and `report.watch`) for the commands that add to them.
 
-Renderers take Result records (and optional extra fields commands add) and return text; they never
-print, so commands decide where output goes (stdout or --output).
+Renderers take records: a `Result`, or a command's typed record wrapping one (records.py), flattened
+for output by `record_dict` alone. They return text and never print, so commands decide where output
+goes (stdout or --output).
 """
 
 from __future__ import annotations
@@ -27,7 +28,21 @@ MARKS = {
 
 
 
-def summarise(results: Sequence[Result]) -> dict:
+def record_dict(record) -> dict:
+    """The one flattening of a record for output: the contract's fields in the contract's order,
+    then the fields its command adds (never overriding a contract field)."""
+    out = record.result.to_dict()
+    for key, value in record.added_fields().items():
+        out.setdefault(key, value)
+    return out
+
+
+def results_of(records: Sequence) -> list[Result]:
+    return [r.result for r in records]
+
+
+def summarise(records: Sequence) -> dict:
+    results = results_of(records)
     counts = Counter(r.status.value for r in results)
     return {
         "total": len(results),
@@ -37,12 +52,13 @@ def summarise(results: Sequence[Result]) -> dict:
     }
 
 
-def exit_code(results: Sequence[Result]) -> ExitStatus:
+def exit_code(records: Sequence) -> ExitStatus:
     """The contract's exit status for a run's records (see exits.exit_status_for)."""
-    return exit_status_for(r.status for r in results)
+    return exit_status_for(r.result.status for r in records)
 
 
-def render(results: Sequence[Result], fmt: str, *, summary_extra: dict | None = None) -> str:
+def render(results: Sequence, fmt: str, *, summary_extra: dict | None = None) -> str:
+    """Any records in any of FORMATS."""
     if fmt == "json":
         return render_json(results, summary_extra=summary_extra)
     if fmt == "jsonl":
@@ -54,21 +70,23 @@ def render(results: Sequence[Result], fmt: str, *, summary_extra: dict | None = 
     return render_text(results)
 
 
-def render_json(results: Sequence[Result], *, summary_extra: dict | None = None) -> str:
+def render_json(results: Sequence, *, summary_extra: dict | None = None) -> str:
+    """The contract's `{"results": [...], "summary": {...}}`."""
     summary = summarise(results)
     if summary_extra:
         summary.update(summary_extra)
-    doc = {"results": [r.to_dict() for r in results], "summary": summary}
+    doc = {"results": [record_dict(r) for r in results], "summary": summary}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_jsonl(results: Sequence[Result]) -> str:
-    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in results)
+def render_jsonl(results: Sequence) -> str:
+    return "".join(json.dumps(record_dict(r), ensure_ascii=False) + "\n" for r in results)
 
 
-def render_csv(results: Sequence[Result]) -> str:
+def render_csv(results: Sequence) -> str:
+    """One row a record; nested added fields (lists, mappings) go in one cell as JSON."""
     out = io.StringIO()
-    rows = [r.to_dict() for r in results]
+    rows = [record_dict(r) for r in results]
     extra = [k for row in rows for k in row if k not in CONTRACT_FIELDS]
     columns = list(CONTRACT_FIELDS) + list(dict.fromkeys(extra))
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
@@ -76,12 +94,21 @@ def render_csv(results: Sequence[Result]) -> str:
     for row in rows:
         row = dict(row)
         row["repairs"] = ";".join(row.get("repairs") or [])
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
 
 
-def render_text(results: Sequence[Result]) -> str:
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict, tuple)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def render_text(records: Sequence) -> str:
     """For a person: a mark, the working link, the capture date; detail on the next line."""
+    results = results_of(records)
     lines = []
     width = max((len(m) for m in MARKS.values()), default=0)
     for r in results:
@@ -102,14 +129,15 @@ def render_text(results: Sequence[Result]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(results: Sequence[Result], *, heading: str = "Archive link check") -> str:
+def render_markdown(records: Sequence, *, heading: str = "Archive link check") -> str:
     """An evidence record for a case file: what was checked, when, and what the capture was."""
+    results = results_of(records)
     out = [f"# {heading}", "", f"Generated {utc_now_iso()} by archivecheck.", ""]
     s = summarise(results)
     out.append(f"**{s['total']} link{'s' if s['total'] != 1 else ''}:** {s['ok']} ok, {s['broken']} broken, {s['not_archived']} not archived, "
                f"{s['unverifiable']} unverifiable.")
     out.append("")
-    for i, r in enumerate(results, 1):
+    for i, (record, r) in enumerate(zip(records, results), 1):
         out.append(f"## {i}. {r.status.value}: {_md(r.memento_url or r.url)}")
         out.append("")
         out.append("| | |")
@@ -131,8 +159,9 @@ def render_markdown(results: Sequence[Result], *, heading: str = "Archive link c
         ]
         if r.suggestion:
             rows.append(("Cite instead", _md(r.suggestion)))
-        for key, value in r.extra.items():
-            rows.append((key.replace("_", " ").capitalize(), _md(str(value))))
+        for key, value in record.added_fields().items():
+            if value not in (None, "", [], {}):
+                rows.append((key.replace("_", " ").capitalize(), _md(str(value))))
         out += [f"| {k} | {v} |" for k, v in rows]
         out.append("")
     return "\n".join(out)

@@ -1,39 +1,38 @@
 """Audit's renderers: one row per URL (verdict, risk, live status, holdings) and a summary with
-counts per verdict, per risk and per archive. JSON/JSONL reuse report.py; CSV flattens the nested
-fields (`archives`, `saves`) into one cell each."""
+counts per verdict, per risk and per archive, over typed `AuditFinding` records. JSON/JSONL reuse
+report.py; CSV flattens the nested fields (`archives`, `saves`) into one readable cell each."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 
 from .. import report
-from ..models import Result, Status, utc_now_iso
+from ..models import Status, utc_now_iso
+from ..records import ArchiveHolding, AuditFinding, Risk
+from ..save import SaveJob, SaveStatus
 
 VERDICT_WIDTH = 12
 RISK_WIDTH = 15
 
 
-def audit_summary(results: Sequence[Result]) -> dict:
+def audit_summary(findings: Sequence[AuditFinding]) -> dict:
     """Counts for the summary: verdicts, risks, live, archives holding a good capture, saves."""
-    risks = Counter(r.extra.get("risk") or "none" for r in results)
-    live = Counter(_live_word(r) for r in results)
+    risks = Counter(f.risk.value if f.risk else "none" for f in findings)
+    live = Counter(_live_word(f) for f in findings)
     archives: Counter = Counter()
     verified: Counter = Counter()
     saves: Counter = Counter()
-    for r in results:
-        for name, h in r.extra.get("archives", {}).items():
-            archives[name] += 0
-            if h.get("good_captures"):
-                archives[name] += 1
-        if r.archive:
-            verified[r.archive] += 1
-        for job in r.extra.get("saves", []):
-            saves[f"{job['archive']}: {job['status']}"] += 1
+    for f in findings:
+        for name, h in f.archives.items():
+            archives[name] += 1 if h.good_captures else 0
+        if f.result.archive:
+            verified[f.result.archive] += 1
+        for job in f.saves:
+            saves[f"{job.archive}: {job.status.value}"] += 1
     return {
-        "verdicts": {s.value: sum(1 for r in results if r.status is s) for s in Status if s is not Status.BROKEN},
-        "risks": {k: risks.get(k, 0) for k in ("live-unarchived", "stale-capture", "none")},
+        "verdicts": {s.value: sum(1 for f in findings if f.result.status is s) for s in Status if s is not Status.BROKEN},
+        "risks": {k: risks.get(k, 0) for k in (Risk.LIVE_UNARCHIVED.value, Risk.STALE_CAPTURE.value, "none")},
         "live": {k: live.get(k, 0) for k in ("live", "gone", "unknown")},
         "archives_holding": dict(archives),
         "verified_in": dict(verified),
@@ -41,58 +40,64 @@ def audit_summary(results: Sequence[Result]) -> dict:
     }
 
 
-def render_audit(results: Sequence[Result], fmt: str) -> str:
-    summary = audit_summary(results)
+def render_audit(findings: Sequence[AuditFinding], fmt: str) -> str:
+    summary = audit_summary(findings)
     if fmt == "json":
-        return report.render_json(results, summary_extra=summary)
+        return report.render_json(findings, summary_extra=summary)
     if fmt == "jsonl":
-        return report.render_jsonl(results)
+        return report.render_jsonl(findings)
     if fmt == "csv":
-        return report.render_csv([replace(r, extra=_flat(r.extra)) for r in results])
+        return report.render_csv([_Flat(f) for f in findings])
     if fmt == "markdown":
-        return _markdown(results, summary)
-    return _text(results, summary)
+        return _markdown(findings, summary)
+    return _text(findings, summary)
 
 
-def _flat(extra: dict) -> dict:
-    out = dict(extra)
-    out["archives"] = "; ".join(_holding_text(n, h) for n, h in extra.get("archives", {}).items())
-    out["saves"] = "; ".join(_save_text(j) for j in extra.get("saves", []))
-    return out
+class _Flat:
+    """A finding whose nested fields are one readable cell each, for CSV."""
+
+    def __init__(self, finding: AuditFinding):
+        self.result, self._finding = finding.result, finding
+
+    def added_fields(self) -> dict:
+        out = self._finding.added_fields()
+        out["archives"] = "; ".join(_holding_text(n, h) for n, h in self._finding.archives.items())
+        out["saves"] = "; ".join(_save_text(j) for j in self._finding.saves)
+        return out
 
 
-def _holding_text(name: str, h: dict) -> str:
-    if h.get("error"):
+def _holding_text(name: str, h: ArchiveHolding) -> str:
+    if h.error:
         return f"{name} ?"
-    if not h.get("good_captures"):
+    if not h.good_captures:
         return f"{name} 0"
-    return f"{name} {h['good_captures']} ({h['newest'][:10]})"
+    return f"{name} {h.good_captures} ({h.newest[:10]})"
 
 
-def _save_text(job: dict) -> str:
-    bits = [job["archive"], job["status"]]
-    bits += [job[k] for k in ("job_id", "timestamp") if job.get(k)]
+def _save_text(job: SaveJob) -> str:
+    bits = [job.archive, job.status.value]
+    bits += [v for v in (job.job_id, job.timestamp) if v]
     text = " ".join(bits)
-    return f"{text}: {job['message']}" if job.get("message") and job["status"] != "success" else text
+    return f"{text}: {job.message}" if job.message and job.status is not SaveStatus.SUCCESS else text
 
 
-def _live_word(r: Result) -> str:
-    live = r.extra.get("live")
+def _live_word(f: AuditFinding) -> str:
+    live = f.live.live
     return "unknown" if live is None else "live" if live else "gone"
 
 
-def _text(results: Sequence[Result], s: dict) -> str:
-    held = [", ".join(_holding_text(n, h) for n, h in r.extra.get("archives", {}).items()) for r in results]
+def _text(findings: Sequence[AuditFinding], s: dict) -> str:
+    held = [", ".join(_holding_text(n, h) for n, h in f.archives.items()) for f in findings]
     width = max([len("ARCHIVES")] + [len(h) for h in held])
     lines = [f"{'VERDICT':<{VERDICT_WIDTH}} {'RISK':<{RISK_WIDTH}} {'LIVE':<4}  {'ARCHIVES':<{width}}  URL"]
-    for r, holdings in zip(results, held):
-        live = r.extra.get("live_status")
-        lines.append(f"{r.status.value:<{VERDICT_WIDTH}} {r.extra.get('risk') or '-':<{RISK_WIDTH}} "
-                     f"{live if live is not None else '?':<4}  {holdings:<{width}}  {r.original_url}")
-        for job in r.extra.get("saves", []):
+    for f, holdings in zip(findings, held):
+        live = f.live.status
+        lines.append(f"{f.result.status.value:<{VERDICT_WIDTH}} {f.risk.value if f.risk else '-':<{RISK_WIDTH}} "
+                     f"{live if live is not None else '?':<4}  {holdings:<{width}}  {f.result.original_url}")
+        for job in f.saves:
             lines.append(f"{'':<{VERDICT_WIDTH}} save: {_save_text(job)}")
     lines.append("")
-    lines += _summary_lines(len(results), s)
+    lines += _summary_lines(len(findings), s)
     return "\n".join(lines) + "\n"
 
 
@@ -110,16 +115,16 @@ def _summary_lines(total: int, s: dict) -> list[str]:
     return out
 
 
-def _markdown(results: Sequence[Result], s: dict) -> str:
+def _markdown(findings: Sequence[AuditFinding], s: dict) -> str:
     out = ["# Archive coverage audit", "", f"Generated {utc_now_iso()} by archivecheck.", ""]
-    out += [f"- {line}" for line in _summary_lines(len(results), s)]
+    out += [f"- {line}" for line in _summary_lines(len(findings), s)]
     out += ["", "| verdict | risk | live | archives | URL | capture to cite |", "|---|---|---|---|---|---|"]
-    for r in results:
-        live = r.extra.get("live_status")
-        holdings = ", ".join(_holding_text(n, h) for n, h in r.extra.get("archives", {}).items())
-        out.append(f"| {r.status.value} | {r.extra.get('risk') or '—'} | {live if live is not None else '?'} | "
+    for f in findings:
+        r, live = f.result, f.live.status
+        holdings = ", ".join(_holding_text(n, h) for n, h in f.archives.items())
+        out.append(f"| {r.status.value} | {f.risk.value if f.risk else '—'} | {live if live is not None else '?'} | "
                    f"{holdings} | {_md(r.original_url)} | {_md(r.memento_url or '—')} |")
-    saves = [(r, j) for r in results for j in r.extra.get("saves", [])]
+    saves = [(f.result, j) for f in findings for j in f.saves]
     if saves:
         out += ["", "## Capture requests", ""]
         out += [f"- {_md(r.original_url)}: {_md(_save_text(j))}" for r, j in saves]

@@ -15,22 +15,23 @@ def render_scan_text(scans) -> str:
             out.append(f"  could not be read: {s.note}")
         elif not s.results:
             out.append("  no links found")
-        for r in s.results:
-            where = f"page {r.extra['page']}, line {r.extra['line']}" if r.extra.get("page") else f"line {r.extra.get('line')}"
+        for link in s.links:
+            r = link.result
+            where = f"page {link.page}, line {link.line}" if link.page else f"line {link.line}"
             out.append(f"  {MARK[r.status.value]}  ({where})")
             if r.repairs:
                 out.append(f"    as written: {' '.join(r.input.split())}")
                 out.append(f"    repaired ({', '.join(r.repairs)})")
             if r.status.value == "ok":
                 out.append(f"    send: {r.memento_url}")
-                out.append(f"    sentence: {r.extra.get('sentence')}")
+                out.append(f"    sentence: {link.sentence}")
             else:
                 out.append(f"    link: {r.url}")
                 out.append(f"    {r.detail}")
                 if r.suggestion:
                     out.append(f"    send instead: {r.suggestion}")
-            if r.extra.get("warning"):
-                out.append(f"    warning: {r.extra['warning']}")
+            if link.warning:
+                out.append(f"    warning: {link.warning}")
         out.append("")
     total = [r for s in scans for r in s.results]
     ok = sum(r.status.value == "ok" for r in total)

@@ -1,0 +1,95 @@
+"""The records commands hand to renderers: each wraps the contract's `Result` with typed fields.
+
+A record is anything with `.result` (the contract record) and `added_fields()` (the fields the
+command adds, JSON-ready, in a fixed order). `Result` itself is such a record, adding nothing. The
+one place that flattens a record for output is `report.record_dict`; renderers that want more read
+the typed attributes, never string keys.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .models import Result
+from .save import SaveJob
+
+
+class Risk(str, enum.Enum):
+    """Why a publication team should act on an audited URL."""
+
+    LIVE_UNARCHIVED = "live-unarchived"  # live on its site, no good capture anywhere
+    STALE_CAPTURE = "stale-capture"      # live, and changed since its newest good capture
+
+
+@dataclass(frozen=True)
+class ScannedLink:
+    """One link in a letter: its check, where it was found, and what to tell the caseworker."""
+
+    result: Result
+    file: str
+    line: int | None
+    page: int | None
+    source: str | None            # text, a hyperlink's target, a footnote …
+    sentence: str | None = None   # ready for the letter, for an ok link
+    warning: str | None = None    # a hyperlink whose target differs from its displayed text
+
+    def added_fields(self) -> dict:
+        return {"file": self.file, "line": self.line, "page": self.page, "source": self.source,
+                "sentence": self.sentence, "warning": self.warning}
+
+
+@dataclass(frozen=True)
+class ArchiveHolding:
+    """What one archive's index said about an audited URL."""
+
+    good_captures: int | None      # None when the index could not be read
+    newest: str | None = None      # ISO 8601 of the newest good capture
+    newest_url: str | None = None  # its replay URL, public form
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        if self.error:
+            return {"good_captures": None, "error": self.error}
+        return {"good_captures": self.good_captures, "newest": self.newest, "newest_url": self.newest_url}
+
+
+@dataclass(frozen=True)
+class LiveFacts:
+    """The original URL on its own site, as `live.check_live` found it."""
+
+    live: bool | None              # None: could not tell
+    status: int | None = None
+    content_type: str | None = None
+    length: int | None = None
+    checked_with: str | None = None
+    redirect: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditFinding:
+    """One audited URL: the contract verdict, the live site, every archive's holding, the risk."""
+
+    result: Result
+    live: LiveFacts
+    archives: Mapping[str, ArchiveHolding]
+    good_captures: int | None       # across archives; None when an index could not be read
+    newest_capture: str | None
+    newest_capture_digest: str | None
+    live_sha1: str | None
+    digest_match: bool | None
+    risk: Risk | None
+    saves: tuple[SaveJob, ...] = field(default=())
+
+    def added_fields(self) -> dict:
+        return {
+            "live": self.live.live, "live_status": self.live.status,
+            "live_content_type": self.live.content_type, "live_length": self.live.length,
+            "live_checked_with": self.live.checked_with, "live_redirect": self.live.redirect,
+            "archives": {name: h.to_dict() for name, h in self.archives.items()},
+            "good_captures": self.good_captures, "newest_capture": self.newest_capture,
+            "newest_capture_digest": self.newest_capture_digest, "live_sha1": self.live_sha1,
+            "digest_match": self.digest_match, "risk": self.risk.value if self.risk else None,
+            "saves": [job.to_dict() for job in self.saves],
+        }

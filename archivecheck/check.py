@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from .archives import ArchiveLink, normalise_original
@@ -13,6 +12,7 @@ from .errors import InputError
 from .http import ArchiveSession
 from .index import CdxIndex
 from .models import Kind, Result, Status, timestamp_to_datetime, utc_now_iso
+from .pool import map_bounded
 from .repair import repair_link
 from .resolve import resolve_original
 from .verify import Verdict, Verification, verify_capture
@@ -36,24 +36,30 @@ class PreparedLink:
 class Checker:
     """Checks links with one session and one set of settings; reusable across many links.
 
-    Identical links are checked once per Checker (a list often repeats a link).
+    Identical links are checked once per Checker (a list often repeats a link): the memo lives as
+    long as the Checker, which is one run. A session passed in is shared (a long-lived service
+    passes one so rate limits hold across runs) and is not closed here; one made here is.
     """
 
     settings: Settings
     session: ArchiveSession = None  # type: ignore[assignment]
     confirm_repairs: bool = True
     _memo: dict = field(default_factory=dict)
+    _owns_session: bool = False
 
     def __post_init__(self):
         if self.session is None:
             self.session = ArchiveSession(self.settings.network)
+            self._owns_session = True
         self.index = CdxIndex(self.session, self.settings) if self.confirm_repairs else None
 
     def __enter__(self) -> "Checker":
         return self
 
     def __exit__(self, *exc) -> None:
-        self.session.close()
+        self._memo.clear()
+        if self._owns_session:
+            self.session.close()
 
     def prepare(self, text: str, *, offline: bool = False) -> PreparedLink:
         """Repair (confirming against the archives unless offline) and classify one link."""
@@ -79,15 +85,11 @@ class Checker:
             return self._check_memento(prepared)
         return self._check_original(prepared)
 
-    def check_many(self, texts: Iterable[str], *, workers: int = 1) -> Iterator[Result]:
+    def check_many(self, texts: Iterable[str], *, workers: int = 1,
+                   on_result: Callable[[Result], None] | None = None) -> Iterator[Result]:
         """Results in input order; with workers > 1 links are checked concurrently (the session's
         rate limits, not the pool, set the pace)."""
-        if workers <= 1:
-            for text in texts:
-                yield self.check(text)
-            return
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(self.check, texts)
+        return map_bounded(self.check, texts, workers=workers, on_result=on_result)
 
     # -- the two kinds of link ----------------------------------------------------------------
     def _check_memento(self, prepared: PreparedLink) -> Result:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from .models import Result
 from .save import SaveJob
@@ -93,3 +93,37 @@ class AuditFinding:
             "digest_match": self.digest_match, "risk": self.risk.value if self.risk else None,
             "saves": [job.to_dict() for job in self.saves],
         }
+
+
+@dataclass(frozen=True)
+class RepairRecord:
+    """One link found in a text and its repair (the `repair` command checks nothing, so it has
+    no verdict: its record is the repair and where the link was found)."""
+
+    repaired: object          # repair.RepairedLink (typed loosely to keep records.py import-light)
+    kind: str                 # "memento" or "original"
+    original_url: str | None
+    line: int | None
+    page: int | None
+    source: str | None
+
+    def to_dict(self) -> dict:
+        out = {"input": self.repaired.input, "url": self.repaired.url, "repairs": list(self.repaired.repairs),
+               "kind": self.kind, "original_url": self.original_url}
+        for f in fields(self.repaired):
+            if f.name not in out and f.name not in ("start", "end", "line"):
+                value = getattr(self.repaired, f.name)
+                out[f.name] = list(value) if isinstance(value, tuple) else value
+        out.update(line=self.line, page=self.page, source=self.source)
+        return out
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """What every long-running entry point tells its `progress` callback, one shape for all:
+    `done` of `total` records are finished (total None while a list is still being read), and
+    `record` is the one that just finished."""
+
+    done: int
+    total: int | None
+    record: object

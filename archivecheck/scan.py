@@ -7,6 +7,7 @@ a link that checks out, a sentence ready to paste into the letter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,25 +34,26 @@ class LetterScan:
         return tuple(link.result for link in self.links)
 
 
-def scan_letters(paths, checker: Checker) -> list[LetterScan]:
+def scan_letters(paths, checker: Checker, *, on_link: Callable[[ScannedLink], None] | None = None) -> list[LetterScan]:
     """Scan each letter, and each letter attached to an e-mail. Raises InputError when a file
     named by the user cannot be read; an unreadable attachment is reported, not fatal."""
     scans = []
     for path in paths:
         data, _ = read_input_bytes(str(path))
-        scan = scan_letter(str(path), checker, data=data)
+        scan = scan_letter(str(path), checker, data=data, on_link=on_link)
         scans.append(scan)
         if scan.format == "eml":
             for filename, payload in eml_attachments(data):
                 name = f"{path} \u203a {filename}"
                 try:
-                    scans.append(scan_letter(name, checker, data=payload))
+                    scans.append(scan_letter(name, checker, data=payload, on_link=on_link))
                 except InputError as exc:
                     scans.append(LetterScan(name, "attachment", (), note=str(exc)))
     return scans
 
 
-def scan_letter(path: str, checker: Checker, *, data: bytes | None = None) -> LetterScan:
+def scan_letter(path: str, checker: Checker, *, data: bytes | None = None,
+                on_link: Callable[[ScannedLink], None] | None = None) -> LetterScan:
     """Extract, repair and check every link in one letter. Raises InputError when unreadable."""
     if data is None:
         data, _ = read_input_bytes(path)
@@ -65,6 +67,8 @@ def scan_letter(path: str, checker: Checker, *, data: bytes | None = None) -> Le
                        f"but clicking it opens {found.text}")
         links.append(ScannedLink(result, path, found.line, found.page, found.source,
                                  sentence=citation_sentence(result, checker), warning=warning))
+        if on_link:
+            on_link(links[-1])
     return LetterScan(path, extracted.format, tuple(links))
 
 

@@ -89,7 +89,7 @@ def test_scan_reports_a_broken_link_with_a_suggestion(local_archive, fast_config
 def test_repair_offline_yields_the_intended_link(letter):
     result = CliRunner().invoke(cli, ["repair", "--offline", "--format", "json", str(letter)])
     assert result.exit_code == 0, result.output
-    links = json.loads(result.stdout)["links"]
+    links = json.loads(result.stdout)["results"]
     assert {link["url"] for link in links} == {INTENDED}
     assert all(link["confirmed"] is None for link in links)
 
@@ -98,7 +98,7 @@ def test_repair_online_confirms_the_hyphens_with_the_archive(local_archive, fast
     letter = LETTERS / "ico-foi-response-IC-252019-Z2Y2.txt"
     result = invoke(local_archive, fast_config, "repair", "--format", "json", str(letter))
     assert result.exit_code == 0
-    (link,) = json.loads(result.stdout)["links"]
+    (link,) = json.loads(result.stdout)["results"]
     assert link["url"] == INTENDED and link["confirmed"] is True
     assert local_archive.front.counts["index"] >= 1  # the archive was asked, not guessed
 
@@ -111,8 +111,8 @@ def test_repair_online_takes_the_archives_reading_over_the_likeliest(local_archi
     offline = CliRunner().invoke(cli, ["repair", "--offline", "--format", "json", "-"], input=text)
     online = invoke(local_archive, fast_config, "repair", "--format", "json", "-", input=text)
     held = "https://ico.org.uk/media/for-organisations/documents/1234567/co-operation-guidance.pdf"
-    assert json.loads(offline.stdout)["links"][0]["url"] != held
-    (link,) = json.loads(online.stdout)["links"]
+    assert json.loads(offline.stdout)["results"][0]["url"] != held
+    (link,) = json.loads(online.stdout)["results"]
     assert link["url"] == held and link["confirmed"] is True
 
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import click
 
-from ..audit import Auditor, require_original
-from ..report.audit import render_audit
+from ..api import audit_urls
 from ..errors import InputError
-from ..http import ArchiveSession
+from ..inputs import read_input_text
 from ..live import LiveHosts
 from ..report import exit_code
-from ..save import SavePageNow
-from ..sources import read_source, urls_from_list, urls_from_page, urls_from_sitemap
-from ..inputs import read_input_text
-from .options import progress_enabled, report_options, settings_from, write_report
+from ..report.audit import render_audit
+from ..sources import urls_from_list
+from .options import ProgressLine, progress_enabled, report_options, settings_from, write_report
 
 
 @click.command("audit")
@@ -55,36 +53,14 @@ def command(ctx, list_file, sitemap, page, page_base, match, save, dry_run, save
         raise InputError("--match and --base go with --page")
     settings = settings_from(ctx, config_file=config_file, archive_remaps=archive_remaps,
                              prefer=prefer, timeout=timeout, at=at)
-    hosts = LiveHosts.parse(live_override)
-    show = progress_enabled(no_progress, quiet)
-    with ArchiveSession(settings.network) as session:
-        if list_file is not None:
-            urls = urls_from_list(read_input_text(list_file))
-        elif sitemap:
-            urls = urls_from_sitemap(session, hosts, sitemap)
-        else:
-            html, url = read_source(session, hosts, page)
-            urls = urls_from_page(html, page_base or url, match=match)
-        if not urls:
-            raise InputError("no URLs to audit")
-        for text in urls:
-            require_original(text)
-        auditor = Auditor(settings, session, hosts)
-        done = [0]
-
-        def tick(_result):
-            done[0] += 1
-            if show:
-                click.echo(f"\r[{done[0]}/{len(urls)}]", err=True, nl=False)
-
-        results = auditor.audit_many(urls, workers=workers, progress=tick)
-        if show:
-            click.echo("", err=True)
-        if save:
-            spn = None
-            if not dry_run:
-                spn = SavePageNow(session, settings.registry.get("wayback"), poll_interval=save_poll,
-                                  timeout=save_timeout)
-            results = auditor.save_unarchived(results, spn, dry_run=dry_run)
-    write_report(render_audit(results, fmt), output)
-    return exit_code(results)
+    urls = urls_from_list(read_input_text(list_file)) if list_file is not None else None
+    progress = ProgressLine(progress_enabled(no_progress, quiet))
+    try:
+        findings = audit_urls(urls, sitemap=sitemap, page=page, page_base=page_base, match=match,
+                              settings=settings, live_hosts=LiveHosts.parse(live_override), workers=workers,
+                              save=save, dry_run=dry_run, save_poll=save_poll, save_timeout=save_timeout,
+                              progress=progress)
+    finally:
+        progress.close()
+    write_report(render_audit(findings, fmt), output)
+    return exit_code(findings)

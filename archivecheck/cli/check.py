@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from ..check import Checker, require_url
+from ..api import check_links
 from ..errors import InputError
-from ..report import exit_code, render
 from ..inputs import read_input_text
-from .options import progress_enabled, report_options, settings_from, url_lines, write_report
+from ..report import exit_code, render
+from .options import ProgressLine, progress_enabled, report_options, settings_from, url_lines, write_report
 
 
 @click.command("check")
@@ -34,17 +34,10 @@ def command(ctx, urls, from_file, fmt, output, at, prefer, timeout, no_progress,
         inputs += url_lines(read_input_text(from_file))
     if not inputs:
         raise InputError("no URLs given (pass URLs, --from FILE, or - for stdin)")
-    for text in inputs:
-        require_url(text, settings)
-
-    show = progress_enabled(no_progress, quiet)
-    results = []
-    with Checker(settings) as checker:
-        for i, result in enumerate(checker.check_many(inputs), 1):
-            results.append(result)
-            if show:
-                click.echo(f"\r[{i}/{len(inputs)}] {result.status.value:<13}", err=True, nl=False)
-    if show:
-        click.echo("", err=True)
+    progress = ProgressLine(progress_enabled(no_progress, quiet))
+    try:
+        results = check_links(inputs, settings=settings, progress=progress)
+    finally:
+        progress.close()
     write_report(render(results, fmt), output)
     return exit_code(results)

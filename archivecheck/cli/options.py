@@ -109,3 +109,22 @@ def write_report(text: str, output: str | None) -> None:
 
 def progress_enabled(no_progress: bool, quiet: bool) -> bool:
     return not no_progress and not quiet and sys.stderr.isatty()
+
+
+class ProgressLine:
+    """The library's ProgressEvents as one self-overwriting line on stderr (only on a terminal)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.shown = enabled, False
+
+    def __call__(self, event) -> None:
+        if not self.enabled:
+            return
+        status = getattr(getattr(event.record, "result", None), "status", None)
+        of = f"/{event.total}" if event.total is not None else ""
+        click.echo(f"\r[{event.done}{of}] {status.value if status else '':<13}", err=True, nl=False)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("", err=True)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..check import Checker
+from ..api import scan_letters
 from ..report import exit_code, render, render_markdown
 from ..report.scan import render_scan_text
-from ..scan import scan_letters
-from .options import progress_enabled, report_options, settings_from, write_report
+from .options import ProgressLine, progress_enabled, report_options, settings_from, write_report
 
 
 @click.command("scan")
@@ -28,11 +27,14 @@ def command(ctx, files, fmt, output, at, prefer, timeout, no_progress, verbose, 
     show = progress_enabled(no_progress, quiet)
     if show:
         click.echo(f"scanning {len(files)} letter{'s' if len(files) != 1 else ''} …", err=True)
-    with Checker(settings) as checker:
-        scans = scan_letters(files, checker)
+    progress = ProgressLine(show)
+    try:
+        scans = scan_letters(files, settings=settings, progress=progress)
+    finally:
+        progress.close()
     links = [link for s in scans for link in s.links]
     for s in scans:
-        if not quiet and (s.note or not s.results):
+        if not quiet and (s.note or not s.links):
             click.echo(f"{s.path}: {s.note or 'no links found'}", err=True)
     if fmt == "text":
         text = render_scan_text(scans)

@@ -138,30 +138,30 @@ def render_markdown(records: Sequence, *, heading: str = "Archive link check") -
                f"{s['unverifiable']} unverifiable.")
     out.append("")
     for i, (record, r) in enumerate(zip(records, results), 1):
-        out.append(f"## {i}. {r.status.value}: {_md(r.memento_url or r.url)}")
+        out.append(f"## {i}. {r.status.value}: {md_cell(r.memento_url or r.url)}")
         out.append("")
         out.append("| | |")
         out.append("|---|---|")
         rows = [
             ("Link as found", f"`{_one_line(r.input)}`"),
-            ("Link to cite", _md(r.memento_url or r.suggestion or r.url)),
+            ("Link to cite", md_cell(r.memento_url or r.suggestion or r.url)),
             ("Repairs", ", ".join(r.repairs) or "none"),
-            ("Original URL", _md(r.original_url or "")),
+            ("Original URL", md_cell(r.original_url or "")),
             ("Archive", r.archive or "—"),
             ("Capture date", r.memento_datetime or "—"),
             ("HTTP status", str(r.http_status) if r.http_status is not None else "—"),
             ("Type", r.content_type or "—"),
             ("Size", f"{r.content_length:,} bytes" if r.content_length is not None else "—"),
             ("SHA-256", f"`{r.sha256}`" if r.sha256 else "—"),
-            ("Title", _md(r.title or "—")),
+            ("Title", md_cell(r.title or "—")),
             ("Checked at", r.checked_at),
-            ("Finding", _md(r.detail)),
+            ("Finding", md_cell(r.detail)),
         ]
         if r.suggestion:
-            rows.append(("Cite instead", _md(r.suggestion)))
+            rows.append(("Cite instead", md_cell(r.suggestion)))
         for key, value in record.added_fields().items():
             if value not in (None, "", [], {}):
-                rows.append((key.replace("_", " ").capitalize(), _md(str(value))))
+                rows.append((key.replace("_", " ").capitalize(), md_cell(str(value))))
         out += [f"| {k} | {v} |" for k, v in rows]
         out.append("")
     return "\n".join(out)
@@ -171,5 +171,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split()) if "\n" in text else text
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def md_cell(text) -> str:
+    """Text safe inside a markdown table cell: pipes escaped, line breaks folded. The one escaper
+    every markdown renderer uses."""
+    return str(text).replace("|", "\\|").replace("\n", " ")

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .. import report
+from . import md_cell
 from ..models import Status, utc_now_iso
 from ..records import ArchiveHolding, AuditFinding, Risk
 from ..save import SaveJob, SaveStatus
@@ -123,13 +124,10 @@ def _markdown(findings: Sequence[AuditFinding], s: dict) -> str:
         r, live = f.result, f.live.status
         holdings = ", ".join(_holding_text(n, h) for n, h in f.archives.items())
         out.append(f"| {r.status.value} | {f.risk.value if f.risk else '—'} | {live if live is not None else '?'} | "
-                   f"{holdings} | {_md(r.original_url)} | {_md(r.memento_url or '—')} |")
+                   f"{holdings} | {md_cell(r.original_url)} | {md_cell(r.memento_url or '—')} |")
     saves = [(f.result, j) for f in findings for j in f.saves]
     if saves:
         out += ["", "## Capture requests", ""]
-        out += [f"- {_md(r.original_url)}: {_md(_save_text(j))}" for r, j in saves]
+        out += [f"- {md_cell(r.original_url)}: {md_cell(_save_text(j))}" for r, j in saves]
     return "\n".join(out) + "\n"
 
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")

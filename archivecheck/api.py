@@ -1,0 +1,147 @@
+"""One library entry point per command: settings in, typed records out, progress one way.
+
+The CLI (cli/) and the web page (web/) call these and nothing deeper. Each takes `settings`
+(config.load_settings) or the options to build them, an optional shared `session` (a long-lived
+service passes one ArchiveSession so the archives' rate limits hold across all its users) and an
+optional `progress` callback that receives a `ProgressEvent` per finished record.
+
+Anything cached for a run (the checker's memo of links already checked) lives as long as one call,
+so a long-lived process does not grow without bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from .audit import Auditor, require_original
+from .check import Checker, require_url
+from .config import Settings, load_settings as _load_settings
+from .errors import InputError
+from .extract import extract_links
+from .http import ArchiveSession
+from .live import LiveHosts
+from .models import Kind, Result
+from .records import AuditFinding, ProgressEvent, RepairRecord
+from .repair import repair_link, repair_text
+from .save import SavePageNow
+from .sources import read_source, urls_from_page, urls_from_sitemap
+from .scan import LetterScan, scan_letter, scan_letters as _scan_letters
+
+Progress = Callable[[ProgressEvent], None]
+
+
+def load_settings(config_file: str | None = None, archives: dict[str, str] | None = None, **options) -> Settings:
+    """Settings from a config file and remaps ({"ukgwa": "http://…/ukgwa/"}). Raises ConfigError."""
+    remaps = tuple(f"{name}={url}" for name, url in (archives or {}).items())
+    return _load_settings(config_file, remaps, **options)
+
+
+def _settings(settings: Settings | None, options: dict) -> Settings:
+    return settings if settings is not None else load_settings(**options)
+
+
+class _Counter:
+    """Turns "a record finished" into ProgressEvents for one run."""
+
+    def __init__(self, progress: Progress | None, total: int | None):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self, record) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(ProgressEvent(self.done, self.total, record))
+
+
+def check_links(urls: Iterable[str], *, settings: Settings | None = None, session: ArchiveSession | None = None,
+                progress: Progress | None = None, workers: int = 1, **options) -> list[Result]:
+    """Check archive links or original URLs (damaged ones are repaired first) → Results in input
+    order. Raises InputError for an input that is not a URL (before any request); network
+    trouble never raises, it becomes `unverifiable`."""
+    settings = _settings(settings, options)
+    urls = list(urls)
+    for text in urls:
+        require_url(text, settings)
+    with Checker(settings, session=session) as checker:
+        return list(checker.check_many(urls, workers=workers, on_result=_Counter(progress, len(urls))))
+
+
+def repair_links(text: str, *, offline: bool = True, settings: Settings | None = None,
+                 session: ArchiveSession | None = None, **options) -> list:
+    """Every link in plain `text` with its repair → list[repair.RepairedLink]. With offline=False,
+    ambiguous readings are settled by the archives' indexes."""
+    if offline:
+        return repair_text(text)
+    with Checker(_settings(settings, options), session=session) as checker:
+        return repair_text(text, checker.index)
+
+
+def repair_letter(data: bytes, name: str, *, offline: bool = False, settings: Settings | None = None,
+                  session: ArchiveSession | None = None, progress: Progress | None = None,
+                  **options) -> list[RepairRecord]:
+    """Every link in a letter of any supported format with its repair and where it was found.
+    Raises InputError for an unreadable letter."""
+    settings = _settings(settings, options)
+    extracted = extract_links(data, name)
+    count = _Counter(progress, len(extracted.links))
+    records = []
+    with Checker(settings, session=session, confirm_repairs=not offline) as checker:
+        for found in extracted.links:
+            fixed = repair_link(found.text, checker.index)
+            link = settings.registry.parse(fixed.url)
+            record = RepairRecord(fixed, (Kind.MEMENTO if link else Kind.ORIGINAL).value,
+                                  link.original_url if link else None, found.line, found.page, found.source)
+            records.append(record)
+            count(record)
+    return records
+
+
+def scan_letters(paths: Sequence[str], *, settings: Settings | None = None, session: ArchiveSession | None = None,
+                 progress: Progress | None = None, **options) -> list[LetterScan]:
+    """Extract, repair and check every link in letters (and letters attached to e-mails) →
+    LetterScans of ScannedLinks. Raises InputError for a file the user named that cannot be read."""
+    with Checker(_settings(settings, options), session=session) as checker:
+        return _scan_letters(paths, checker, on_link=_Counter(progress, None))
+
+
+def scan_letter_bytes(data: bytes, name: str, *, settings: Settings | None = None,
+                      session: ArchiveSession | None = None, progress: Progress | None = None,
+                      **options) -> LetterScan:
+    """`scan_letters` for one letter already in memory (an upload), named `name` for its format."""
+    with Checker(_settings(settings, options), session=session) as checker:
+        return scan_letter(name, checker, data=data, on_link=_Counter(progress, None))
+
+
+def audit_urls(urls: Sequence[str] | None = None, *, sitemap: str | None = None, page: str | None = None,
+               page_base: str | None = None, match: str | None = None,
+               settings: Settings | None = None, session: ArchiveSession | None = None,
+               live_hosts: LiveHosts = LiveHosts(), workers: int = 4, save: bool = False, dry_run: bool = False,
+               save_poll: float = 6.0, save_timeout: float = 300.0, progress: Progress | None = None,
+               **options) -> list[AuditFinding]:
+    """Audit archive coverage of original URLs — given, or read from a sitemap or a listing page
+    (URL or file) — → AuditFindings in input order; with `save`, ask the Wayback Machine to
+    capture the live, unarchived ones (`dry_run`: only say which). Raises InputError when there
+    is nothing to audit or a line is not a URL."""
+    settings = _settings(settings, options)
+    own = session is None
+    session = session or ArchiveSession(settings.network)
+    try:
+        if sitemap:
+            urls = urls_from_sitemap(session, live_hosts, sitemap)
+        elif page:
+            html, url = read_source(session, live_hosts, page)
+            urls = urls_from_page(html, page_base or url, match=match)
+        urls = list(urls or ())
+        if not urls:
+            raise InputError("no URLs to audit")
+        for text in urls:
+            require_original(text)
+        auditor = Auditor(settings, session, live_hosts)
+        findings = auditor.audit_many(urls, workers=workers, progress=_Counter(progress, len(urls)))
+        if save:
+            spn = None if dry_run else SavePageNow(session, settings.registry.get("wayback"),
+                                                   poll_interval=save_poll, timeout=save_timeout)
+            findings = auditor.save_unarchived(findings, spn, dry_run=dry_run)
+        return findings
+    finally:
+        if own:
+            session.close()

@@ -53,7 +53,7 @@ SECTION_TITLES = {
 # More than this share of unverifiable results makes the run itself untrustworthy: exit 3.
 MOSTLY_UNVERIFIABLE = 0.5
 DEFAULT_MAX_AGE = timedelta(hours=20)
-WATCH_FORMATS = ("text", "json", "markdown", "csv")  # rendered by report/watch.py
+WATCH_FORMATS = ("text", "json", "jsonl", "csv", "markdown")  # the contract's list; rendered by report/watch.py
 
 
 @dataclass(frozen=True)

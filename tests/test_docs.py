@@ -47,3 +47,17 @@ def test_ci_runs_the_readme_install_and_test_commands():
 def test_readme_lists_every_exit_code():
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |"):
         assert code in README
+
+
+def test_readme_option_reference_is_the_help_of_every_command():
+    # The option reference is generated from --help (tools/readme_help.py), so it cannot drift.
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import readme_help
+    finally:
+        sys.path.pop(0)
+    assert readme_help.rewrite(README) == README, "README option reference is stale: run python tools/readme_help.py"
+    for name in cli.commands:
+        assert f"`archivecheck {name} --help`" in README

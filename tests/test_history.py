@@ -67,11 +67,12 @@ def test_history_tells_a_links_story(local_archive, tmp_path):
     code, out, _ = run_cli(["history", B, "--db", str(db), "--format", "json"])
     assert code == 0
     doc = json.loads(out)
-    assert doc["link"] == B
-    assert [(h["run"], h["status"], h["reused"]) for h in doc["history"]] == [
+    # The contract's json shape (#8): the runs are the results, the link is in the summary.
+    assert doc["summary"]["link"] == B
+    assert [(h["run"], h["status"], h["reused"]) for h in doc["results"]] == [
         (1, "ok", False), (2, "broken", False), (3, "ok", False)]
-    assert doc["history"][0]["memento_datetime"] == B_CAP.iso and doc["history"][0]["labels"] == {"case": "FOI-2"}
-    assert "Page not found" in doc["history"][1]["detail"]
+    assert doc["results"][0]["memento_datetime"] == B_CAP.iso and doc["results"][0]["labels"] == {"case": "FOI-2"}
+    assert "Page not found" in doc["results"][1]["detail"]
 
     code, out, _ = run_cli(["history", GOOD, "--db", str(db)])
     lines = out.splitlines()

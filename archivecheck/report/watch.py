@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import replace
 
 from ..models import Result
 from ..watch import (CHANGES, NEWLY_BROKEN, NEWLY_NOT_ARCHIVED, RECOVERED, SECTION_TITLES, STILL_OK,
                      WatchReport)
-from . import CONTRACT_FIELDS, MARKS, render_csv, render_json
+from . import CONTRACT_FIELDS, FORMATS, MARKS, md_cell, render_csv, render_json, render_jsonl
 
 
 def render_watch(report: WatchReport, fmt: str) -> str:
-    """The change report in `fmt` (text, json, markdown, csv)."""
+    """The change report in `fmt` (text, json, jsonl, csv, markdown)."""
     if fmt == "json":
         summary = dict(report.summary)
         return render_json(report.results, summary_extra=summary)
+    if fmt == "jsonl":
+        return render_jsonl(report.results)
     if fmt == "csv":
         return render_csv([_flat_labels(r) for r in report.results])
     if fmt == "markdown":
@@ -101,9 +105,32 @@ def _render_markdown(report: WatchReport) -> str:
 
 
 
+STORY_FORMATS = FORMATS
+
+
 def render_story(link: str, story: list[dict], fmt: str) -> str:
+    """One link's history, run by run, in any of the contract's formats. json keeps the contract's
+    shape: `results` are the runs (oldest first), `summary` names the link and counts them."""
     if fmt == "json":
-        return json.dumps({"link": link, "history": story}, indent=2, ensure_ascii=False) + "\n"
+        doc = {"results": story, "summary": {"link": link, "runs": len(story)}}
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps({"link": link, **s}, ensure_ascii=False) + "\n" for s in story)
+    if fmt == "csv":
+        buf = io.StringIO()
+        columns = ["link", "run", "run_started_at", "checked_at", "status", "reused", "memento_url",
+                   "memento_datetime", "http_status", "sha256", "detail"]
+        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for s in story:
+            writer.writerow({"link": link, **{k: ("" if v is None else v) for k, v in s.items()}})
+        return buf.getvalue()
+    if fmt == "markdown":
+        out = [f"# History of {md_cell(link)}", "", "| run | checked at | status | capture | finding |",
+               "|---|---|---|---|---|"]
+        out += [f"| {s['run']} | {s['checked_at']} | {s['status']}{' (reused)' if s['reused'] else ''} | "
+                f"{s['memento_datetime'] or '—'} | {md_cell(s['detail'] or '')} |" for s in story]
+        return "\n".join(out) + "\n"
     if not story:
         return f"{link}\n  no results in this database\n"
     lines = [link]

@@ -8,6 +8,7 @@ their own pywb point the tool elsewhere).
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
@@ -17,10 +18,47 @@ from .errors import ConfigError
 # Replay modifiers seen in links. `id_` asks for the original bytes with no rewriting.
 MODIFIERS = ("mp_", "id_", "im_", "js_", "cs_", "if_", "fw_", "oe_")
 
-PYWB = "pywb"
-WAYBACK = "wayback"  # the Internet Archive's dialect
-MEMENTO = "memento"  # TimeMap/TimeGate only, no CDX
-DIALECTS = (PYWB, WAYBACK, MEMENTO)
+
+
+class Dialect(str, enum.Enum):
+    """How an archive is asked, and what follows from that: where its CDX server sits, whether
+    the index pages with resume keys, or whether there is only a TimeMap. A str enum, so a config
+    file's `dialect = "pywb"` and the member compare equal."""
+
+    PYWB = "pywb"  # CDX at {base}cdx, NDJSON, one page (pywb's CDX server has no resume keys)
+    WAYBACK = "wayback"  # the Internet Archive's: CDX at {host}/cdx/search/cdx, pages by resume key
+    MEMENTO = "memento"  # TimeMap/TimeGate only, no CDX
+
+    def cdx_url(self, request_base: str) -> str | None:
+        """Where an archive of this dialect keeps its CDX server, or None when it has none."""
+        if self is Dialect.PYWB:
+            return f"{request_base}cdx"
+        if self is Dialect.WAYBACK:
+            parts = urlsplit(request_base)
+            return f"{parts.scheme}://{parts.netloc}/cdx/search/cdx"
+        return None
+
+    @property
+    def pages_by_resume_key(self) -> bool:
+        """IA's CDX server ends a page with a resume key (`showResumeKey=true`); pywb's never does."""
+        return self is Dialect.WAYBACK
+
+    @property
+    def timemap_only(self) -> bool:
+        return self is Dialect.MEMENTO
+
+
+PYWB, WAYBACK, MEMENTO = Dialect.PYWB, Dialect.WAYBACK, Dialect.MEMENTO
+DIALECTS = tuple(Dialect)
+CDX_DIALECTS = (Dialect.PYWB, Dialect.WAYBACK)
+
+
+@dataclass(frozen=True)
+class CdxPlace:
+    """One place a CDX server may answer, with the dialect whose place it is (which says how it pages)."""
+
+    url: str
+    dialect: Dialect
 
 _TIMESTAMP_PART = re.compile(
     r"^(?P<ts>\d{4,14}|\*|\+)?(?P<mod>[a-z]{2}_)?/(?P<rest>.*)$", re.DOTALL
@@ -34,7 +72,7 @@ class Archive:
 
     name: str
     public_base: str
-    dialect: str
+    dialect: Dialect
     request_base: str = ""
     # Other prefixes under which links to this archive appear (old hosts, http, legacy paths).
     aliases: tuple[str, ...] = ()
@@ -43,6 +81,8 @@ class Archive:
     def __post_init__(self):
         if not self.request_base:
             object.__setattr__(self, "request_base", self.public_base)
+        # A config file names the dialect as a string; carry the enum (and its behaviour) from here on.
+        object.__setattr__(self, "dialect", Dialect(self.dialect))
 
     # -- building URLs -------------------------------------------------------------------------
     def replay_url(self, timestamp: str, original: str, modifier: str = "", *, public: bool = True) -> str:
@@ -51,22 +91,23 @@ class Archive:
 
     def cdx_url(self) -> str | None:
         """Where this archive's CDX server listens (request side), or None for Memento-only archives."""
-        if self.dialect == WAYBACK:
-            parts = urlsplit(self.request_base)
-            return f"{parts.scheme}://{parts.netloc}/cdx/search/cdx"
-        if self.dialect == PYWB:
-            return f"{self.request_base}cdx"
-        return None
+        return self.dialect.cdx_url(self.request_base)
+
+    def cdx_places(self) -> tuple[CdxPlace, ...]:
+        """Where to look for a CDX server, most likely first: the dialect's own place, then the
+        other dialect's (a remapped archive may be a plain pywb, or IA-style CDX behind a pywb).
+        Empty for a TimeMap-only archive."""
+        if self.dialect.timemap_only:
+            return ()
+        order = (self.dialect,) + tuple(d for d in CDX_DIALECTS if d is not self.dialect)
+        places: dict[str, CdxPlace] = {}
+        for dialect in order:
+            url = dialect.cdx_url(self.request_base)
+            places.setdefault(url, CdxPlace(url, dialect))
+        return tuple(places.values())
 
     def cdx_urls(self) -> tuple[str, ...]:
-        """Where to look for a CDX server, most likely first: the dialect's own place, then the
-        other dialect's (a remapped archive may be a plain pywb, or IA-style CDX behind a pywb)."""
-        primary = self.cdx_url()
-        if primary is None:
-            return ()
-        parts = urlsplit(self.request_base)
-        candidates = (primary, f"{self.request_base}cdx", f"{parts.scheme}://{parts.netloc}/cdx/search/cdx")
-        return tuple(dict.fromkeys(candidates))
+        return tuple(place.url for place in self.cdx_places())
 
     def timemap_url(self, original: str) -> str:
         return f"{self.request_base}timemap/link/{original}"

@@ -1,10 +1,15 @@
 """CDX queries in both dialects → `CdxRecord`s.
 
 The Internet Archive's CDX server (`/cdx/search/cdx`, `output=json`) answers an array of arrays whose
-first row is the header; with `showResumeKey=true` the last rows are `[]` and `[resumeKey]`. pywb's
-CDX server (`{base}cdx`, `output=json`) answers NDJSON objects. Either may sit behind either kind of
-archive base (a remapped archive can be anything), so responses are parsed by their shape, not by
-where they came from.
+first row is the header; with `showResumeKey=true` the last rows are `[]` and `[resumeKey]` (in plain
+text: a blank line, then the key). pywb's CDX server (`{base}cdx`, `output=json`) answers NDJSON
+objects. Either may sit behind either kind of archive base (a remapped archive can be anything), so
+responses are parsed by their shape, not by where they came from; whether to ask for pages is the
+dialect of the place asked.
+
+Rows that are not captures of the asked URL are dropped here: pywb marks rows it found by "fuzzy"
+matching (another URL it deems close, `is_fuzzy=1`). A permanent refusal (a blocked site) raises
+`Excluded`, not a NetworkError: it is an answer, not a failure.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from .answers import Excluded, refusal_reason
 from .archives import Archive
 from .errors import NetworkError
 from .http import INDEX, ArchiveSession
@@ -33,13 +39,13 @@ def query_captures(
 ) -> Iterator[CdxRecord]:
     """Yield the captures an archive's index lists for `url`, oldest first, paging as needed.
 
-    Raises NetworkError (or a subclass) when the index cannot be asked; returns nothing for an
-    archive without a CDX server (Memento-only).
+    Raises Excluded when the archive refuses the URL for good, NetworkError (or a subclass) when
+    the index cannot be asked; returns nothing for an archive without a CDX server (Memento-only).
     """
-    endpoints = archive.cdx_urls()
-    if not endpoints:
+    places = list(archive.cdx_places())
+    if not places:
         return
-    endpoint = endpoints[0]
+    place = places.pop(0)
     params: dict[str, str] = {"url": url, "output": "json"}
     if match_type != "exact":
         params["matchType"] = match_type
@@ -51,29 +57,27 @@ def query_captures(
     resume_key: str | None = None
     while True:
         page = dict(params)
-        page_limit = page_size if remaining is None else min(page_size, remaining)
-        page["limit"] = str(page_limit)
-        if endpoint.endswith("/cdx/search/cdx"):
-            # IA pages with a resume key; pywb's CDX server has no paging, so we ask for one page.
+        page["limit"] = str(page_size if remaining is None else min(page_size, remaining))
+        if place.dialect.pages_by_resume_key:
             page["showResumeKey"] = "true"
             if resume_key:
                 page["resumeKey"] = resume_key
-        resp = session.get(endpoint, endpoint=INDEX, params=page)
+        resp = session.get(place.url, endpoint=INDEX, params=page)
         if resp.status_code == 404:
             resp.close()
             # Either "no captures" (some pywb versions answer 404) or no CDX server here at all
             # (a remapped archive may keep it in the other dialect's place): try the next place.
-            later = endpoints[endpoints.index(endpoint) + 1:]
-            if later and resume_key is None:
-                endpoint = later[0]
+            if places and resume_key is None:
+                place = places.pop(0)
                 continue
             return
         if resp.status_code != 200:
             status = resp.status_code
-            resp.close()
-            raise NetworkError(f"the index at {archive.name} answered HTTP {status}", url=endpoint)
-        text = session.read_text(resp)
-        records, resume_key = parse_cdx(text)
+            refusal = refusal_reason(status, resp.headers, session.read_head(resp).decode("utf-8", "replace"))
+            if refusal:
+                raise Excluded(f"{refusal} (its index answered HTTP {status})", url=place.url)
+            raise NetworkError(f"the index at {archive.name} answered HTTP {status}", url=place.url)
+        records, resume_key = parse_cdx(session.read_text(resp))
         for record in records:
             yield record
             if remaining is not None:
@@ -95,24 +99,32 @@ def parse_cdx(text: str) -> tuple[list[CdxRecord], str | None]:
         return [], None
     if stripped.startswith("["):
         return _parse_ia_json(stripped)
+    lines = stripped.splitlines()
+    resume_key = None
+    # IA's plain text ends a page with a blank line and the resume key: one token, not a row.
+    if len(lines) >= 2 and not lines[-2].strip() and len(lines[-1].split()) == 1:
+        resume_key = lines[-1].strip()
+        lines = lines[:-2]
     records: list[CdxRecord] = []
-    for line in stripped.splitlines():
+    for line in lines:
         line = line.strip()
         if not line:
             continue
         if line.startswith("{"):
-            records.append(_record_from_mapping(_loads(line)))
+            obj = _loads(line)
         elif " {" in line:  # CDXJ: "urlkey timestamp {json}"
             urlkey, ts, rest = line.split(" ", 2)
             obj = _loads(rest)
             obj.setdefault("timestamp", ts)
-            records.append(_record_from_mapping(obj))
         else:
             parts = line.split(" ")
             if len(parts) < 7 or not parts[1].isdigit():
                 raise NetworkError("the index answered something that is not CDX")
-            records.append(_record_from_mapping(dict(zip(IA_FIELDS, parts))))
-    return records, None
+            obj = dict(zip(IA_FIELDS, parts))
+        if _is_fuzzy(obj):
+            continue
+        records.append(_record_from_mapping(obj))
+    return records, resume_key
 
 
 def _parse_ia_json(text: str) -> tuple[list[CdxRecord], str | None]:
@@ -126,8 +138,14 @@ def _parse_ia_json(text: str) -> tuple[list[CdxRecord], str | None]:
     if len(body) >= 2 and body[-2] == [] and len(body[-1]) == 1:
         resume_key = body[-1][0]
         body = body[:-2]
-    records = [_record_from_mapping(dict(zip(header, row))) for row in body if row]
+    mappings = [dict(zip(header, row)) for row in body if row]
+    records = [_record_from_mapping(m) for m in mappings if not _is_fuzzy(m)]
     return records, resume_key
+
+
+def _is_fuzzy(obj) -> bool:
+    """A row pywb found by fuzzy matching: a capture of another URL it deems close, not of the one asked."""
+    return isinstance(obj, dict) and str(obj.get("is_fuzzy", "")).lower() in ("1", "true")
 
 
 def _loads(text: str):

@@ -14,7 +14,7 @@ from .index import CdxIndex
 from .models import Kind, Result, Status, timestamp_to_datetime, utc_now_iso
 from .pool import map_bounded
 from .repair import repair_link
-from .resolve import resolve_original
+from .resolve import resolve_original, suggest_capture
 from .verify import Verdict, Verification, verify_capture
 
 log = logging.getLogger("archivecheck.check")
@@ -103,8 +103,7 @@ class Checker:
                            detail=f"Could not verify the capture: {v.reason}.")
         # Broken: offer a working capture to cite instead, nearest the link's date, same archive first.
         at = timestamp_to_datetime(link.timestamp) if link.timestamp else None
-        order = (link.archive.name,) + tuple(n for n in self.settings.prefer if n != link.archive.name)
-        alternative = resolve_original(self.session, self.settings, link.original_url, at=at, archives=order)
+        alternative = suggest_capture(self.session, self.settings, v, at)
         suggestion = None
         if alternative.chosen is not None:
             c = alternative.chosen

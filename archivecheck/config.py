@@ -18,7 +18,9 @@ Precedence, lowest first: built-in defaults → config file → `ARCHIVECHECK_AR
     retry_after_default = 60      # wait after a 429 that gives no Retry-After
     max_retry_after = 300         # a longer Retry-After is not waited out: links to that archive are
                                   # unverifiable, and no request goes to it, until it has passed
-    rate_limit_retries = 1        # 429s we wait out per request before giving up
+    rate_limit_retries = 10       # at most this many of an archive's 429s waited out per request
+    rate_limit_budget = 120       # ... and at most this many seconds of Retry-After in total; a short
+                                  # Retry-After is waited out again and again within it
     index_per_minute = 20         # CDX + TimeMap requests per archive host (IA allows ~30)
     replay_per_minute = 300       # replay requests per archive host (IA allows ~600)
     live_per_minute = 30          # requests per original (live) site host, for `audit`
@@ -50,7 +52,8 @@ class NetworkPolicy:
     backoff: float = 2.0
     retry_after_default: float = 60.0
     max_retry_after: float = 300.0
-    rate_limit_retries: int = 1
+    rate_limit_retries: int = 10
+    rate_limit_budget: float = 120.0
     index_per_minute: float = 20.0
     replay_per_minute: float = 300.0
     live_per_minute: float = 30.0

@@ -2,8 +2,8 @@
 
 It owns network policy so nothing else has to: connect/read timeouts, a User-Agent that names the
 tool, per-endpoint rate limits below the archives' own, retries with backoff on 5xx/resets/timeouts,
-429 handling that honours Retry-After (and makes every worker wait, not just the one that saw it),
-WAF/captcha detection, and streaming reads with a size cap and a stall detector.
+429 handling that honours Retry-After within a wait budget (and makes every worker wait, not just the
+one that saw it) — the archive's own 429, never a captured one — WAF/captcha detection, and streaming reads with a size cap and a stall detector.
 """
 
 from __future__ import annotations
@@ -80,6 +80,16 @@ class RateLimiter:
 
 
 @dataclass
+class _Tries:
+    """What one request has been through: failures (network, 5xx, challenges), the archive's 429s,
+    and the seconds those 429s made us wait."""
+
+    failures: int = 0
+    limited: int = 0
+    waited: float = 0.0
+
+
+@dataclass
 class Body:
     """What streaming a response body yielded."""
 
@@ -129,86 +139,102 @@ class ArchiveSession:
         """Any method (audit needs HEAD for live checks, POST for Save Page Now) under the same
         policy as GET: no redirects followed, body not yet read.
 
-        Returns any response that carries an answer, including 4xx and a captured 5xx (one with
-        Memento-Datetime). Raises RateLimited when 429s do not clear, Blocked on a WAF challenge,
-        NetworkError when the archive cannot be reached or keeps failing.
+        Returns any response that carries an answer, including 4xx and a *captured* 429 or 5xx
+        (one with Memento-Datetime: the site's error, preserved, is the archive's answer). Raises
+        RateLimited when the archive's own 429s do not clear within the wait budget, Blocked on a
+        WAF challenge, NetworkError when the archive cannot be reached or keeps failing.
         """
-        policy = self.policy
         limiter = self.limiter(url, endpoint)
-        failures = 0
-        limited = 0
+        tries = _Tries()
         while True:
-            held = limiter.paused_for()
-            if held > policy.max_retry_after:
-                # The archive asked for a longer wait than we will sit out (a long Retry-After).
-                # Honour it without stalling the run: no request to it until then, the link is
-                # unverifiable now and the next run will try again.
-                raise RateLimited(f"{urlsplit(url).netloc} asked us to wait {held:.0f}s more; not asking before then",
-                                  url=url, retry_after=held)
+            self._refuse_while_paused(limiter, url)
             limiter.acquire()
             self.stats[endpoint] += 1
             try:
                 resp = self._session.request(
                     method, url, params=params, headers=headers, data=data, stream=True, allow_redirects=False,
-                    timeout=(policy.connect_timeout, policy.timeout),
+                    timeout=(self.policy.connect_timeout, self.policy.timeout),
                 )
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                failures += 1
                 self.stats["network_errors"] += 1
-                if failures > policy.retries:
-                    raise NetworkError(f"{_describe(exc)} after {failures} attempts", url=url) from None
-                time.sleep(policy.backoff * 2 ** (failures - 1))
+                self._back_off(tries, f"{_describe(exc)} after {tries.failures + 1} attempts", url)
                 continue
             except requests.RequestException as exc:
                 raise NetworkError(_describe(exc), url=url) from None
             # Debug output names the URL actually requested (a remapped host, say): that is what
             # someone debugging a remap needs to see. Reports never do.
             log.debug("%s %s -> %s (%s)", method, resp.url, resp.status_code, endpoint)
-
+            if captured(resp):
+                return resp  # whatever the site answered when it was crawled, 429 and 5xx included
             if resp.status_code == 429:
-                self.stats["429"] += 1
-                wait = retry_after_seconds(resp.headers.get("Retry-After"))
-                resp.close()
-                if wait is None:
-                    wait = policy.retry_after_default
-                limited += 1
-                # Every worker using this endpoint waits, not just this one: ignoring 429s is how
-                # an IP gets blocked for an hour.
-                limiter.pause(wait)
-                if limited > policy.rate_limit_retries or wait > policy.max_retry_after:
-                    raise RateLimited(
-                        f"rate limited by {urlsplit(url).netloc} (HTTP 429, retry after {wait:g}s)",
-                        url=url, retry_after=wait,
-                    )
+                self._wait_out_429(resp, limiter, tries, url)
                 continue
-
             challenge = waf_challenge(resp)
             if challenge:
-                self.stats["captcha"] += 1
-                resp.close()
-                failures += 1
-                # (watch, #4) A challenge means "slow down" as much as a 429 does: every worker on
-                # this endpoint backs off, not just the one that met it.
-                limiter.pause(policy.backoff * 2 ** (failures - 1))
-                if failures > policy.retries:
-                    raise Blocked(f"{urlsplit(url).netloc} answered with a {challenge} instead of content"
-                                  f" ({failures} attempts)", url=url)
-                # AWS WAF's captcha/challenge is usually rate-based and lifts after a pause, so a few
-                # spaced-out retries (behind the pause above) are worth their cost.
+                self._challenged(resp, challenge, limiter, tries, url)
                 continue
-
-            if resp.status_code >= 500 and "Memento-Datetime" not in resp.headers:
-                # The archive's own failure, not a captured 5xx: worth retrying.
-                failures += 1
-                self.stats["5xx"] += 1
-                wait = retry_after_seconds(resp.headers.get("Retry-After"))
-                status = resp.status_code
-                resp.close()
-                if failures > policy.retries:
-                    raise NetworkError(f"{urlsplit(url).netloc} answered HTTP {status} after {failures} attempts", url=url)
-                time.sleep(min(wait, policy.max_retry_after) if wait is not None else policy.backoff * 2 ** (failures - 1))
+            if resp.status_code >= 500:
+                self._archive_failed(resp, tries, url)
                 continue
             return resp
+
+    def _refuse_while_paused(self, limiter: RateLimiter, url: str) -> None:
+        held = limiter.paused_for()
+        if held > self.policy.max_retry_after:
+            # The archive asked for a longer wait than we will sit out (a long Retry-After).
+            # Honour it without stalling the run: no request to it until then, the link is
+            # unverifiable now and the next run will try again.
+            raise RateLimited(f"{urlsplit(url).netloc} asked us to wait {held:.0f}s more; not asking before then",
+                              url=url, retry_after=held)
+
+    def _wait_out_429(self, resp: requests.Response, limiter: RateLimiter, tries: "_Tries", url: str) -> None:
+        """The archive's own 429 (no Memento-Datetime). A short Retry-After is waited out again and
+        again while the total stays within `rate_limit_budget`; a long one, or too many, give up."""
+        policy = self.policy
+        self.stats["429"] += 1
+        wait = retry_after_seconds(resp.headers.get("Retry-After"))
+        resp.close()
+        if wait is None:
+            wait = policy.retry_after_default
+        tries.limited += 1
+        # Every worker using this endpoint waits, not just this one: ignoring 429s is how an IP
+        # gets blocked for an hour.
+        limiter.pause(wait)
+        if (tries.limited > policy.rate_limit_retries or wait > policy.max_retry_after
+                or tries.waited + wait > policy.rate_limit_budget):
+            raise RateLimited(f"rate limited by {urlsplit(url).netloc} (HTTP 429, retry after {wait:g}s)",
+                              url=url, retry_after=wait)
+        tries.waited += wait
+
+    def _challenged(self, resp: requests.Response, challenge: str, limiter: RateLimiter, tries: "_Tries",
+                    url: str) -> None:
+        self.stats["captcha"] += 1
+        resp.close()
+        tries.failures += 1
+        # (watch, #4) A challenge means "slow down" as much as a 429 does: every worker on this
+        # endpoint backs off, not just the one that met it.
+        limiter.pause(self.policy.backoff * 2 ** (tries.failures - 1))
+        if tries.failures > self.policy.retries:
+            raise Blocked(f"{urlsplit(url).netloc} answered with a {challenge} instead of content"
+                          f" ({tries.failures} attempts)", url=url)
+        # AWS WAF's captcha/challenge is usually rate-based and lifts after a pause, so a few
+        # spaced-out retries (behind the pause above) are worth their cost.
+
+    def _archive_failed(self, resp: requests.Response, tries: "_Tries", url: str) -> None:
+        """The archive's own 5xx, not a captured one: worth retrying."""
+        self.stats["5xx"] += 1
+        wait = retry_after_seconds(resp.headers.get("Retry-After"))
+        status = resp.status_code
+        resp.close()
+        self._back_off(tries, f"{urlsplit(url).netloc} answered HTTP {status} after {tries.failures + 1} attempts",
+                       url, wait=wait)
+
+    def _back_off(self, tries: "_Tries", message: str, url: str, wait: float | None = None) -> None:
+        tries.failures += 1
+        if tries.failures > self.policy.retries:
+            raise NetworkError(message, url=url)
+        policy = self.policy
+        time.sleep(min(wait, policy.max_retry_after) if wait is not None else policy.backoff * 2 ** (tries.failures - 1))
 
     def read_body(self, resp: requests.Response, *, keep: int | None = None, limit: int | None = None) -> Body:
         """Stream a body, hashing as it goes; stop at the size cap. Raises NetworkError when the
@@ -264,6 +290,14 @@ class ArchiveSession:
             resp.close()
         return Body(digest.hexdigest(), length, True, head, b"".join(kept) if kept is not None else None)
 
+    def read_head(self, resp: requests.Response, limit: int = 65536) -> bytes:
+        """The first `limit` bytes of an answer we only need to read, not keep (an archive's own
+        page), then close it. Works after `waf_challenge` has peeked at the body."""
+        if getattr(resp, "_content_consumed", False) and isinstance(resp._content, bytes):
+            resp.close()
+            return resp._content[:limit]
+        return self.read_body(resp, keep=limit, limit=limit).head
+
     def read_text(self, resp: requests.Response, *, limit: int = 50_000_000) -> str:
         """Read a whole index response (CDX, TimeMap) as text, capped."""
         body = self.read_body(resp, keep=limit, limit=limit)
@@ -288,6 +322,11 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def captured(resp: requests.Response) -> bool:
+    """Is this answer a capture (it names one in Memento-Datetime), not the archive speaking?"""
+    return "Memento-Datetime" in resp.headers
+
+
 def waf_challenge(resp: requests.Response) -> str | None:
     """Name the challenge if this response is a WAF/captcha page rather than an answer.
 
@@ -295,10 +334,12 @@ def waf_challenge(resp: requests.Response) -> str | None:
     `challenge`). A captured page never carries that header; a 202/403 without Memento-Datetime
     whose body reads like a challenge page is treated the same.
     """
+    if captured(resp):  # a raw replay passes the site's own headers through, WAF ones included
+        return None
     action = resp.headers.get("x-amzn-waf-action")
     if action:
         return f"{action.lower()} (WAF)"
-    if resp.status_code in (202, 403, 405) and "Memento-Datetime" not in resp.headers:
+    if resp.status_code in (202, 403, 405):
         peek = resp.raw.read(65536, decode_content=True) or b""
         # Keep what we peeked so callers can still read the body (requests' own cache slot).
         resp._content = peek

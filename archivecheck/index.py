@@ -7,6 +7,7 @@ the URL finds the reading the archive holds when there are too many to try one b
 
 from __future__ import annotations
 
+from .answers import Excluded
 from .cdx import query_captures
 from .config import Settings
 from .errors import NetworkError
@@ -55,10 +56,12 @@ class CdxIndex:
         answered = False
         collected: list = []
         for archive in archives:
-            if archive.cdx_url() is None:
+            if archive.dialect.timemap_only:
                 continue
             try:
                 answer = question(archive)
+            except Excluded:
+                answer = [] if combine else False  # it refuses the URL: an answer, and it holds nothing usable
             except NetworkError:
                 continue
             answered = True

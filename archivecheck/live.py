@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 from .archives import normalise_base, same_document
 from .errors import ConfigError, NetworkError
 from .http import LIVE, ArchiveSession
-from .verify import expected_kind
+from .judge import kind_of_media_type, kind_problem, media_type, site_entrance
 
 ENV_OVERRIDE = "ARCHIVECHECK_LIVE_OVERRIDE"
 RANGE_BYTES = 1024
@@ -74,24 +74,26 @@ class LiveStatus:
     method: str = "HEAD"  # or "GET bytes=0-1023"
     redirected_to: str | None = None  # public URL, when it redirects to another document
     error: str | None = None
+    # Why the answer is not the document although it is a 200 (judge.py's rule, as for captures).
+    problem: str | None = None
+    entrance: str | None = None  # "home page" / "search page" when the redirect lands there
 
     @property
     def live(self) -> bool:
-        """Served as the document it names: 200 (or 206 to a range), and not an HTML page in place
-        of a file (a soft 404)."""
+        """Served as the document it names: 200 (or 206 to a range), and not something else in
+        its place (an HTML page where the URL names a file: a soft 404)."""
         return self.status in (200, 206) and not self.soft_404
 
     @property
     def soft_404(self) -> bool:
-        return bool(self.status in (200, 206) and self.expects_file and self.content_type == "text/html")
-
-    expects_file: bool = False
+        return bool(self.status in (200, 206) and self.problem)
 
     def describe(self) -> str:
         if self.status is None:
             return f"the live site could not be reached ({self.error})"
         if self.redirected_to:
-            return f"the live URL redirects (HTTP {self.status}) to {self.redirected_to}"
+            where = f"the site's {self.entrance}, " if self.entrance else ""
+            return f"the live URL redirects (HTTP {self.status}) to {where}{self.redirected_to}"
         if self.soft_404:
             return "the live URL answers with an HTML page instead of the document"
         if self.live:
@@ -103,7 +105,6 @@ def check_live(session: ArchiveSession, hosts: LiveHosts, url: str) -> LiveStatu
     """HEAD, then a 1 KiB ranged GET when HEAD is refused or uninformative. Follows redirects that
     stay on the same document (http→https, www.). Never raises for network trouble."""
     current = url
-    expects_file = expected_kind(url) is not None
     try:
         for _ in range(MAX_HOPS):
             resp = session.send("HEAD", hosts.request_url(current), endpoint=LIVE)
@@ -119,10 +120,14 @@ def check_live(session: ArchiveSession, hosts: LiveHosts, url: str) -> LiveStatu
                 if same_document(current, target) and target != current:
                     current = target
                     continue
-                return LiveStatus(status, method=method, redirected_to=target, expects_file=expects_file)
+                return LiveStatus(status, method=method, redirected_to=target,
+                                  entrance=site_entrance(current, target))
+            ctype = media_type(headers.get("Content-Type"))
+            # Judged from the media type only when it is HTML: servers label files loosely
+            # (octet-stream for a PDF) but do not send a PDF as text/html.
             # 206 to our 1 KiB range means the whole document would be 200: report that.
-            return LiveStatus(200 if status == 206 else status, _media_type(headers.get("Content-Type")),
-                              _full_length(status, headers), method, expects_file=expects_file)
+            return LiveStatus(200 if status == 206 else status, ctype, _full_length(status, headers), method,
+                              problem=kind_problem(url, kind_of_media_type(ctype)) if ctype == "text/html" else None)
         return LiveStatus(None, method="HEAD", error=f"more than {MAX_HOPS} redirects")
     except NetworkError as exc:
         return LiveStatus(None, error=str(exc))
@@ -141,10 +146,6 @@ def _full_length(status: int, headers) -> int | None:
         return int(m.group(1)) if m else None
     value = headers.get("Content-Length")
     return int(value) if value and value.isdigit() else None
-
-
-def _media_type(value: str | None) -> str | None:
-    return value.split(";", 1)[0].strip().lower() or None if value else None
 
 
 def document_sha1(session: ArchiveSession, hosts: LiveHosts, url: str, live: LiveStatus,

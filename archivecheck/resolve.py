@@ -5,26 +5,33 @@ UK public bodies). Within an archive we first ask for the capture nearest `--at`
 mode: one replay request both finds the nearest capture and fetches it, which is usually the whole
 job. Only when that capture is not good enough do we read the archive's index and try the good
 candidates it lists, nearest first, skipping any whose digest we have already seen fail.
+
+A `warc/revisit` row is a capture too: the crawler saw the same bytes again and stored a pointer.
+When its digest matches a good HTTP 200 row's, replaying it serves that payload at its own date, so
+it ranks as that capture would (without it the nearest good capture may be years away).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 
-from .archives import MEMENTO, Archive
+from .answers import Answer, Excluded, answer_for_error
+from .archives import Archive
 from .cdx import query_captures
 from .config import Settings
 from .errors import NetworkError
 from .http import ArchiveSession
+from .judge import index_row_fits
 from .memento import timemap_captures
 from .models import CdxRecord, Status, datetime_to_timestamp, timestamp_to_datetime
-from .verify import Verdict, Verification, expected_kind, verify_capture
+from .verify import Verdict, Verification, verify_capture
 
 # How many index candidates we fetch per archive before giving up on it. Each is a replay request.
 MAX_CANDIDATES = 3
-
-_MIME_FOR_KIND = {"pdf": ("application/pdf",), "zip": ("application/", "zip"), "ole": ("application/",)}
+# A suggestion for a broken link is looked for this close to the link's date first: a caseworker
+# citing a 2016 capture wants a 2016 one, and the index answer stays small.
+SUGGESTION_WINDOW = timedelta(days=2 * 365)
 
 
 @dataclass(frozen=True)
@@ -48,25 +55,52 @@ def resolve_original(session: ArchiveSession, settings: Settings, original: str,
         archive = settings.registry.get(name)
         outcome = _best_in_archive(session, archive, original, at)
         attempts.extend(outcome)
-        last = outcome[-1] if outcome else None
-        if last is not None and last.good:
+        if outcome and outcome[-1].good:
             # Say what the archives ahead of it in --prefer order held (or could not tell us), so a
             # caseworker knows why this archive's capture was chosen.
-            return Resolution(Status.OK, last, tuple(attempts), "; ".join(per_archive))
-        if any(v.verdict is Verdict.UNVERIFIABLE for v in outcome):
-            unverifiable = True
-            per_archive.append(f"{archive.name} could not be checked ({_first(outcome, Verdict.UNVERIFIABLE).reason})")
-        elif any(v.verdict is Verdict.BAD for v in outcome):
-            per_archive.append(f"{archive.name} holds no good capture ({_first(outcome, Verdict.BAD).reason})")
-        else:
-            per_archive.append(f"{archive.name} holds no capture")
+            return Resolution(Status.OK, outcome[-1], tuple(attempts), "; ".join(per_archive))
+        said, transient = describe_outcome(archive, outcome)
+        unverifiable = unverifiable or transient
+        per_archive.append(said)
     status = Status.UNVERIFIABLE if unverifiable else Status.NOT_ARCHIVED
     return Resolution(status, None, tuple(attempts), "; ".join(per_archive))
 
 
+def suggest_capture(session: ArchiveSession, settings: Settings, first: Verification,
+                    at: datetime | None) -> Resolution:
+    """A working capture to cite instead of the broken one `first` fetched: in its archive from the
+    index (the replay was just walked; it is not walked again), asked within a window around `at`,
+    then in the other archives in --prefer order. Never raises for network trouble."""
+    archive = first.archive
+    attempts: list[Verification] = []
+    if first.answer is not Answer.EXCLUDED:  # an archive that refuses the URL has nothing to offer
+        attempts = _from_index(session, archive, first.original, at, first=first, window=at is not None)
+        if attempts and attempts[-1].good:
+            return Resolution(Status.OK, attempts[-1], tuple(attempts), "")
+    others = tuple(n for n in settings.prefer if n != archive.name)
+    rest = resolve_original(session, settings, first.original, at=at, archives=others) if others else None
+    if rest is not None and rest.chosen is not None:
+        return Resolution(Status.OK, rest.chosen, tuple(attempts) + rest.attempts, rest.detail)
+    return Resolution(Status.NOT_ARCHIVED, None, tuple(attempts) + (rest.attempts if rest else ()), "")
+
+
+def describe_outcome(archive: Archive, outcome: list[Verification]) -> tuple[str, bool]:
+    """What one archive's verifications came to, as a clause; and whether that is transient."""
+    transient = next((v for v in outcome if v.verdict is Verdict.UNVERIFIABLE), None)
+    if transient is not None:
+        return f"{archive.name} could not be checked ({transient.reason})", True
+    excluded = next((v for v in outcome if v.answer is Answer.EXCLUDED), None)
+    if excluded is not None:
+        return f"{archive.name} refuses it ({excluded.reason})", False
+    bad = next((v for v in outcome if v.verdict is Verdict.BAD), None)
+    if bad is not None:
+        return f"{archive.name} holds no good capture ({bad.reason})", False
+    return f"{archive.name} holds no capture", False
+
+
 def _best_in_archive(session: ArchiveSession, archive: Archive, original: str,
                      at: datetime | None) -> list[Verification]:
-    if archive.dialect == MEMENTO:
+    if archive.dialect.timemap_only:
         return _from_index(session, archive, original, at, first=None)
     target = datetime_to_timestamp(at) if at else None
     first = verify_capture(session, archive, original, target)
@@ -76,23 +110,38 @@ def _best_in_archive(session: ArchiveSession, archive: Archive, original: str,
 
 
 def _from_index(session: ArchiveSession, archive: Archive, original: str, at: datetime | None,
-                first: Verification | None) -> list[Verification]:
-    try:
-        records = read_captures(session, archive, original)
-    except NetworkError as exc:
-        return [Verification(Verdict.UNVERIFIABLE, f"its index could not be read: {archive.publicise(str(exc))}", archive, original, None)]
-    tried = {first.served_timestamp} if first else set()
+                first: Verification | None, *, window: bool = False) -> list[Verification]:
+    """Verify the index's best candidates, skipping what `first` already showed. With `window`,
+    ask for captures near `at` first, and for all of them only when none there will do."""
+    tried = {first.served_timestamp} if first and first.served_timestamp else set()
     bad = {first.sha1_base32} if first and first.sha1_base32 else set()
-    return verify_candidates(session, archive, original, rank_candidates(records, original, at),
-                             tried_timestamps=tried, bad_digests=bad)
+    try:
+        ranked = []
+        if window and at is not None and not archive.dialect.timemap_only:
+            ranked = rank_candidates(read_captures(session, archive, original, around=at), original, at)
+            ranked = [r for r in ranked if r.timestamp not in tried and r.sha1 not in bad]
+        if not ranked:
+            ranked = rank_candidates(read_captures(session, archive, original), original, at)
+    except Excluded as exc:
+        return [Verification(Verdict.ABSENT, str(exc), archive, original, None, answer=Answer.EXCLUDED)]
+    except NetworkError as exc:
+        return [Verification(Verdict.UNVERIFIABLE, f"its index could not be read: {archive.publicise(str(exc))}",
+                             archive, original, None, answer=answer_for_error(exc))]
+    return verify_candidates(session, archive, original, ranked, tried_timestamps=tried, bad_digests=bad)
 
 
-def read_captures(session: ArchiveSession, archive: Archive, original: str) -> list[CdxRecord]:
-    """Every capture an archive lists for `original`: its CDX index, or its TimeMap for a
-    Memento-only archive. Raises NetworkError when the index cannot be read."""
-    if archive.dialect == MEMENTO:
+def read_captures(session: ArchiveSession, archive: Archive, original: str, *,
+                  around: datetime | None = None) -> list[CdxRecord]:
+    """Every capture an archive lists for `original` (with `around`, those within
+    SUGGESTION_WINDOW of it): its CDX index, or its TimeMap for a Memento-only archive.
+    Raises Excluded when the archive refuses the URL, NetworkError when the index cannot be read."""
+    if archive.dialect.timemap_only:
         return timemap_captures(session, archive, original)
-    return list(query_captures(session, archive, original, limit=10_000))
+    window = {}
+    if around is not None:
+        window = dict(from_ts=datetime_to_timestamp(around - SUGGESTION_WINDOW),
+                      to_ts=datetime_to_timestamp(around + SUGGESTION_WINDOW))
+    return list(query_captures(session, archive, original, limit=10_000, **window))
 
 
 def verify_candidates(session: ArchiveSession, archive: Archive, original: str, candidates: list[CdxRecord], *,
@@ -120,33 +169,23 @@ def verify_candidates(session: ArchiveSession, archive: Archive, original: str, 
 
 
 def rank_candidates(records: list[CdxRecord], original: str, at: datetime | None) -> list[CdxRecord]:
-    """Index records worth fetching, best first: HTTP 200 (or unknown) of the expected type,
-    nearest `at`, else newest."""
-    expected = expected_kind(original)
+    """Index records worth fetching, best first: HTTP 200 (or unknown) of the expected type, and
+    revisits of such a payload; nearest `at`, else newest."""
     good = []
+    payloads: dict[str, CdxRecord] = {}
     for r in records:
-        if r.status is not None and r.status != 200:
+        if r.status not in (None, 200) or not r.timestamp.isdigit() or r.mime == "warc/revisit":
             continue
-        if expected is not None and r.mime and not _mime_fits(r.mime, expected[1]):
-            continue
-        if r.mime in ("warc/revisit",) or not r.timestamp.isdigit():
+        if r.mime and not index_row_fits(original, r.mime):
             continue
         good.append(r)
+        if r.status == 200 and r.sha1:
+            payloads.setdefault(r.sha1, r)
+    for r in records:
+        if r.mime == "warc/revisit" and r.sha1 in payloads and r.timestamp.isdigit():
+            # Replaying a revisit serves the payload it points to, at the revisit's own date.
+            good.append(replace(r, mime=payloads[r.sha1].mime, status=200))
     if at is None:
         return sorted(good, key=lambda r: r.timestamp, reverse=True)
     at = at.astimezone(timezone.utc)
     return sorted(good, key=lambda r: abs((timestamp_to_datetime(r.timestamp) - at).total_seconds()))
-
-
-def _mime_fits(mime: str, kinds: set[str]) -> bool:
-    mime = mime.lower()
-    if mime.startswith("text/html"):
-        return False
-    for kind in kinds:
-        if kind in _MIME_FOR_KIND:
-            return any(part in mime for part in _MIME_FOR_KIND[kind])
-    return True
-
-
-def _first(outcome: list[Verification], verdict: Verdict) -> Verification:
-    return next(v for v in outcome if v.verdict is verdict)

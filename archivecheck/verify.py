@@ -1,76 +1,53 @@
-"""Fetch one capture raw (`id_`) and judge whether it is the document the link names.
+"""Fetch one capture raw (`id_`) and follow the replay dialogue to a verdict; `judge.py` reads the bytes.
 
 Archive quirks this module exists for:
 - the Wayback Machine answers a replay URL whose timestamp is not exact with a redirect to the
   nearest capture, sometimes months away; UKGWA (pywb) serves the nearest capture directly. Either
-  way the capture actually served is the one in `Memento-Datetime`, and that is what we report.
+  way the capture actually served is named by the archive — in `Memento-Datetime`, or in the URL
+  of its own redirect — and that is what we report. A page without Memento-Datetime is the archive
+  speaking (an exclusion notice, an error page), never a capture, so never `ok`.
 - a crawler that met a redirect captured the redirect: replaying it sends us to another URL. An
   http→https or `www.` hop is the same document; anything else is "a redirect to something else".
+  The Wayback Machine rewrites a captured Location into its own namespace (absolute, or path-only
+  `/web/…`); pywb's raw mode passes it through as the site sent it — possibly relative, path-only
+  or scheme-relative — so that one is resolved against the *original* URL, not the archive's.
 - a server that had withdrawn a PDF often answered 200 with an HTML "page not found": the capture
-  is HTTP 200 but is not the document (a soft 404). We sniff the bytes, not the headers.
+  is HTTP 200 but is not the document (a soft 404).
 """
 
 from __future__ import annotations
 
 import enum
 import hashlib
-import io
-import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-from .archives import Archive, ArchiveLink, ArchiveRegistry, same_document
+from .answers import Answer, answer_for_error, refusal_reason
+from .archives import Archive, ArchiveRegistry, same_document
 from .errors import IncompleteBody, NetworkError
-from .http import REPLAY, ArchiveSession
+from .http import REPLAY, ArchiveSession, captured
+from .judge import judge_document, media_type, site_entrance
 from .models import datetime_to_timestamp, pad_timestamp, parse_http_date
 
 MAX_HOPS = 6
-
-# Path suffix → (label, acceptable sniffed kinds). Unknown suffixes accept anything that is not an
-# error page.
-_EXPECTED = {
-    ".pdf": ("PDF", {"pdf"}),
-    ".docx": ("Word document", {"zip"}),
-    ".xlsx": ("spreadsheet", {"zip"}),
-    ".pptx": ("presentation", {"zip"}),
-    ".odt": ("OpenDocument file", {"zip"}),
-    ".ods": ("OpenDocument file", {"zip"}),
-    ".odp": ("OpenDocument file", {"zip"}),
-    ".zip": ("zip file", {"zip"}),
-    ".doc": ("Word document", {"ole", "rtf"}),
-    ".xls": ("spreadsheet", {"ole", "zip"}),
-    ".ppt": ("presentation", {"ole"}),
-    ".rtf": ("RTF document", {"rtf"}),
-    ".csv": ("CSV file", {"text"}),
-    ".txt": ("text file", {"text"}),
-    ".json": ("JSON file", {"text"}),
-    ".xml": ("XML file", {"text", "xml"}),
-}
-
-_SOFT_404 = re.compile(
-    r"\b(page|file|document|resource)\s+(was\s+|is\s+)?not\s+found\b"
-    r"|^\s*(404|410)\b|\b(error\s+)?404\b.*\bnot\s+found\b|^\s*not\s+found\s*$"
-    r"|\b(cannot|could\s+not|can't|can\s+not|couldn't)\s+be\s+found\b"
-    r"|\bno\s+longer\s+(available|exists)\b"
-    r"|\b(page|document|content|file)\s+(has\s+been|was)\s+(removed|withdrawn|deleted)\b"
-    r"|\b(page|document)\s+(does\s+not|doesn't)\s+exist\b"
-    r"|\bpage\s+(is\s+)?unavailable\b",
-    re.IGNORECASE,
-)
 
 
 class Verdict(str, enum.Enum):
     GOOD = "good"  # retrieved, and it is the document the link names
     BAD = "bad"  # the archive answered, with something that is not the document
-    ABSENT = "absent"  # the archive holds no capture at that address
-    UNVERIFIABLE = "unverifiable"  # we could not find out
+    ABSENT = "absent"  # the archive holds no capture at that address, or refuses it for good
+    UNVERIFIABLE = "unverifiable"  # we could not find out (a transient answer)
 
 
 @dataclass(frozen=True)
 class Verification:
-    """What fetching one capture showed. Timestamps are 14 digits; URLs are originals."""
+    """What fetching one capture showed. Timestamps are 14 digits; URLs are originals.
+
+    `served_timestamp` comes only from the archive's answer (Memento-Datetime, or its redirect to
+    a capture); None when it named none. `answer` is the taxonomy's name for what the archive said.
+    """
 
     verdict: Verdict
     reason: str
@@ -85,6 +62,7 @@ class Verification:
     sha256: str | None = None
     sha1_base32: str | None = None
     title: str | None = None
+    answer: Answer = Answer.CAPTURE
 
     @property
     def good(self) -> bool:
@@ -98,15 +76,6 @@ class Verification:
         return f"{ts[0:4]}-{ts[4:6]}-{ts[6:8]}T{ts[8:10]}:{ts[10:12]}:{ts[12:14]}Z"
 
 
-def expected_kind(original: str) -> tuple[str, set[str]] | None:
-    """What kind of file the URL names by its suffix, or None when it does not say."""
-    path = urlsplit(original).path.lower()
-    for suffix, expected in _EXPECTED.items():
-        if path.endswith(suffix):
-            return expected
-    return None
-
-
 def verify_capture(session: ArchiveSession, archive: Archive, original: str,
                    timestamp: str | None) -> Verification:
     """Fetch the capture of `original` nearest `timestamp` (None: the latest) and judge it.
@@ -118,185 +87,149 @@ def verify_capture(session: ArchiveSession, archive: Archive, original: str,
     policy = session.policy
     for attempt in range(policy.retries + 1):
         try:
-            return _verify_once(session, archive, original, timestamp)
+            return _Replay(session, archive, original, timestamp).run()
         except IncompleteBody as exc:
             if attempt >= policy.retries:
                 return Verification(Verdict.UNVERIFIABLE,
                                     _sentence(archive.publicise(f"{exc} after {attempt + 1} attempts")),
-                                    archive=archive, original=original, requested_timestamp=timestamp)
+                                    archive=archive, original=original, requested_timestamp=timestamp,
+                                    answer=Answer.FAILED)
             time.sleep(policy.backoff * 2 ** attempt)
     raise AssertionError("unreachable")
 
 
-def _verify_once(session: ArchiveSession, archive: Archive, original: str,
-                 timestamp: str | None) -> Verification:
-    """One attempt at verify_capture; raises IncompleteBody for a body cut short, so it can be retried."""
-    requested = timestamp
-    ts = timestamp or datetime_to_timestamp(datetime.now(timezone.utc))
-    own = ArchiveRegistry({archive.name: archive})
-    url = archive.replay_url(ts, original, "id_", public=False)
-    current_original = original
-    base = dict(archive=archive, original=original, requested_timestamp=requested)
-    try:
-        for _ in range(MAX_HOPS):
-            resp = session.get(url, endpoint=REPLAY)
-            status = resp.status_code
-            served = _served_timestamp(resp.headers.get("Memento-Datetime"), url, own)
-            if 300 <= status < 400:
-                location = resp.headers.get("Location")
-                resp.close()
-                if not location:
-                    return Verification(Verdict.BAD, f"the archive answered HTTP {status} without a Location",
-                                        http_status=status, served_timestamp=served, **base)
-                absolute = urljoin(url, location)
-                target = own.parse(absolute)
-                if target is None and "Memento-Datetime" in resp.headers:
-                    # pywb's raw (id_) mode replays a captured redirect with its Location untouched:
-                    # the target is an original URL, captured around the same time.
-                    target = ArchiveLink(archive, served or ts, "id_", absolute)
-                if target is None:
-                    shown = archive.to_public(absolute)
-                    return Verification(Verdict.BAD, f"the archive redirected outside itself, to {shown}",
-                                        http_status=status, served_timestamp=served, **base)
-                if not same_document(current_original, target.original_url):
-                    return Verification(
-                        Verdict.BAD, f"the capture is a redirect to another page, {target.original_url}",
-                        http_status=status, served_timestamp=served or target.timestamp,
-                        served_original=target.original_url, **base)
-                # The archive's own hop to the nearest capture, or a captured http→https/www hop.
-                current_original = target.original_url
-                url = archive.replay_url(target.timestamp or ts, target.original_url, "id_", public=False)
-                continue
-            return _judge_response(session, resp, served, current_original, base)
-        return Verification(Verdict.BAD, f"more than {MAX_HOPS} redirects", **base)
-    except IncompleteBody:
-        raise
-    except NetworkError as exc:
-        return Verification(Verdict.UNVERIFIABLE, _sentence(archive.publicise(str(exc))), **base)
+class _Replay:
+    """One attempt at verify_capture: the hops of one replay dialogue. Raises IncompleteBody for a
+    body cut short, so the whole dialogue can be retried."""
 
+    def __init__(self, session: ArchiveSession, archive: Archive, original: str, timestamp: str | None):
+        self.session, self.archive = session, archive
+        self.own = ArchiveRegistry({archive.name: archive})
+        self.ts = timestamp or datetime_to_timestamp(datetime.now(timezone.utc))
+        self.current = original
+        self.base = dict(archive=archive, original=original, requested_timestamp=timestamp)
 
-def _judge_response(session, resp, served, served_original, base) -> Verification:
-    status = resp.status_code
-    has_memento = "Memento-Datetime" in resp.headers
-    ctype = _media_type(resp.headers.get("Content-Type"))
-    common = dict(http_status=status, served_timestamp=served, served_original=served_original, **base)
-    if status != 200:
+    def run(self) -> Verification:
+        url = self.archive.replay_url(self.ts, self.current, "id_", public=False)
+        try:
+            for _ in range(MAX_HOPS):
+                resp = self.session.get(url, endpoint=REPLAY)
+                if not 300 <= resp.status_code < 400:
+                    return self.judge(resp)
+                hop = self.redirect(resp, url)
+                if isinstance(hop, Verification):
+                    return hop
+                url = hop
+            return Verification(Verdict.BAD, f"more than {MAX_HOPS} redirects", **self.base)
+        except IncompleteBody:
+            raise
+        except NetworkError as exc:
+            return Verification(Verdict.UNVERIFIABLE, _sentence(self.archive.publicise(str(exc))),
+                                answer=answer_for_error(exc), **self.base)
+
+    # -- redirects ---------------------------------------------------------------------------------
+    def redirect(self, resp, url: str) -> str | Verification:
+        """The next replay URL to ask, or the verdict when the redirect ends the dialogue."""
+        status, location, is_capture = resp.status_code, resp.headers.get("Location"), captured(resp)
+        served = served_timestamp(resp)
         resp.close()
-        if not has_memento and status in (404, 410):
-            return Verification(Verdict.ABSENT, "the archive holds no capture of this address", **common)
-        if has_memento:
+        facts = dict(http_status=status, served_timestamp=served, **self.base)
+        if not location:
+            return Verification(Verdict.BAD, f"the archive answered HTTP {status} without a Location", **facts)
+        if is_capture:
+            target, when = self._captured_target(url, location), served or self.ts
+        else:
+            link = self.own.parse(urljoin(url, location))
+            if link is None:
+                shown = self.archive.to_public(urljoin(url, location))
+                return Verification(Verdict.BAD, f"the archive redirected outside itself, to {shown}",
+                                    answer=Answer.FAILED, **facts)
+            # The archive's own hop to the capture it holds: its URL names that capture.
+            target, when = link.original_url, link.timestamp or self.ts
+            facts["served_timestamp"] = link.timestamp if link.timestamp and len(link.timestamp) == 14 else None
+        if not same_document(self.current, target):
+            entrance = site_entrance(self.current, target) if is_capture else None
+            what = f"the site's {entrance}" if entrance else "another page"
+            return Verification(Verdict.BAD, f"the capture is a redirect to {what}, {target}",
+                                served_original=target, **facts)
+        # The archive's own hop to the nearest capture, or a captured http→https/www hop.
+        self.current = target
+        return self.archive.replay_url(when, target, "id_", public=False)
+
+    def _captured_target(self, url: str, location: str) -> str:
+        """The original URL a captured redirect points to. The Wayback Machine rewrites Location
+        into its namespace (absolute or `/web/…`): take the original out of it. Anything else is
+        as the site sent it, so relative to the original URL."""
+        if location.startswith("/") and not location.startswith("//") or urlsplit(location).scheme:
+            link = self.own.parse(urljoin(url, location))
+            if link is not None:
+                return link.original_url
+        return urljoin(self.current, location)
+
+    # -- the final answer ----------------------------------------------------------------------------
+    def judge(self, resp) -> Verification:
+        status, is_capture = resp.status_code, captured(resp)
+        served = served_timestamp(resp)
+        ctype = media_type(resp.headers.get("Content-Type"))
+        common = dict(http_status=status, served_timestamp=served, served_original=self.current, **self.base)
+        if not is_capture:
+            return self._archive_page(resp, common)
+        if status != 200:
+            resp.close()
             return Verification(Verdict.BAD, f"the archived page is an HTTP {status} error, not the document",
                                 content_type=ctype, **common)
-        return Verification(Verdict.BAD, f"the archive refused the capture (HTTP {status})", **common)
+        fuzzy = self._fuzzy_match(resp)
+        body = self.session.read_body(resp)
+        judged = judge_document(self.current, body.head, body.data, ctype)
+        # Past the size cap we only know the document's size if the archive said so.
+        length = body.length if body.complete else _int_or_none(resp.headers.get("Content-Length"))
+        facts = dict(content_type=judged.content_type, content_length=length, sha256=body.sha256,
+                     title=judged.title, **common)
+        if body.data is not None and body.complete:
+            facts["sha1_base32"] = sha1_base32(body.data)
+        if fuzzy:
+            return Verification(Verdict.BAD, f"the archive served a capture of another address, {fuzzy}", **facts)
+        if judged.problem:
+            return Verification(Verdict.BAD, judged.problem, **facts)
+        reason = "retrieved the capture"
+        if not body.complete:
+            reason += f"; stopped reading at the {body.length:,}-byte cap, so no checksum"
+        return Verification(Verdict.GOOD, reason, **facts)
 
-    body = session.read_body(resp)
-    sniffed = sniff(body.head)
-    title = None
-    if sniffed == "html":
-        title = html_title(body.data if body.data is not None else body.head)
-    elif sniffed == "pdf" and body.data is not None:
-        title = pdf_title(body.data)
-    # Past the size cap we only know the document's size if the archive said so.
-    length = body.length if body.complete else _int_or_none(resp.headers.get("Content-Length"))
-    facts = dict(content_type=ctype or _SNIFFED_TYPES.get(sniffed), content_length=length,
-                 sha256=body.sha256, title=title, **common)
-    if body.data is not None and body.complete:
-        facts["sha1_base32"] = _sha1_base32(body.data)
+    def _archive_page(self, resp, common: dict) -> Verification:
+        """An answer without Memento-Datetime: the archive's own page, never a capture."""
+        status = resp.status_code
+        text = self.session.read_head(resp).decode("utf-8", "replace")
+        common = {**common, "served_timestamp": None, "served_original": None}
+        refusal = refusal_reason(status, resp.headers, text)
+        if refusal:
+            return Verification(Verdict.ABSENT, refusal, answer=Answer.EXCLUDED, **common)
+        if status in (404, 410):
+            return Verification(Verdict.ABSENT, "the archive holds no capture of this address",
+                                answer=Answer.NO_CAPTURE, **common)
+        if status == 200:
+            return Verification(Verdict.BAD, "the archive answered without identifying a capture"
+                                " (no Memento-Datetime)", answer=Answer.NO_CAPTURE, **common)
+        return Verification(Verdict.BAD, f"the archive refused the capture (HTTP {status})",
+                            answer=Answer.NO_CAPTURE, **common)
 
-    expected = expected_kind(served_original)
-    if expected is not None:
-        label, kinds = expected
-        if sniffed not in kinds:
-            if sniffed == "html":
-                shown = f" ({title})" if title else ""
-                return Verification(Verdict.BAD, f"an HTML page{shown} was captured instead of the {label}", **facts)
-            return Verification(Verdict.BAD, f"the capture is not a {label} (it looks like {sniffed or 'unknown data'})",
-                                **facts)
-    if sniffed == "html" and looks_like_error_page(title, body.head):
-        return Verification(Verdict.BAD, f"the captured page is an error page (\u201c{title or 'not found'}\u201d)", **facts)
-    if not has_memento and not served:
-        return Verification(Verdict.BAD, "the archive answered without identifying a capture (no Memento-Datetime)",
-                            **facts)
-    reason = "retrieved the capture"
-    if not body.complete:
-        reason += f"; stopped reading at the {body.length:,}-byte cap, so no checksum"
-    return Verification(Verdict.GOOD, reason, **facts)
-
-
-_SNIFFED_TYPES = {"pdf": "application/pdf", "html": "text/html", "zip": "application/zip"}
-
-
-def sniff(head: bytes) -> str | None:
-    """Name the kind of bytes: pdf, html, zip, ole, rtf, xml, text, or None."""
-    start = head[:1024].lstrip(b"\xef\xbb\xbf\r\n\t ")
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    if start.startswith(b"PK\x03\x04"):
-        return "zip"
-    if start.startswith(b"\xd0\xcf\x11\xe0"):
-        return "ole"
-    if start.startswith(b"{\\rtf"):
-        return "rtf"
-    lowered = start[:2048].lower()
-    if re.search(rb"<!doctype\s+html|<html|<head|<title|<body", lowered):
-        return "html"
-    if lowered.startswith(b"<?xml"):
-        return "xml"
-    if start and b"\x00" not in start[:1024]:
-        return "text"
-    return None
-
-
-def html_title(data: bytes) -> str | None:
-    from bs4 import BeautifulSoup  # imported here: only HTML captures need it
-
-    soup = BeautifulSoup(data[:2_000_000], "html.parser")
-    if soup.title and soup.title.string:
-        title = " ".join(soup.title.string.split())
-        return title or None
-    return None
-
-
-def looks_like_error_page(title: str | None, head: bytes) -> bool:
-    """An HTML page whose title or first heading says it is a "not found" page."""
-    if title and _SOFT_404.search(title):
-        return True
-    m = re.search(rb"<h1[^>]*>(.*?)</h1>", head, re.IGNORECASE | re.DOTALL)
-    if m:
-        heading = re.sub(r"<[^>]+>", " ", m.group(1).decode("utf-8", "replace"))
-        return bool(_SOFT_404.search(" ".join(heading.split())))
-    return False
-
-
-def pdf_title(data: bytes) -> str | None:
-    """The PDF's document-information title, if it has one and pypdf can read it."""
-    try:
-        from pypdf import PdfReader
-
-        meta = PdfReader(io.BytesIO(data)).metadata
-        title = meta.title if meta else None
-    except Exception:  # a damaged PDF is still the PDF; its title is just unknown
+    def _fuzzy_match(self, resp) -> str | None:
+        """pywb names a capture of another URL it served instead (a "fuzzy match") in Content-Location."""
+        link = self.own.parse(urljoin(resp.url or "", resp.headers.get("Content-Location") or ""))
+        if resp.headers.get("Content-Location") and link is not None and not same_document(self.current, link.original_url):
+            return link.original_url
         return None
-    return " ".join(str(title).split()) or None if title else None
 
 
-def _media_type(value: str | None) -> str | None:
-    if not value:
-        return None
-    return value.split(";", 1)[0].strip().lower() or None
+def served_timestamp(resp) -> str | None:
+    """The capture an answer names in Memento-Datetime, as 14 digits; None when it names none.
+    Never the timestamp we asked for: that is not evidence of what was served."""
+    when = parse_http_date(resp.headers.get("Memento-Datetime"))
+    return datetime_to_timestamp(when) if when is not None else None
 
 
-def _served_timestamp(memento_datetime: str | None, url: str, own: ArchiveRegistry) -> str | None:
-    when = parse_http_date(memento_datetime)
-    if when is not None:
-        return datetime_to_timestamp(when)
-    link = own.parse(url)
-    if link and link.timestamp and len(link.timestamp) == 14:
-        return link.timestamp
-    return None
-
-
-def _sha1_base32(data: bytes) -> str:
+def sha1_base32(data: bytes) -> str:
+    """The payload digest in the form CDX indexes give it."""
     import base64
 
     return base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")

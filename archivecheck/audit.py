@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from .archives import Archive, normalise_original
 from .check import PreparedLink, build_result
 from .config import Settings
+from .answers import Excluded
 from .errors import InputError, NetworkError, RateLimited
 from .http import ArchiveSession
 from .live import LiveHosts, LiveStatus, check_live, document_sha1
@@ -119,6 +120,8 @@ class Auditor:
         archive = self.settings.registry.get(name)
         try:
             records = read_captures(self.session, archive, original)
+        except Excluded:  # a permanent refusal: it holds nothing usable (answers.py), not trouble
+            return Holding(archive, ())
         except NetworkError as exc:
             return Holding(archive, (), error=str(exc))
         return Holding(archive, tuple(rank_candidates(records, original, self.settings.at)))

@@ -44,37 +44,59 @@ _KIND_OF_MEDIA = (("text/html", "html"), ("application/xhtml", "html"), ("applic
                   ("application/msword", "ole"), ("ms-excel", "ole"), ("ms-powerpoint", "ole"),
                   ("rtf", "rtf"), ("text/", "text"), ("xml", "xml"))
 
-# Said by a page's title or main heading: short, so the phrase is the page's whole subject.
+# Said by a page's title or main heading: short, so the phrase is the page's whole subject. A
+# phrase that modifies a noun ("page not found pages", "404 errors") is a page *about* errors.
+_ABOUT = r"(?!\s+(pages?|messages?|errors?|responses?|codes?)\b)"
 _HEADLINE = re.compile(
-    r"\b(page|file|document|resource|content)\s+(was\s+|is\s+)?not\s+found\b"
-    r"|^\s*(error\s*)?(404|410)\b|\b(error\s+)?404\b.*\bnot\s+found\b|^\s*not\s+found\s*[.!]?\s*$"
+    r"\b(page|file|document|resource|content)\s+(was\s+|is\s+)?not\s+found\b" + _ABOUT +
+    r"|^\W*(error\s*)?(404|410)\b" + _ABOUT + r"|^\s*not\s+found\s*[.!]?\s*$"
+    r"|^\W*(error\s*)?(30[1278]|40[0135]|429|50[0234])\s*[-:\u2013]?\s*(moved|found|forbidden|gone|internal|"
+    r"service|bad|too|unauthori[sz]ed|access|request|gateway|temporar)"
+    r"|^\s*(too\s+many\s+requests|service\s+unavailable|internal\s+server\s+error|bad\s+gateway|"
+    r"moved\s+permanently|object\s+moved|access\s+denied|forbidden)\s*[.!]?\s*$"
     r"|\b(cannot|could\s+not|can't|can\s+not|couldn't)\s+be\s+found\b"
     r"|\bno\s+longer\s+(available|exists)\b"
     r"|\b(page|document|content|file)\s+(has\s+been|was)\s+(removed|withdrawn|deleted)\b"
     r"|\b(page|document)\s+(does\s+not|doesn't)\s+exist\b"
     r"|\bpage\s+(is\s+)?(unavailable|missing)\b"
+    r"|\bwe\s+seem\s+to\s+be\s+having\s+(a\s+|some\s+)?(problem|technical)"
     r"|\b(sorry|oops)\b.{0,40}\b(can't|cannot|couldn't|could\s+not)\s+find\b",
     re.IGNORECASE,
 )
 
 # Said in the opening of the visible text. Narrower than the headline rule: an ordinary page may
 # mention that something "was not found", but only an error page talks to the reader about *the
-# page they asked for*.
+# page they asked for*, or says the site itself has moved or is down.
 _BODY = re.compile(
-    r"\b(the\s+)?(page|document|file|content|url|address)\s+(that\s+)?you\s+(were|are|have\s+been|'re)\s+"
+    r"\b(the\s+)?(page|document|file|content|url|address)\s+(that\s+)?you(\s+(were|are|have\s+been)|'re)\s+"
     r"(looking\s+for|trying\s+to\s+(reach|find|access|view)|requesting)\b"
     r"|\b(page|document|file)\s+you\s+(requested|asked\s+for|want(ed)?)\b"
     r"|\b(we|i)\s+(can't|cannot|can\s+not|couldn't|could\s+not|were\s+unable\s+to)\s+find\s+"
     r"(the|that|this|your|any|a)\s+(page|document|file|content)\b"
-    r"|\bpage\s+(was\s+|is\s+)?not\s+found\b|\berror\s*(code\s*)?:?\s*404\b|\b404\s+error\b"
+    r"|\bpage\s+(was\s+|is\s+)?not\s+found\b" + _ABOUT + r"|\berror\s*(code\s*)?:?\s*404\b" + _ABOUT +
+    r"|\b404\s+error\b" + _ABOUT +
     r"|\bthis\s+(page|document|file|content)\s+(has\s+been|was|is)\s+"
     r"(removed|deleted|moved|archived|withdrawn|no\s+longer)\b"
+    r"|\b(this|the|our)\s+(web\s*)?(site|page)\s+has\s+(now\s+)?(been\s+)?moved\b"
     r"|\bif\s+you\s+(typed|entered|pasted|copied)\s+(the|a|this)\s+(web\s+)?(address|url|link)\b"
     r"|\bcheck\s+(that\s+)?(the|you\s+have\s+the|you've\s+got\s+the)\s+(web\s+)?(address|url)\s+"
     r"(is\s+|was\s+)?(correct|right|spelt|spelled)\b"
-    r"|\b(page|link)\s+(may\s+have\s+been|has\s+been|might\s+have\s+been)\s+(moved|removed|deleted|renamed)\b",
+    r"|\b(page|link)\s+(may\s+have\s+been|has\s+been|might\s+have\s+been)\s+(moved|removed|deleted|renamed)\b"
+    r"|\b(we're|we\s+are)\s+(doing|carrying\s+out|performing)\s+(some\s+)?(essential|planned|scheduled|routine)?"
+    r"\s*(work|maintenance)\b|\bdown\s+for\s+(essential\s+|planned\s+|scheduled\s+)?maintenance\b"
+    r"|\bsomething\s+(seems\s+to\s+be|is|has\s+gone)\s+(not\s+right|wrong)\s+with\s+(our|the|this)\s+(web\s*)?site\b"
+    r"|\b(view|see)\s+an\s+archived\s+version\s+of\s+this\s+(content|page)\b",
     re.IGNORECASE,
 )
+
+# An archive's own notices, unambiguous wherever they appear in the text (behind a toolbar).
+_ARCHIVE_NOTICE = re.compile(
+    r"has\s+not\s+archived\s+that\s+url|has\s+been\s+excluded\s+from\s+the\s+wayback\s+machine"
+    r"|got\s+an\s+http\s+\d{3}\s+response\s+at\s+crawl\s+time",
+    re.IGNORECASE,
+)
+# Quoted text is a page quoting an error message (an article about 404s), not saying it.
+_QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]{1,80}[\"\u201d]")
 
 # How far into the visible text an error page says so; and past how many words a page is a real
 # document even if it says it somewhere (measured on fixtures/errorpages, see tests/test_errorpages.py).
@@ -237,7 +259,7 @@ def error_page_phrase(html: bytes) -> str | None:
     title = " ".join(soup.title.string.split()) if soup.title and soup.title.string else ""
     first_h1 = soup.find("h1")  # before the chrome goes: some templates put it in a <header>
     for said in (title, " ".join(first_h1.get_text(" ").split()) if first_h1 is not None else ""):
-        m = _HEADLINE.search(said)
+        m = _HEADLINE.search(said.replace("\u2019", "'"))
         if m:
             return m.group(0).strip()
     for tag in soup.find_all(list(_NOT_CONTENT)):
@@ -250,7 +272,10 @@ def error_page_phrase(html: bytes) -> str | None:
         m = _HEADLINE.search(" ".join(heading.get_text(" ").split()))
         if m:
             return m.group(0).strip()
-    text = " ".join(main.get_text(" ").split())
+    text = _QUOTED.sub(" ", " ".join(main.get_text(" ").split()).replace("\u2019", "'"))
+    m = _ARCHIVE_NOTICE.search(text)
+    if m:
+        return m.group(0).strip()
     if len(text.split()) > LONG_PAGE_WORDS:
         return None
     m = _BODY.search(text[:OPENING_CHARS]) or _HEADLINE.search(text[:OPENING_CHARS // 3])

@@ -1,0 +1,84 @@
+"""The labelled error-page set (fixtures/errorpages/): loading, and judging each page as a capture.
+
+Pages stored as `visible-text` have no markup (their corpus kept text only); their first line is the
+page's title and first heading (fixtures/errorpages/README.md), so they are judged as the HTML
+`<title>{first line}</title><h1>{first line}</h1><p>{the rest}</p>` — the only shape we give them.
+"""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from archivecheck.judge import judge_document
+
+ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "errorpages"
+
+
+@dataclass(frozen=True)
+class LabelledPage:
+    file: str
+    label: str  # "error" | "ordinary"
+    content: str  # "html" | "html-fragment" | "visible-text"
+    http_status: int | None
+    body: bytes
+
+    @property
+    def is_error(self) -> bool:
+        return self.label == "error"
+
+
+def load_pages() -> list[LabelledPage]:
+    labels = json.loads((ROOT / "labels.json").read_text(encoding="utf-8"))
+    pages = []
+    for entry in labels:
+        raw = (ROOT / entry["file"]).read_bytes()
+        if entry["content"] == "visible-text":
+            raw = _as_html(raw.decode("utf-8", "replace"))
+        elif entry["content"] == "html-fragment":
+            raw = b"<!DOCTYPE html><html><body>" + raw + b"</body></html>"
+        pages.append(LabelledPage(entry["file"], entry["label"], entry["content"], entry.get("http_status"), raw))
+    return pages
+
+
+def _as_html(text: str) -> bytes:
+    first, _, rest = text.strip().partition("\n")
+    first = html.escape(first.strip())
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in rest.split("\n") if p.strip())
+    return (f"<!DOCTYPE html><html><head><title>{first}</title></head>"
+            f"<body><main><h1>{first}</h1>{paragraphs}</main></body></html>").encode("utf-8")
+
+
+def judged_error(page: LabelledPage) -> bool:
+    """Would verify call this page, served as an HTTP 200 capture of an HTML address, not ok?"""
+    return not judge_document("https://example.gov.uk/some/page", page.body, page.body, "text/html").fits
+
+
+@dataclass(frozen=True)
+class Score:
+    true_pos: int
+    false_pos: int
+    false_neg: int
+    true_neg: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_pos / (self.true_pos + self.false_pos) if self.true_pos + self.false_pos else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_pos / (self.true_pos + self.false_neg) if self.true_pos + self.false_neg else 1.0
+
+    @property
+    def false_broken_rate(self) -> float:
+        """Ordinary documents called error pages, as a share of the ordinary ones."""
+        return self.false_pos / (self.false_pos + self.true_neg) if self.false_pos + self.true_neg else 0.0
+
+
+def score(pages: list[LabelledPage], judged: dict[str, bool]) -> Score:
+    tp = sum(p.is_error and judged[p.file] for p in pages)
+    fp = sum(not p.is_error and judged[p.file] for p in pages)
+    fn = sum(p.is_error and not judged[p.file] for p in pages)
+    tn = sum(not p.is_error and not judged[p.file] for p in pages)
+    return Score(tp, fp, fn, tn)

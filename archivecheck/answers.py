@@ -63,7 +63,8 @@ def answer_for_error(exc: ArchiveCheckError) -> Answer:
 _REFUSALS = (
     (re.compile(r"AdministrativeAccessControlException|Blocked Site Error", re.I),
      "the archive has blocked this site"),
-    (re.compile(r"RobotAccessControlException|Blocked By Robots", re.I),
+    (re.compile(r"RobotAccessControlException|Blocked By Robots|(cannot\s+be\s+(crawled\s+or\s+)?displayed|blocked|"
+                r"excluded)\s+(due\s+to|by)\s+(the\s+site's\s+)?robots\.txt", re.I),
      "the archive withholds it because of the site's robots.txt"),
     (re.compile(r"has been excluded from the Wayback Machine|URL has been excluded", re.I),
      "the archive has excluded this URL"),
@@ -73,10 +74,11 @@ _REFUSALS = (
 def refusal_reason(status: int, headers, text: str) -> str | None:
     """Why an archive's own answer (no Memento-Datetime) is a permanent refusal, or None.
 
-    `headers` is any case-insensitive mapping; `text` the start of the body."""
+    `headers` is any case-insensitive mapping; `text` the body as far as read (the Wayback Machine's
+    notice comes after 50-130 KB of toolbar and scripts)."""
     if "Memento-Datetime" in headers:
         return None  # a capture, whatever it says
-    said = f"{headers.get('X-Archive-Wayback-Runtime-Error', '')}\n{text[:20000]}"
+    said = f"{headers.get('X-Archive-Wayback-Runtime-Error', '')}\n{text}"
     for pattern, reason in _REFUSALS:
         if pattern.search(said):
             return reason

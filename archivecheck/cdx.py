@@ -62,22 +62,15 @@ def query_captures(
             page["showResumeKey"] = "true"
             if resume_key:
                 page["resumeKey"] = resume_key
-        resp = session.get(place.url, endpoint=INDEX, params=page)
-        if resp.status_code == 404:
-            resp.close()
+        answer = read_cdx_page(session, place.url, page, archive_name=archive.name)
+        if answer is None:
             # Either "no captures" (some pywb versions answer 404) or no CDX server here at all
             # (a remapped archive may keep it in the other dialect's place): try the next place.
             if places and resume_key is None:
                 place = places.pop(0)
                 continue
             return
-        if resp.status_code != 200:
-            status = resp.status_code
-            refusal = refusal_reason(status, resp.headers, session.read_head(resp).decode("utf-8", "replace"))
-            if refusal:
-                raise Excluded(f"{refusal} (its index answered HTTP {status})", url=place.url)
-            raise NetworkError(f"the index at {archive.name} answered HTTP {status}", url=place.url)
-        records, resume_key = parse_cdx(session.read_text(resp))
+        records, resume_key = answer
         for record in records:
             yield record
             if remaining is not None:
@@ -86,6 +79,23 @@ def query_captures(
                     return
         if not resume_key or not records:
             return
+
+
+def read_cdx_page(session: ArchiveSession, url: str, params: dict | None = None, *,
+                  archive_name: str = "the archive") -> tuple[list[CdxRecord], str | None] | None:
+    """Ask one CDX page: its records and resume key, or None for a 404 (nothing here). Raises
+    Excluded for a permanent refusal, NetworkError for any other failure."""
+    resp = session.get(url, endpoint=INDEX, params=params)
+    if resp.status_code == 404:
+        resp.close()
+        return None
+    if resp.status_code != 200:
+        status = resp.status_code
+        refusal = refusal_reason(status, resp.headers, session.read_head(resp).decode("utf-8", "replace"))
+        if refusal:
+            raise Excluded(f"{refusal} (its index answered HTTP {status})", url=url)
+        raise NetworkError(f"the index at {archive_name} answered HTTP {status}", url=url)
+    return parse_cdx(session.read_text(resp))
 
 
 def parse_cdx(text: str) -> tuple[list[CdxRecord], str | None]:

@@ -290,13 +290,24 @@ class ArchiveSession:
             resp.close()
         return Body(digest.hexdigest(), length, True, head, b"".join(kept) if kept is not None else None)
 
-    def read_head(self, resp: requests.Response, limit: int = 65536) -> bytes:
+    def read_head(self, resp: requests.Response, limit: int = 262_144) -> bytes:
         """The first `limit` bytes of an answer we only need to read, not keep (an archive's own
         page), then close it. Works after `waf_challenge` has peeked at the body."""
-        if getattr(resp, "_content_consumed", False) and isinstance(resp._content, bytes):
+        if not (getattr(resp, "_content_consumed", False) and isinstance(resp._content, bytes)):
+            return self.read_body(resp, keep=limit, limit=limit).head
+        head = resp._content[:limit]
+        try:  # the peek took the first 64 KiB; the rest (up to `limit`) is still on the wire
+            while len(head) < limit:
+                chunk = resp.raw.read(min(65536, limit - len(head)), decode_content=True)
+                if not chunk:
+                    break
+                head += chunk
+        except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
+            raise IncompleteBody(f"the body was cut short after {len(head)} bytes ({_describe(exc)})",
+                                 url=resp.url) from None
+        finally:
             resp.close()
-            return resp._content[:limit]
-        return self.read_body(resp, keep=limit, limit=limit).head
+        return head
 
     def read_text(self, resp: requests.Response, *, limit: int = 50_000_000) -> str:
         """Read a whole index response (CDX, TimeMap) as text, capped."""

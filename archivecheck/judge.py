@@ -303,6 +303,11 @@ def _host(netloc: str) -> str:
 
 
 def _soup(data: bytes):
-    from bs4 import BeautifulSoup  # imported here: only HTML answers need it
+    import warnings
 
-    return BeautifulSoup(data[:2_000_000], "html.parser")
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning  # imported here: only HTML answers need it
+
+    with warnings.catch_warnings():
+        # A short page ("This page has moved to formula.html") is HTML all the same.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(data[:2_000_000], "html.parser")

@@ -87,7 +87,7 @@ def verify_capture(session: ArchiveSession, archive: Archive, original: str,
     policy = session.policy
     for attempt in range(policy.retries + 1):
         try:
-            return _Replay(session, archive, original, timestamp).run()
+            return Replay(session, archive, original, timestamp).run()
         except IncompleteBody as exc:
             if attempt >= policy.retries:
                 return Verification(Verdict.UNVERIFIABLE,
@@ -98,9 +98,9 @@ def verify_capture(session: ArchiveSession, archive: Archive, original: str,
     raise AssertionError("unreachable")
 
 
-class _Replay:
-    """One attempt at verify_capture: the hops of one replay dialogue. Raises IncompleteBody for a
-    body cut short, so the whole dialogue can be retried."""
+class Replay:
+    """One attempt at verify_capture: the hops of one replay dialogue, one `step` per answer.
+    Raises IncompleteBody for a body cut short, so the whole dialogue can be retried."""
 
     def __init__(self, session: ArchiveSession, archive: Archive, original: str, timestamp: str | None):
         self.session, self.archive = session, archive
@@ -111,16 +111,20 @@ class _Replay:
 
     def run(self) -> Verification:
         url = self.archive.replay_url(self.ts, self.current, "id_", public=False)
+        for _ in range(MAX_HOPS):
+            hop = self.step(url)
+            if isinstance(hop, Verification):
+                return hop
+            url = hop
+        return Verification(Verdict.BAD, f"more than {MAX_HOPS} redirects", **self.base)
+
+    def step(self, url: str) -> str | Verification:
+        """Ask one replay URL (request side): the next one to ask, or the verdict."""
         try:
-            for _ in range(MAX_HOPS):
-                resp = self.session.get(url, endpoint=REPLAY)
-                if not 300 <= resp.status_code < 400:
-                    return self.judge(resp)
-                hop = self.redirect(resp, url)
-                if isinstance(hop, Verification):
-                    return hop
-                url = hop
-            return Verification(Verdict.BAD, f"more than {MAX_HOPS} redirects", **self.base)
+            resp = self.session.get(url, endpoint=REPLAY)
+            if 300 <= resp.status_code < 400:
+                return self.redirect(resp, url)
+            return self.judge(resp)
         except IncompleteBody:
             raise
         except NetworkError as exc:
@@ -158,9 +162,9 @@ class _Replay:
 
     def _captured_target(self, url: str, location: str) -> str:
         """The original URL a captured redirect points to. The Wayback Machine rewrites Location
-        into its namespace (absolute or `/web/…`): take the original out of it. Anything else is
-        as the site sent it, so relative to the original URL."""
-        if location.startswith("/") and not location.startswith("//") or urlsplit(location).scheme:
+        into its namespace (absolute, `/web/…` or `//web.archive.org/web/…`): take the original out
+        of it. Anything else is as the site sent it, so relative to the original URL."""
+        if location.startswith("/") or urlsplit(location).scheme:  # absolute, path-only, scheme-relative
             link = self.own.parse(urljoin(url, location))
             if link is not None:
                 return link.original_url
@@ -199,7 +203,7 @@ class _Replay:
     def _archive_page(self, resp, common: dict) -> Verification:
         """An answer without Memento-Datetime: the archive's own page, never a capture."""
         status = resp.status_code
-        text = self.session.read_head(resp).decode("utf-8", "replace")
+        text = self.session.read_head(resp).decode("utf-8", "replace")  # an archive's page: small, read whole
         common = {**common, "served_timestamp": None, "served_original": None}
         refusal = refusal_reason(status, resp.headers, text)
         if refusal:

@@ -17,27 +17,25 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from .grammar import ArchiveGrammar, builtin_grammar
+
 __all__ = ["LinkSpan", "find_link_spans", "trim_link_end"]
 
-# A link starts with a scheme (also defanged "hxxp" and slash-damaged ones), "www.", or a host we
-# know letters cite without a scheme. The look-behind keeps us from starting inside a word or URL.
-_START = re.compile(
-    r"""(?<![\w@.\-/\\%])(?:
-        (?:https?|hxxps?|ftp)(?::\s?/{1,3}|//)
-      | www\.[a-z0-9-]
-      | webarchive\.nationalarchives\.gov\.uk/
-      | web\.archive\.org/
-      | [a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov|org|nhs|police|ac|co|sch|mod|parliament)\.uk/
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
 # Characters a link may hold as it stands in a letter. Markdown backslashes, entities and typographic
 # dashes stay in (repair undoes them); whitespace, angle brackets, double and smart quotes end it.
 _BODY = re.compile(r"[^\s<>\"\u201c\u201d\u2018\u2019\[\]{}|^`]+")
-# One gap a link may continue across: spaces (incl. NBSP) or a single line break, with the
-# indentation and "> " quoting a mail client adds. A blank line always ends a link.
-_GAP = re.compile(r"[ \t\u00a0]*\r?\n(?:[ \t]*>)*[ \t\u00a0]*|[ \t\u00a0]{1,3}(?![ \t\u00a0])")
-_TRAILING = ".,;:!?'\"*\u2019\u201d"
+# What a line may start with before a link continues on it: mail quoting ("> "), indentation, and a
+# code comment's marker ("// ", "# ", "* ") when a link in a source comment wraps. The marker needs
+# a space after it, so "//host" at a line start (a link broken right after "https:") is not one.
+_LINE_LEAD = r"(?:[ \t]*>)*[ \t\u00a0]*(?:(?:/{2,}|#+|\*|--|;)[ \t]+)?"
+# One gap a link may continue across: spaces (incl. NBSP) or a single line break and its line lead.
+_GAP = re.compile(rf"[ \t\u00a0]*\r?\n{_LINE_LEAD}|[ \t\u00a0]{{1,3}}(?![ \t\u00a0])")
+# A paragraph break inside a link (PDF converters insert them): crossed only when the link plainly
+# cannot end before it (see ``_cannot_end``). Two blank lines always end a link.
+_BLANK_GAP = re.compile(rf"[ \t\u00a0]*\r?\n[ \t\u00a0]*\r?\n{_LINE_LEAD}")
+# A backslash ends no URL: at a link's end it is an escaped quote's ("href=\\"…\\"") or markdown's
+# hard line break.
+_TRAILING = ".,;:!?'\"*\u2019\u201d\\"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _EXTENSION = re.compile(
     r"\.(?:pdf|html?|docx?|xlsx?|pptx?|csv|odt|ods|odp|rtf|txt|aspx?|php|jsp|jpe?g|png|gif|zip|xml|json)(?:$|[?#/.,;:)])",
@@ -45,18 +43,19 @@ _EXTENSION = re.compile(
 )
 _SLUG = re.compile(r"[a-z0-9%]+(?:\\?[-_][a-z0-9%]+){2,}[/.,;:)]?|[a-z0-9%]*\d[a-z0-9%]*(?:\\?[-_][a-z0-9%]+)+")
 _WORD_SLASH_WORD = re.compile(r"[A-Za-z]+/[A-Za-z]+[.,;:!?)]*")
-# An archive link that stops before its original URL begins cannot be the whole link.
-_UNFINISHED_ARCHIVE = re.compile(
-    r"(?:webarchive\.nationalarchives\.gov\.uk/(?:ukgwa/)?|archive\.org/web/)"
-    r"(?:u(?:k(?:g(?:w(?:a/?)?)?)?)?)?$"
-    r"|(?:webarchive\.nationalarchives\.gov\.uk/(?:ukgwa/)?|archive\.org/web/)"
-    r"(?:\d{0,13}|\d{14}(?:[a-z]{1,2}\\?_?)?/?(?:h(?:t(?:t(?:p(?:s)?)?)?)?)?:?/{0,2})$",
-    re.IGNORECASE,
-)
 _UNFINISHED_HOST = re.compile(r"(?:[a-z]+://?)?[a-z0-9.-]*", re.IGNORECASE)
 _URL_CHARS = re.compile(r"[A-Za-z0-9\-._~%/?#=&+:;@!$,\\()*']+")
 _MAX_JOINS = 12
-_FLATTEN = re.compile(r"\s*\n(?:[ \t]*>)*\s*|\s+")
+_FLATTEN = re.compile(rf"\s*\n{_LINE_LEAD}\s*|\s+")
+# The original's host, still being written, at the end of an archive link: "…/2023…/https://www.wash".
+_ORIGINAL_HOST_END = re.compile(r"/\d{4,14}(?:[a-z]{2}_)?/(?:https?:/{1,2})?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.?$", re.IGNORECASE)
+_HOST_REST = re.compile(r"[a-z0-9-]*(?:\.[a-z0-9-]+)*\.?[a-z0-9-]*(?:/|:\d)")
+_FILE_END = re.compile(
+    r"\.(?:html?|pdf|docx?|xlsx?|pptx?|csv|odt|ods|odp|rtf|txt|aspx?|php|jsp|jpe?g|png|gif|zip|xml|json)$",
+    re.IGNORECASE,
+)
+_NEW_LINK = re.compile(r"(?:https?|hxxps?|ftp):|www\.", re.IGNORECASE)
+_PROSE_WORD = re.compile(r"[A-Za-z]+[.,;:!?)]*")
 
 
 @dataclass(frozen=True)
@@ -74,11 +73,19 @@ def _urlish(token: str) -> bool:
     return "/" in token or bool(_EXTENSION.search(token)) or bool(_SLUG.fullmatch(token))
 
 
-def _continues(left: str, token: str, newline: bool, fills_line: bool = False) -> bool:
+def _cannot_end(flat: str, grammar: ArchiveGrammar) -> bool:
+    """The link so far plainly cannot be whole: cut inside its archive prefix, timestamp, scheme or
+    the archive's host. Only then is a paragraph break inside a link believed."""
+    return bool(grammar.unfinished.search(flat) or _UNFINISHED_HOST.fullmatch(flat)
+                or flat.endswith((":", ":/", "://")))
+
+
+def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: ArchiveGrammar,
+               blank: bool = False) -> bool:
     """Whether ``token``, after a gap, is the rest of the link ``left``.
 
     ``fills_line``: the token is all there is on its line — what a link cut by a wrapping column
-    looks like, and what prose after a link rarely does.
+    looks like, and what prose after a link rarely does. ``blank``: the gap is a paragraph break.
     """
     if not token:
         return False
@@ -86,10 +93,21 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool = False) -
     if token[0] == "\\" and len(token) > 1 and token[1] in "_-*.":
         token = token[1:]  # a markdown escape starts the next line: judge the escaped character
     first, last = token[0], left[-1]
-    if _UNFINISHED_ARCHIVE.search(flat):
+    if blank:
+        return _cannot_end(flat, grammar) and (first.isalnum() or first in "/.:")
+    if grammar.unfinished.search(flat):
         return first.isalnum() or first in "/\\_:"
     if _UNFINISHED_HOST.fullmatch(flat):
         return (first.isalnum() or first in "./:") and ("." in token or "/" in token)
+    if _ORIGINAL_HOST_END.search(flat) and _HOST_REST.match(token) and not _WORD_SLASH_WORD.fullmatch(token):
+        # A PDF text layer puts a space inside the original's host ("www.washi ngton.edu/…"): what
+        # follows is more host and then a path, which prose after a link never is.
+        return True
+    if _NEW_LINK.match(token):
+        return False  # a scheme or "www." starts the next link, not more of this one
+    file_end = _FILE_END.search(flat)
+    if file_end and _PROSE_WORD.fullmatch(token) and not _FILE_END.search(file_end.group() + token.rstrip(".,;:!?)")):
+        return False  # "report.pdf" then "accessed": no file name goes on past its extension
     if left.endswith((":", ":/", "://", "\\")):
         return first.isalnum() or first in "/_-"
     if first == ":" and token.startswith((":/", "://")) and re.search(r"(?:^|/)https?$", flat, re.IGNORECASE):
@@ -136,14 +154,20 @@ def trim_link_end(span: str) -> str:
     return span
 
 
-def iter_link_spans(text: str) -> Iterator[LinkSpan]:
-    """Yield the span of every link in ``text``, in order. Linear in the size of the text."""
+def iter_link_spans(text: str, grammar: ArchiveGrammar | None = None) -> Iterator[LinkSpan]:
+    """Yield the span of every link in ``text``, in order. Linear in the size of the text.
+
+    ``grammar``: the archives to recognise (``compile_grammar(settings.registry)``); the built-in
+    archives when None.
+    """
+    grammar = grammar or builtin_grammar()
+    start_at = grammar.start
     position = 0
     line = 1
     counted_to = 0
     length = len(text)
     while position < length:
-        match = _START.search(text, position)
+        match = start_at.search(text, position)
         if match is None:
             return
         start = match.start()
@@ -153,14 +177,18 @@ def iter_link_spans(text: str) -> Iterator[LinkSpan]:
         for _ in range(_MAX_JOINS):
             left = trim_link_end(text[start:end]) if text[end - 1 : end] in "'\"" else text[start:end]
             gap = _GAP.match(text, end)
-            if gap is None or gap.end() >= length:
-                break
-            token = _BODY.match(text, gap.end())
+            token = _BODY.match(text, gap.end()) if gap is not None and gap.end() < length else None
+            blank = False
             if token is None:
-                break
+                gap = _BLANK_GAP.match(text, end)
+                if gap is None or gap.end() >= length:
+                    break
+                token, blank = _BODY.match(text, gap.end()), True
+                if token is None:
+                    break
             after = text[token.end() : token.end() + 2]
             fills_line = after[:1] in ("", "\n") or after == "\r\n"
-            if not _continues(left, token.group(), "\n" in gap.group(), fills_line):
+            if not _continues(left, token.group(), "\n" in gap.group(), fills_line, grammar, blank):
                 break
             end = token.end()
         end = start + len(trim_link_end(text[start:end]))
@@ -173,6 +201,6 @@ def iter_link_spans(text: str) -> Iterator[LinkSpan]:
         position = end
 
 
-def find_link_spans(text: str) -> list[LinkSpan]:
+def find_link_spans(text: str, grammar: ArchiveGrammar | None = None) -> list[LinkSpan]:
     """The span of every link in ``text`` (see ``iter_link_spans``)."""
-    return list(iter_link_spans(text))
+    return list(iter_link_spans(text, grammar))

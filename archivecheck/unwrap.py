@@ -12,6 +12,9 @@ wrapper's public encoding rules:
   stored, in order, in the url-safe base64 trailer. ``**X`` stands for a run of several stored
   characters, X giving the run length (``A`` = 2, ``B`` = 3, … through ``A-Za-z0-9-_``).
 * Google redirects: ``https://www.google.com/url?q=<url>&sa=…`` (or ``url=``).
+* Any other redirector (a newsletter's ``GoToLink?url=``, a site's ``/redirect?u=``, a tracker's
+  ``?url=``) whose query holds a link into a known archive: we cannot know every redirector, but
+  an archive link as a query value is what one looks like, and it is the link the letter meant.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ import base64
 import binascii
 import re
 import string
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qsl, parse_qs, unquote, urlsplit
+
+from .grammar import ArchiveGrammar
 
 __all__ = ["unwrap_once", "unwrap_all"]
 
@@ -92,11 +97,25 @@ def _unwrap_proofpoint_v3(url: str) -> str | None:
     return _V3_TOKEN.sub(replace, inner)
 
 
-def unwrap_once(url: str) -> tuple[str, str] | None:
+def _unwrap_redirector(url: str, grammar: ArchiveGrammar) -> str | None:
+    """The archive link held in any query parameter of a URL that is not itself an archive link."""
+    if grammar.archive_link.match(url):
+        return None  # an archive link's own original may carry "?url=": that is the document
+    for _, value in parse_qsl(urlsplit(url).query, keep_blank_values=False):
+        value = value.strip()
+        if "%" in value[:12]:
+            value = unquote(value)  # encoded twice by some trackers
+        if grammar.archive_link.match(value):
+            return value
+    return None
+
+
+def unwrap_once(url: str, grammar: ArchiveGrammar | None = None) -> tuple[str, str] | None:
     """Unwrap one layer of mail-filter or redirect wrapping.
 
-    Returns ``(inner_url, repair_name)`` — repair_name is ``safelinks``, ``proofpoint`` or
-    ``google-redirect`` — or None when ``url`` is not a wrapper we know (or is malformed).
+    Returns ``(inner_url, repair_name)`` — repair_name is ``safelinks``, ``proofpoint``,
+    ``google-redirect`` or, for a redirector holding a link into one of ``grammar``'s archives,
+    ``redirect-wrapper`` — or None when ``url`` is not a wrapper we know (or is malformed).
     """
     try:
         host = (urlsplit(url).hostname or "").lower()
@@ -114,19 +133,22 @@ def unwrap_once(url: str) -> tuple[str, str] | None:
         inner, name = _unwrap_google(url), "google-redirect"
     if host == "urldefense.proofpoint.com" and inner is None:
         inner, name = _unwrap_proofpoint_v3(url), "proofpoint"
+    if inner is None and grammar is not None and "?" in url:
+        inner, name = _unwrap_redirector(url, grammar), "redirect-wrapper"
     if not inner or not re.match(r"^[a-z][a-z0-9+.-]*:|^www\.", inner, re.IGNORECASE):
         return None
     return inner, name
 
 
-def unwrap_all(url: str, max_layers: int = 5) -> tuple[str, list[str]]:
+def unwrap_all(url: str, max_layers: int = 5, *, grammar: ArchiveGrammar | None = None) -> tuple[str, list[str]]:
     """Unwrap nested wrappers (a Safe Link around a Proofpoint link …), at most ``max_layers`` deep.
 
-    Returns the innermost URL and the repair names applied, outermost first.
+    Returns the innermost URL and the repair names applied, outermost first. ``grammar``: the
+    archives whose links a redirector may hold (None: only the named wrappers are unwrapped).
     """
     names: list[str] = []
     for _ in range(max_layers):
-        result = unwrap_once(url)
+        result = unwrap_once(url, grammar)
         if result is None:
             break
         url, name = result

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["word_frequency", "hyphen_preference", "best_split"]
+__all__ = ["word_frequency", "hyphen_preference", "best_split", "weak_split"]
 
 # Zipf scale: 3 is about once per million words. Below it a "word" is rare or noise.
 COMMON = 3.0
@@ -24,6 +24,7 @@ NOT_A_WORD = 1.0
 RARE = 2.0
 MIN_SPLIT_PART = 3
 MIN_SPLIT_WORD = 6
+MIN_WEAK_PART = 5
 
 
 @lru_cache(maxsize=65536)
@@ -72,4 +73,22 @@ def best_split(word: str) -> tuple[int, float] | None:
         score = min(word_frequency(word[:index]), word_frequency(word[index:]))
         if score >= COMMON and (best is None or score > best[1]):
             best = (index, score)
+    return best
+
+
+@lru_cache(maxsize=65536)
+def weak_split(word: str) -> tuple[int, float] | None:
+    """A split of ``word`` that word frequency suggests but cannot settle: one common word and one
+    that is merely known (``chatbotduring`` → ``chatbot`` + ``during``), each of five letters or more.
+
+    Returns ``(index, strength)`` (strength: the weaker part's frequency) or None.
+    """
+    if len(word) < 2 * MIN_WEAK_PART or not word.isalpha() or word_frequency(word) >= NOT_A_WORD:
+        return None
+    best: tuple[int, float] | None = None
+    for index in range(MIN_WEAK_PART, len(word) - MIN_WEAK_PART + 1):
+        left, right = word_frequency(word[:index]), word_frequency(word[index:])
+        if max(left, right) >= COMMON and min(left, right) >= RARE:
+            if best is None or min(left, right) > best[1]:
+                best = (index, min(left, right))
     return best

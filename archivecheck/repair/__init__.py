@@ -1,0 +1,202 @@
+"""Repair damaged links: undo what word processors, PDF text layers, mail filters and people do to them.
+
+``repair_link`` takes the text a link spanned (line breaks and all) and returns the link it most
+likely was. Damage that has one reading (a markdown escape, a space inside a 14-digit timestamp, a
+Safe Links wrapper) is undone outright (``clean.py``). Damage with several readings — was a hyphen
+lost at a line break, or added there by hyphenation? did a slug lose a hyphen? was the next line's
+word joined on? — becomes a bounded set of candidate readings (``readings.py``), ranked offline by
+word frequency and, when an index is supplied, settled by the archive (``settle.py``): **the archive
+decides, not the guess**. A repair the archive contradicts is never claimed, and a reading offline
+ranking cannot settle is marked ``uncertain`` with its ``alternatives``, never given as fact.
+
+The archives recognised are those of the ``ArchiveGrammar`` passed in (``compile_grammar(registry)``
+for a run's settings), the built-in ones by default.
+
+Repair names (``RepairedLink.repairs``), in the order applied:
+  html-entity, markdown-escape, html-tag, angle-brackets, quotes, trailing-punctuation,
+  typographic-dash, soft-hyphen, zero-width, ligature, nbsp, line-break, whitespace,
+  timestamp-space, safelinks, proofpoint, google-redirect, redirect-wrapper, hxxp, doubled-scheme,
+  scheme-slashes, scheme-added, hyphen-restored, hyphen-removed, glued-word (the next line's word
+  was not part of the link), archive-match (the archive's record settled the spelling).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ..grammar import ArchiveGrammar, builtin_grammar
+from ..textlinks import iter_link_spans
+from ..unwrap import unwrap_all
+from .clean import MARKERS, clean, fix_scheme, gap_name, join_head, note
+from .readings import MAX_CANDIDATES, decision_points, is_doubtful, readings
+from .settle import ArchiveIndex, diff_names, settle
+
+__all__ = [
+    "ArchiveIndex",
+    "RepairedLink",
+    "MAX_CANDIDATES",
+    "REPAIR_NAMES",
+    "repair_link",
+    "repair_text",
+    "rewrite_text",
+]
+
+REPAIR_NAMES = (
+    "html-entity", "markdown-escape", "html-tag", "angle-brackets", "quotes", "trailing-punctuation",
+    "typographic-dash", "soft-hyphen", "zero-width", "ligature", "nbsp", "line-break", "whitespace",
+    "timestamp-space", "safelinks", "proofpoint", "google-redirect", "redirect-wrapper", "hxxp",
+    "doubled-scheme", "scheme-slashes", "scheme-added", "hyphen-restored", "hyphen-removed",
+    "glued-word", "archive-match",
+)
+# Alternatives listed with an uncertain reading: enough to show the choice, few enough to read.
+MAX_ALTERNATIVES = 4
+
+
+@dataclass(frozen=True)
+class RepairedLink:
+    """One link and its repair.
+
+    ``input``: the text exactly as found (for a link spread over lines, the text it spanned).
+    ``url``: the repaired link, same kind as the input (an archive link keeps timestamp/modifier).
+    ``repairs``: short names of repairs applied (see module docstring); empty when none.
+    ``confirmed``: True — the index holds ``url``; False — the index answered and holds none of the
+    readings; None — not asked (offline) or could not ask.
+    ``candidates``: how many readings were weighed (1 when the damage had one reading).
+    ``note``: one sentence on how an ambiguity was settled, or None.
+    ``start``/``end``/``line``: where ``input`` lies in the text, for ``repair_text``; else None.
+    ``uncertain``: syntax and word frequency could not decide between readings and no archive
+    settled it — ``url`` is only the likeliest, and ``alternatives`` lists the others.
+    (Not compared: two records for the same repair are equal however sure each was.)
+    """
+
+    input: str
+    url: str
+    repairs: tuple[str, ...]
+    confirmed: bool | None
+    candidates: int
+    note: str | None = None
+    start: int | None = None
+    end: int | None = None
+    line: int | None = None
+    uncertain: bool = field(default=False, compare=False)
+    alternatives: tuple[str, ...] = field(default=(), compare=False)
+
+
+def _unwrap(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
+    """Mail-filter and redirect wrappers hide the real link in a query string: unwrap it."""
+    flat = marked.translate({ord(m): None for m in MARKERS})
+    inner, wrappers = unwrap_all(flat, grammar=grammar)
+    if not wrappers:
+        return marked
+    for marker in MARKERS:
+        if marker in marked:
+            note(repairs, gap_name(marker))
+    for name in wrappers:
+        note(repairs, name)
+    # What the wrapper held may itself be damaged (a space in a timestamp, an escape).
+    return fix_scheme(clean(inner, repairs), repairs, grammar, add_missing=True)
+
+
+def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: ArchiveGrammar | None = None) -> RepairedLink:
+    """Repair one link given as the text it spanned (may contain line breaks).
+
+    With ``index``, candidate readings are confirmed against the archive; without, they are ranked
+    by syntax alone and ``confirmed`` is None. Never raises on odd input: text that holds no link
+    comes back with ``url`` equal to the cleaned text and no confirmation.
+    """
+    grammar = grammar or builtin_grammar()
+    repairs: list[str] = []
+    marked = fix_scheme(clean(text, repairs), repairs, grammar, add_missing=True)
+    marked = _unwrap(marked, repairs, grammar)
+    marked = join_head(marked, repairs, grammar)
+
+    joined, original_start, points = decision_points(marked, repairs, grammar)
+    candidates, bound_hit = readings(joined, points)
+    notes: list[str] = []
+    if bound_hit:
+        notes.append(f"{len(points)} uncertain points: only {len(candidates)} readings weighed (bound {MAX_CANDIDATES})")
+    chosen = candidates[0]
+    url, hyphen_repairs = chosen.url, list(chosen.repairs)
+    uncertain = is_doubtful(points)
+    confirmed: bool | None = None
+    # Only a reading in doubt is put to the archive: an index request is the archives' scarcest
+    # allowance (~20-30 a minute), and the replay request that verifies a link checks it anyway.
+    if index is not None and len(candidates) > 1:
+        answer = settle(candidates, original_start, points[0].position if points else None, index)
+        confirmed = answer.confirmed
+        if isinstance(answer.choice, int):
+            url, hyphen_repairs = candidates[answer.choice].url, list(candidates[answer.choice].repairs)
+        else:
+            url, hyphen_repairs = answer.choice, diff_names(joined, answer.choice)
+        if confirmed:
+            uncertain = _fragment_in_doubt(url, candidates)
+        if answer.note:
+            notes.append(answer.note)
+    elif len(candidates) > 1:
+        notes.append(f"best of {len(candidates)} readings by word frequency, unconfirmed (offline)")
+    alternatives: tuple[str, ...] = ()
+    if uncertain:
+        alternatives = tuple(c.url for c in candidates if c.plausible and c.url != url)[:MAX_ALTERNATIVES]
+        notes.append(f"uncertain reading: {len(alternatives)} other reading{'s' if len(alternatives) != 1 else ''} as likely")
+    for name in hyphen_repairs:
+        note(repairs, name)
+    return RepairedLink(
+        input=text,
+        url=url,
+        repairs=tuple(repairs),
+        confirmed=confirmed,
+        candidates=len(candidates),
+        note="; ".join(notes) or None,
+        uncertain=uncertain,
+        alternatives=alternatives,
+    )
+
+
+def _fragment_in_doubt(url: str, candidates: list) -> bool:
+    """Archives' indexes do not record fragments, so a confirmed reading settles everything but a
+    word that may or may not belong to its fragment."""
+    if "#" not in url:
+        return False
+    base = url.split("#", 1)[0]
+    return any(c.url != url and c.url.split("#", 1)[0] == base for c in candidates)
+
+
+def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: ArchiveGrammar | None = None) -> list[RepairedLink]:
+    """Find and repair every link in ``text``; each result carries ``start``/``end``/``line``."""
+    grammar = grammar or builtin_grammar()
+    results = []
+    cache: dict[str, RepairedLink] = {}
+    for span in iter_link_spans(text, grammar):
+        found = text[span.start : span.end]
+        repaired = cache.get(found)
+        if repaired is None:
+            repaired = cache[found] = repair_link(found, index, grammar=grammar)
+        results.append(replace(repaired, start=span.start, end=span.end, line=span.line))
+    return results
+
+
+def rewrite_text(text: str, index: ArchiveIndex | None = None, *, grammar: ArchiveGrammar | None = None) -> str:
+    """``text`` with every link replaced by its repair and nothing else changed.
+
+    A text whose links need no repair comes back identical, byte for byte. A word the repair found
+    glued onto a link (the next line's prose) is kept in the text after the link.
+    """
+    pieces: list[str] = []
+    last = 0
+    for result in repair_text(text, index, grammar=grammar):
+        assert result.start is not None and result.end is not None
+        if result.url == result.input:
+            continue
+        pieces.append(text[last : result.start])
+        pieces.append(result.url)
+        if "glued-word" in result.repairs:
+            pieces.append(_glued_tail(result.input))
+        last = result.end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _glued_tail(spanned: str) -> str:
+    """The last line of a spanned link, with its line break: the word cut off as prose."""
+    cut = max(spanned.rfind("\n"), 0)
+    return spanned[cut:]

@@ -1,0 +1,237 @@
+"""Damage with several readings: the points where a link is in doubt, and its candidate readings.
+
+Gaps left in a link's path after ``clean`` and ``join_head`` are decision points: a hyphen lost at a
+line end, one added there by hyphenation, or nothing at all. A hyphenated slug can also lose a
+hyphen with no gap (a PDF text layer drops it silently). And a link that was already complete (a
+file name, a fragment) may have had the next line's word joined on: the link may end at that gap.
+Each point gets a preference from word frequency; a point whose evidence is weak or conflicting is
+*doubtful*, and a reading that rests on a doubtful point is never given as certain.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from ..grammar import ArchiveGrammar
+from ..wordsplit import best_split, hyphen_preference, weak_split
+from .clean import MARKERS, NL, gap_name, note, timestamp_bounds
+
+MAX_CANDIDATES = 64
+# Below this, word frequencies do not settle a hyphen (Zipf units; 1 is a tenfold difference).
+DOUBT = 1.0
+HYPHEN_NAMES = ("hyphen-restored", "hyphen-removed", "glued-word")
+
+# A file name ends the path: text joined on after it (across a gap) is most likely the next line's
+# prose. Longest extensions first, so ".html" is not read as ".htm" + "l".
+_FILE_END = re.compile(
+    r"\.(?:html?|pdf|docx?|xlsx?|pptx?|csv|odt|ods|odp|rtf|txt|aspx?|php|jsp|jpe?g|png|gif|zip|xml|json)$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z]+")
+_NAME_CASE = re.compile(r"[a-z][A-Z]|[A-Z]{2}")
+_RUN_DATE = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?:0[1-9]|1[0-2])(?=-\d\d(?:\D|$))")
+
+
+@dataclass(frozen=True)
+class Point:
+    """A place where the link is in doubt.
+
+    ``kind``: ``hyphen`` (a hyphen may belong here; ``hyphen_in_text``: the text shows one) or
+    ``cut`` (the link may end here; what follows was the next line's prose).
+    ``preference``: > 0 favours the hyphen / the cut. ``doubtful``: the evidence does not settle it.
+    """
+
+    position: int
+    hyphen_in_text: bool
+    preference: float
+    doubtful: bool = False
+    kind: str = "hyphen"
+
+
+@dataclass(frozen=True)
+class Reading:
+    url: str
+    repairs: tuple[str, ...]
+    plausible: bool  # every point not in doubt takes its preferred value
+
+
+def _letters_before(text: str, index: int) -> str:
+    start = index
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    return text[start:index]
+
+
+def _letters_after(text: str, index: int) -> str:
+    end = index
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[index:end]
+
+
+def _weak(evidence: float) -> bool:
+    """Some evidence, but not enough to decide: the case where a guess would be a coin toss."""
+    return evidence != 0 and abs(evidence) < DOUBT
+
+
+def _cut_point(joined: str, position: int, path_start: int) -> Point | None:
+    """A point where the link may end: it is complete on the left and a word follows on the right."""
+    left, right = joined[path_start:position], joined[position:]
+    word = _WORD.match(right)
+    if not word or word.end() != len(right):
+        return None  # more URL follows (a slash, a dot, digits): not a word of prose
+    if _FILE_END.search(left) and not _FILE_END.search(left + right.lower()):
+        # "report.pdf" + "accessed": no file name goes on past its extension.
+        return Point(position, False, 2.0, doubtful=False, kind="cut")
+    if "#" in left:
+        # A fragment is free text, and the archives' indexes do not record fragments, so nothing
+        # can settle whether the word belongs to it: flag it, prefer the shorter link.
+        capitalised = right[:1].isupper() and right[1:].islower()
+        return Point(position, False, 1.0 if capitalised else 0.5, doubtful=not capitalised, kind="cut")
+    return None
+
+
+def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> tuple[str, int, list[Point]]:
+    """Turn gap markers into a joined link plus the points where it is in doubt.
+
+    Returns (joined link, index where the original URL starts, points).
+    """
+    gaps: list[tuple[int, str]] = []
+    parts: list[str] = []
+    length = 0
+    for piece in re.split(f"([{MARKERS}])", marked):
+        if piece and piece in MARKERS:
+            gaps.append((length, piece))
+        else:
+            parts.append(piece)
+            length += len(piece)
+    joined = "".join(parts)
+    archive = grammar.archive_link.match(joined)
+    original_start = archive.start("orig") if archive else 0
+    timestamp = timestamp_bounds(archive)
+    path_start = original_start
+    host = re.match(r"(?:[a-z][a-z0-9+.-]*://)?[^/]*", joined[original_start:], re.IGNORECASE)
+    if host:
+        path_start = original_start + host.end()
+
+    points: list[Point] = []
+    for position, kind in gaps:
+        if timestamp and timestamp[0] < position <= timestamp[1]:
+            note(repairs, "timestamp-space")
+            continue
+        note(repairs, gap_name(kind))
+        if position <= path_start or position >= len(joined):
+            continue
+        cut = _cut_point(joined, position, path_start) if kind == NL else None
+        if cut is not None:
+            points.append(cut)
+            continue
+        before, after = joined[position - 1], joined[position]
+        if before == "-" and after.isalpha() and joined[position - 2 : position - 1].isalpha():
+            left = _letters_before(joined, position - 1)
+            right = _letters_after(joined, position)
+            # The text shows a hyphen: keep it unless the joined word says a typesetter put it there.
+            evidence = hyphen_preference(left, right)
+            points.append(Point(position - 1, True, evidence + 0.5, _weak(evidence + 0.5) and evidence != 0))
+        elif before.isalpha() and after.isalpha():
+            left = _letters_before(joined, position)
+            right = _letters_after(joined, position)
+            evidence = hyphen_preference(left, right)
+            # No evidence either way: read the text as written (joined, no hyphen invented).
+            points.append(Point(position, False, evidence if evidence else -0.1, _weak(evidence)))
+
+    points += _lost_hyphens(joined, path_start, {p.position for p in points})
+    points.sort(key=lambda p: p.position)
+    return joined, original_start, points
+
+
+def _lost_hyphens(joined: str, path_start: int, taken: set[int]) -> list[Point]:
+    """Slugs that lost a hyphen without any gap (a PDF text layer drops it silently): in a
+    hyphenated path component, a run that is no word but two common ones.
+
+    One such run is most likely a lost hyphen. Several in one link are not: "fraudforce" (a name)
+    and "detectionprevention" (a lost hyphen) score alike, so each is left doubtful.
+    """
+    path_end = len(joined)
+    query = re.search(r"[?#]", joined[path_start:])
+    if query:
+        path_end = path_start + query.start()
+    found: list[Point] = []
+    doubts: list[Point] = []
+    for component in re.finditer(r"[^/]+", joined[path_start:path_end]):
+        if "-" not in component.group():
+            continue
+        base = path_start + component.start()
+        for run in _WORD.finditer(component.group()):
+            if _NAME_CASE.search(run.group()):
+                continue  # "TriJug", "pdfREF": a name as written, not two words run together
+            run_start = base + run.start()
+            split = best_split(run.group().lower())
+            weak = None if split else weak_split(run.group().lower())
+            if split and run_start + split[0] not in taken:
+                found.append(Point(run_start + split[0], False, split[1]))
+            elif weak and run_start + weak[0] not in taken:
+                doubts.append(Point(run_start + weak[0], False, -0.2, True))
+        for date in _RUN_DATE.finditer(component.group()):
+            # "202306-15" in a dated slug: a year and month that lost the hyphen between them.
+            doubts.append(Point(base + date.end(1), False, 0.2, True))
+    if len(found) > 1:
+        found = [Point(p.position, p.hyphen_in_text, p.preference, True) for p in found]
+    return found + doubts
+
+
+def readings(joined: str, points: list[Point]) -> tuple[list[Reading], bool]:
+    """Distinct candidate readings, best first; and whether the candidate bound was hit."""
+    limit = MAX_CANDIDATES.bit_length() - 1  # 64 readings = 6 free points
+    free = sorted(points, key=lambda p: (not p.doubtful, abs(p.preference)))[:limit]
+    fixed = [p for p in points if p not in free]
+    bound_hit = len(points) > limit
+    ranked: list[tuple[float, int, str, tuple[str, ...], bool]] = []
+    for choice in itertools.product((True, False), repeat=len(free)):
+        wanted = {p.position: want for p, want in zip(free, choice)}
+        wanted.update({p.position: p.preference > 0 for p in fixed})
+        agrees = {p.position: wanted[p.position] == (p.preference > 0) for p in points}
+        score = sum(abs(p.preference) if agrees[p.position] else -abs(p.preference) for p in points)
+        plausible = all(agrees[p.position] or p.doubtful for p in points)
+        text, names, changes = _apply(joined, points, wanted)
+        ranked.append((-score, changes, text, names, plausible))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    out: list[Reading] = []
+    seen: set[str] = set()
+    for _, _, text, names, plausible in ranked:
+        if text not in seen:
+            seen.add(text)
+            out.append(Reading(text, names, plausible))
+    return out, bound_hit
+
+
+def _apply(joined: str, points: list[Point], wanted: dict[int, bool]) -> tuple[str, tuple[str, ...], int]:
+    """The text with each point's choice applied (right to left, so positions stay valid)."""
+    text = joined
+    names: list[str] = []
+    changes = 0
+    for point in sorted(points, key=lambda p: p.position, reverse=True):
+        want = wanted[point.position]
+        if point.kind == "cut":
+            if want:
+                text = text[: point.position]
+                names = ["glued-word"]  # what was cut takes any hyphen choices with it
+                changes += 1
+        elif point.hyphen_in_text and not want:
+            text = text[: point.position] + text[point.position + 1 :]
+            note(names, "hyphen-removed")
+            changes += 1
+        elif not point.hyphen_in_text and want:
+            text = text[: point.position] + "-" + text[point.position :]
+            note(names, "hyphen-restored")
+            changes += 1
+    return text, tuple(sorted(names, key=HYPHEN_NAMES.index)), changes
+
+
+def is_doubtful(points: list[Point]) -> bool:
+    return any(p.doubtful for p in points)
+
+
+__all__ = ["MAX_CANDIDATES", "Point", "Reading", "decision_points", "is_doubtful", "readings"]

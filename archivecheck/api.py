@@ -18,6 +18,7 @@ from .check import Checker, require_url
 from .config import Settings, load_settings as _load_settings
 from .errors import InputError
 from .extract import extract_links
+from .grammar import compile_grammar
 from .http import ArchiveSession
 from .live import LiveHosts
 from .models import Kind, Result
@@ -69,10 +70,14 @@ def repair_links(text: str, *, offline: bool = True, settings: Settings | None =
                  session: ArchiveSession | None = None, **options) -> list:
     """Every link in plain `text` with its repair → list[repair.RepairedLink]. With offline=False,
     ambiguous readings are settled by the archives' indexes."""
-    if offline:
+    if offline and settings is None and not options:
         return repair_text(text)
-    with Checker(_settings(settings, options), session=session) as checker:
-        return repair_text(text, checker.index)
+    settings = _settings(settings, options)
+    grammar = compile_grammar(settings.registry)
+    if offline:
+        return repair_text(text, grammar=grammar)
+    with Checker(settings, session=session) as checker:
+        return repair_text(text, checker.index, grammar=grammar)
 
 
 def repair_letter(data: bytes, name: str, *, offline: bool = False, settings: Settings | None = None,
@@ -81,12 +86,13 @@ def repair_letter(data: bytes, name: str, *, offline: bool = False, settings: Se
     """Every link in a letter of any supported format with its repair and where it was found.
     Raises InputError for an unreadable letter."""
     settings = _settings(settings, options)
-    extracted = extract_links(data, name)
+    grammar = compile_grammar(settings.registry)
+    extracted = extract_links(data, name, grammar=grammar)
     count = _Counter(progress, len(extracted.links))
     records = []
     with Checker(settings, session=session, confirm_repairs=not offline) as checker:
         for found in extracted.links:
-            fixed = repair_link(found.text, checker.index)
+            fixed = repair_link(found.text, checker.index, grammar=grammar)
             link = settings.registry.parse(fixed.url)
             record = RepairRecord(fixed, (Kind.MEMENTO if link else Kind.ORIGINAL).value,
                                   link.original_url if link else None, found.line, found.page, found.source)

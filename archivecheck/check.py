@@ -12,6 +12,7 @@ from .errors import InputError
 from .http import ArchiveSession
 from .index import CdxIndex
 from .models import Kind, Result, Status, timestamp_to_datetime, utc_now_iso
+from .grammar import compile_grammar
 from .pool import map_bounded
 from .repair import repair_link
 from .resolve import resolve_original, suggest_capture
@@ -131,7 +132,7 @@ class Checker:
 
 def prepare_link(text: str, settings: Settings, *, index=None) -> PreparedLink:
     """Repair a link's text and classify it; `index` confirms ambiguous repairs (None: offline)."""
-    url, repairs, note = _repair(text, index)
+    url, repairs, note = _repair(text, index, settings)
     link = settings.registry.parse(url)
     if link is not None:
         public = link.public_url()
@@ -146,9 +147,9 @@ def prepare_link(text: str, settings: Settings, *, index=None) -> PreparedLink:
     return PreparedLink(text, url, repairs, None, original, note)
 
 
-def _repair(text: str, index) -> tuple[str, tuple[str, ...], str | None]:
+def _repair(text: str, index, settings: Settings) -> tuple[str, tuple[str, ...], str | None]:
     # repair_link asks the index only when the text has more than one reading.
-    repaired = repair_link(text, index=index)
+    repaired = repair_link(text, index=index, grammar=compile_grammar(settings.registry))
     note = repaired.note
     if repaired.confirmed is False and note is None:
         note = "the repair could not be confirmed by the archive"

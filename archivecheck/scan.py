@@ -14,6 +14,7 @@ from datetime import datetime
 from .check import Checker
 from .errors import InputError
 from .extract import eml_attachments, extract_links
+from .grammar import compile_grammar
 from .inputs import read_input_bytes
 from .models import Result, Status
 from .records import ScannedLink
@@ -57,7 +58,7 @@ def scan_letter(path: str, checker: Checker, *, data: bytes | None = None,
     """Extract, repair and check every link in one letter. Raises InputError when unreadable."""
     if data is None:
         data, _ = read_input_bytes(path)
-    extracted = extract_links(data, path)
+    extracted = extract_links(data, path, grammar=compile_grammar(checker.settings.registry))
     links = []
     for found in extracted.links:
         result = checker.check(found.text)

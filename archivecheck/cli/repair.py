@@ -9,6 +9,7 @@ from ..check import Checker
 from ..errors import InputError
 from ..exits import ExitStatus
 from ..extract import extract_links
+from ..grammar import compile_grammar
 from ..inputs import read_input_bytes
 from ..repair import rewrite_text
 from ..report import FORMATS
@@ -41,11 +42,12 @@ def command(ctx, source, rewrite, offline, fmt, output, timeout, no_progress, ve
     settings = settings_from(ctx, config_file=config_file, archive_remaps=archive_remaps, timeout=timeout)
     data, name = read_input_bytes(source)
     if rewrite:
-        extracted = extract_links(data, name)
+        grammar = compile_grammar(settings.registry)
+        extracted = extract_links(data, name, grammar=grammar)
         if extracted.format not in ("txt", "md"):
             raise InputError(f"{name}: --rewrite works on plain text and markdown, not {extracted.format}")
         with Checker(settings, confirm_repairs=not offline) as checker:
-            write_report(rewrite_text(extracted.text, checker.index), output)
+            write_report(rewrite_text(extracted.text, checker.index, grammar=grammar), output)
         return ExitStatus.OK
     progress = ProgressLine(progress_enabled(no_progress, quiet))
     try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from . import docx, eml, html, md, pdf, txt
 from .eml import eml_attachments
 from .records import ExtractedText, FoundLink, Reader, UnreadableInput
-from .textscan import extract_text_links
+from .textscan import extract_text_links, grammar_scope
 
 __all__ = [
     "FORMATS",
@@ -83,13 +83,16 @@ def detect_format(data: bytes, name: str | None = None) -> str:
     return _detect_reader(data, name).format
 
 
-def extract_links(data: bytes, name: str | None = None) -> ExtractedText:
+def extract_links(data: bytes, name: str | None = None, *, grammar=None) -> ExtractedText:
     """Find every link in a letter given as bytes (``name``: file name, if any, as a hint).
 
     Returns the letter's text and its links in document order. An empty input or a PDF with no text
     layer gives no links. Raises ``UnreadableInput`` (an ``InputError``) for data that is no letter
-    or a damaged document.
+    or a damaged document. ``grammar``: the archives to recognise (``compile_grammar(registry)``);
+    the built-in ones when None.
     """
     if not data.strip():
         return ExtractedText("txt", "", ())
-    return _detect_reader(data, name).read(data, name)
+    reader = _detect_reader(data, name)
+    with grammar_scope(grammar):
+        return reader.read(data, name)

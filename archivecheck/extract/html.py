@@ -8,6 +8,7 @@ from .records import ExtractedText, Reader
 from .textscan import decode_text, extract_text_links, hyperlinks, in_order
 
 _HTML_HINT = re.compile(rb"<(?:!doctype\s+html|html|head|body|p|div|a\s|table|br|span|meta)\b", re.IGNORECASE)
+_BR = "\ue002"  # stands for a <br> until the text is read (a private-use character no letter holds)
 _BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "section", "article")
 
 
@@ -19,11 +20,13 @@ def html_text(markup: str | bytes) -> tuple[str, list[tuple[str, str]]]:
     for tag in soup(["script", "style", "head", "template"]):
         tag.decompose()
     for br in soup.find_all("br"):
-        br.replace_with("\n")
+        br.replace_with(_BR)
     for block in soup.find_all(_BLOCKS):
         block.append("\n")
-    anchors = [(a.get("href") or "", a.get_text()) for a in soup.find_all("a")]
-    text = soup.get_text()
+    anchors = [(a.get("href") or "", a.get_text().replace(_BR, "\n")) for a in soup.find_all("a")]
+    # A browser shows a <br> as one line break, the source's whitespace around it as nothing; kept,
+    # that whitespace made a blank line inside a link broken by <br> and cut it in two.
+    text = re.sub(f"[ \t\r\n]*{_BR}[ \t\r\n]*", "\n", soup.get_text())
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text, anchors
 

@@ -4,10 +4,28 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterable, Iterator
 
+from ..grammar import ArchiveGrammar
 from ..textlinks import iter_link_spans
 from .records import FoundLink, UnreadableInput
+
+# The archives whose links the text scan recognises: a run-level setting (the registry compiled
+# into a grammar), not a property of any format, so readers keep their (data, name) signature and
+# ``extract_links`` sets it around one read. A context variable keeps concurrent reads apart.
+_GRAMMAR: ContextVar[ArchiveGrammar | None] = ContextVar("archivecheck_grammar", default=None)
+
+
+@contextmanager
+def grammar_scope(grammar: ArchiveGrammar | None) -> Iterator[None]:
+    """Find links of ``grammar``'s archives (None: the built-in ones) in reads within this block."""
+    token = _GRAMMAR.set(grammar)
+    try:
+        yield
+    finally:
+        _GRAMMAR.reset(token)
 
 
 def decode_text(data: bytes, name: str | None) -> str:
@@ -31,7 +49,7 @@ def extract_text_links(text: str, *, page_starts: list[int] | None = None) -> li
     """Links found in plain ``text``. With ``page_starts`` (offsets where pages begin), each link
     gets its page number and a line number counted from the start of its page."""
     links = []
-    for span in iter_link_spans(text):
+    for span in iter_link_spans(text, _GRAMMAR.get()):
         page = line = None
         if page_starts:
             index = bisect.bisect_right(page_starts, span.start) - 1

@@ -8,6 +8,7 @@ import io
 import logging
 from http import HTTPStatus
 from pathlib import Path
+from typing import Iterable
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import timestamp_to_iso_date
@@ -51,9 +52,12 @@ def write_warc(path: Path, captures: list[Capture]) -> Path:
     return path
 
 
-def build_collections(root: Path) -> Path:
+def build_collections(root: Path, extra: Iterable[Capture] = ()) -> Path:
     """Create ``root/collections/{ukgwa,web}`` with WARCs and CDXJ indexes; returns ``root``.
 
+    ``extra``: more captures, built programmatically by a test (a configured archive's collection,
+    the real-world corpus' intended links); a capture naming a collection other than ``ukgwa`` or
+    ``web`` gets a collection of its own, served at ``/<collection>/`` like the others.
     ``root`` becomes pywb's working directory (its config.yaml is written by the server).
     """
     # Imported here: pywb.manager pulls in distutils & yaml; nothing from gevent.
@@ -64,8 +68,9 @@ def build_collections(root: Path) -> Path:
     warcs_dir = root / "warcs"
     warcs_dir.mkdir(parents=True, exist_ok=True)
     logging.getLogger().setLevel(logging.getLogger().level)  # the manager logs at INFO; leave levels alone
-    for coll in COLLECTIONS:
-        captures = [c for c in CASES.values() if c.collection == coll]
+    everything = list(CASES.values()) + list(extra)
+    for coll in dict.fromkeys(COLLECTIONS + tuple(c.collection for c in everything)):
+        captures = [c for c in everything if c.collection == coll]
         warc = write_warc(warcs_dir / ("%s.warc.gz" % coll), captures)
         manager = CollectionsManager(coll, colls_dir=str(colls_dir), must_exist=False)
         manager.add_collection()

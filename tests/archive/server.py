@@ -569,14 +569,15 @@ class LocalArchive:
 
     @classmethod
     def start(cls, root: str | os.PathLike | None = None, *, port: int = 0,
-              startup_timeout: float = 30.0) -> "LocalArchive":
+              startup_timeout: float = 30.0, extra_captures=()) -> "LocalArchive":
         """Build the WARCs and collections into ``root`` (a new temp dir when None; removed on
-        stop), start pywb and the front. Raises RuntimeError (with pywb's log) if pywb fails."""
+        stop), start pywb and the front. Raises RuntimeError (with pywb's log) if pywb fails.
+        ``extra_captures``: captures beyond fixtures/archive (see ``build_collections``)."""
         from tests.archive.build import build_collections
 
         owns_root = root is None
         root = Path(tempfile.mkdtemp(prefix="local-archive-") if root is None else root)
-        build_collections(root)
+        build_collections(root, extra_captures)
         process, pywb_port = _start_pywb(root, startup_timeout)
         front = Front("127.0.0.1", pywb_port)
         try:

@@ -1,0 +1,100 @@
+"""An archive declared in the config file is found and repaired exactly as UKGWA and Wayback are:
+one archive grammar, compiled from the registry (#8 item 1).
+
+Offline with the public base only, and through the index of a local pywb serving an ``arquivo``
+collection (built from a capture made here, see tests/archive/build.py ``extra``).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from archivecheck.archives import ArchiveRegistry
+from archivecheck.cli import cli
+from archivecheck.config import load_settings
+from archivecheck.grammar import builtin_grammar, compile_grammar
+from archivecheck.repair import repair_text
+from tests.archive import Capture, LocalArchive
+from tests.conftest import FAST_NETWORK_POLICY
+
+PUBLIC = "https://arquivo.pt/wayback/"
+ORIGINAL = "https://www.example.pt/relatorio-anual.pdf"
+DAMAGED = f"See {PUBLIC}2019010 1000000/{ORIGINAL}"
+REPAIRED = f"{PUBLIC}20190101000000/{ORIGINAL}"
+# A reading only the index can settle: a line break inside "relatorio-anual", no hyphen shown,
+# and no English word frequency to go by.
+AMBIGUOUS = f"See {PUBLIC}20190101000000/https://www.example.pt/relatorio\nanual.pdf for the report."
+
+ARQUIVO_CAPTURE = Capture(
+    id="arquivo_relatorio", collection="arquivo", url=ORIGINAL, timestamp="20190101000000", status=200,
+    mime="application/pdf", body_file="annual-report-2019.pdf", expected="ok",
+    tests="a configured (non-built-in) pywb archive: its links are found, repaired and verified",
+)
+
+
+@pytest.fixture(scope="module")
+def arquivo_archive(tmp_path_factory):
+    archive = LocalArchive.start(tmp_path_factory.mktemp("arquivo-archive"), extra_captures=[ARQUIVO_CAPTURE])
+    yield archive
+    archive.stop()
+
+
+def _config(tmp_path, table: str):
+    path = tmp_path / "arq.toml"
+    path.write_text(table + "\n" + FAST_NETWORK_POLICY, encoding="utf-8")
+    return str(path)
+
+
+def _invoke(*argv, input=None):
+    result = CliRunner().invoke(cli, list(argv), input=input)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def test_the_grammar_knows_every_archive_in_the_registry():
+    settings = load_settings(environ={}, config_file=None)
+    assert compile_grammar(settings.registry) is builtin_grammar()  # compiled once, shared
+    registry = ArchiveRegistry.builtin()
+    from archivecheck.archives import Archive
+
+    registry = registry.with_archive(Archive("arquivo", PUBLIC, "pywb"))
+    grammar = compile_grammar(registry)
+    assert "arquivo.pt/wayback/" in grammar.prefixes
+    assert grammar.archive_link.match(REPAIRED).group("orig") == ORIGINAL
+    assert not builtin_grammar().archive_link.match(REPAIRED)
+    # The built-in grammar leaves the configured archive's damaged link cut at the space …
+    assert [r.url for r in repair_text(DAMAGED)] == [f"{PUBLIC}2019010"]
+    # … the registry's grammar repairs it as it would a UKGWA link.
+    [repaired] = repair_text(DAMAGED, grammar=grammar)
+    assert repaired.url == REPAIRED and "timestamp-space" in repaired.repairs
+
+
+def test_configured_archive_repaired_offline(tmp_path):
+    config = _config(tmp_path, f'[archives.arquivo]\nbase = "{PUBLIC}"\n')
+    result = _invoke("--config", config, "repair", "--offline", "-", input=DAMAGED + "\n")
+    assert result.exit_code == 0, result.output
+    assert f"  -> {REPAIRED}\n" in result.output
+    assert "(no repair needed)" not in result.output
+
+
+def test_configured_archive_repaired_and_verified_through_a_local_pywb(tmp_path, arquivo_archive):
+    local_base = arquivo_archive.base + "arquivo/"
+    config = _config(tmp_path, f'[archives.arquivo]\nbase = "{local_base}"\npublic_base = "{PUBLIC}"\n')
+    arquivo_archive.front.reset_log()
+    repaired = _invoke("--config", config, "repair", "-", input=AMBIGUOUS + "\n")
+    assert repaired.exit_code == 0, repaired.output
+    assert f"  -> {PUBLIC}20190101000000/https://www.example.pt/relatorio-anual.pdf\n" in repaired.output
+    assert "confirmed by the archive" in repaired.output
+    # The index that settled it is the configured archive's, on loopback; the output stays public.
+    assert any(r.path.startswith("/arquivo/cdx") for r in arquivo_archive.front.requests)
+    assert "127.0.0.1" not in repaired.output
+
+    checked = _invoke("--config", config, "check", "--no-progress", "--format", "json", DAMAGED[4:])
+    assert checked.exit_code == 0, checked.output
+    [record] = json.loads(checked.output)["results"]
+    assert record["url"] == REPAIRED
+    assert record["status"] == "ok" and record["archive"] == "arquivo"
+    assert record["memento_url"].startswith(PUBLIC) and "127.0.0.1" not in checked.output

@@ -54,6 +54,8 @@ _FILE_END = re.compile(
     r"\.(?:html?|pdf|docx?|xlsx?|pptx?|csv|odt|ods|odp|rtf|txt|aspx?|php|jsp|jpe?g|png|gif|zip|xml|json)$",
     re.IGNORECASE,
 )
+_MD_LINK_AFTER = re.compile(r"(?:[ \t\r\n]{0,4}\[(?P<shown>[^\[\]]{0,400}))?\]\((?P<target>https?://[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)")
+_SCHEMELESS = re.compile(r"^[a-z]+:/*", re.IGNORECASE)
 _NEW_LINK = re.compile(r"(?:https?|hxxps?|ftp):|www\.", re.IGNORECASE)
 _PROSE_WORD = re.compile(r"[A-Za-z]+[.,;:!?)]*")
 
@@ -94,7 +96,12 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
         token = token[1:]  # a markdown escape starts the next line: judge the escaped character
     first, last = token[0], left[-1]
     if blank:
-        return _cannot_end(flat, grammar) and (first.isalnum() or first in "/.:")
+        if _cannot_end(flat, grammar) or (_ORIGINAL_HOST_END.search(flat) and _HOST_REST.match(token)):
+            return first.isalnum() or first in "/.:"
+        # A path cut by a paragraph break ("…/train" + "ing/handouts/….pdf"): what follows is more
+        # path, lower-case, with slashes — a paragraph of prose does not start like that.
+        return (first.islower() or first.isdigit()) and "/" in token and not _NEW_LINK.match(token) \
+            and not _WORD_SLASH_WORD.fullmatch(token) and _urlish(token)
     if grammar.unfinished.search(flat):
         return first.isalnum() or first in "/\\_:"
     if _UNFINISHED_HOST.fullmatch(flat):
@@ -191,14 +198,37 @@ def iter_link_spans(text: str, grammar: ArchiveGrammar | None = None) -> Iterato
             if not _continues(left, token.group(), "\n" in gap.group(), fills_line, grammar, blank):
                 break
             end = token.end()
-        end = start + len(trim_link_end(text[start:end]))
+        raw_end, end = end, start + len(trim_link_end(text[start:end]))
         if end <= start + 4:
             position = match.end()
+            continue
+        if _visible_copy_of_next_target(text, start, raw_end):
+            position = raw_end
             continue
         line += text.count("\n", counted_to, start)
         counted_to = start
         yield LinkSpan(start, end, line)
         position = end
+
+
+def _visible_copy_of_next_target(text: str, start: int, end: int) -> bool:
+    """Whether the link cut off at ``end`` is the broken visible copy of a markdown link's target.
+
+    PDF-to-markdown converters write "(https://web.archive.org/web/2020091917 [4545/https://…](
+    https://web.archive.org/web/20200919174545/https://…)": the visible text, cut where the PDF
+    wrapped it, runs on inside the link's brackets. The target is found as a link of its own; the
+    visible copy, truncated, is no second link. A visible copy that is whole is left alone.
+    """
+    following = _MD_LINK_AFTER.match(text, end)
+    if following is None:
+        return False
+    def comparable(url: str) -> str:
+        return _SCHEMELESS.sub("", trim_link_end(_FLATTEN.sub("", url).replace("\\", ""))).lower()
+
+    own = comparable(text[start:end])
+    shown = comparable(text[start:end] + (following.group("shown") or ""))
+    target = comparable(following.group("target"))
+    return len(shown) > 12 and own != target and shown in target
 
 
 def find_link_spans(text: str, grammar: ArchiveGrammar | None = None) -> list[LinkSpan]:

@@ -79,7 +79,8 @@ def hyperlinks(text: str, anchors: Iterable[tuple[str, str, int]]) -> list[Found
     """
     found = []
     for target, shown, search_from in anchors:
-        target = target.strip()
+        # An href inside a script or JSON string keeps its escaped quotes: href=\\"https://…\\".
+        target = target.strip().strip("\\\"'")
         if not target or not re.match(r"^(?:https?|hxxps?|ftp)://|^www\.", target, re.IGNORECASE):
             continue
         shown_flat = re.sub(r"\s+", "", shown)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -112,7 +113,8 @@ def _intended_captures(tmp_path: Path) -> list[Capture]:
             parts = grammar.archive_link.match(case["intended"])
             assert parts, f"{case['id']}: intended link is no archive link"
             link = registry.parse(f"{parts.group('base')}{parts.group('ts')}/{parts.group('orig')}")
-        original = link.original_url.split("#", 1)[0]
+        # A crawler records an IRI ("/wiki/ประกาศ…") percent-encoded, as a browser sends it.
+        original = quote(link.original_url.split("#", 1)[0], safe=":/?&=+;,@!$'()*%~[]")
         path = original.split("?", 1)[0].lower()
         pdf = path.endswith(".pdf")
         captures[(link.archive.name, original)] = Capture(

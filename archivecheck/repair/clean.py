@@ -27,6 +27,7 @@ _GAP = re.compile(
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
 _MD_ESCAPE = re.compile(r"\\(\s*)([\\`*_{}\[\]()#+\-.!~|<>&=?%])")
 _TAG = re.compile(r"</?(?:u|a|b|i|s|em|strong|span|font|ins|del|mark|br|wbr|p|div|sup|sub|small|big|tt|code)\b[^<>]*>", re.IGNORECASE)
+_ESCAPED_BREAK = re.compile(r"(?:\\r)?\\n(?=[A-Za-z0-9%/._~-])")
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u180e]")
 # PDF text layers keep the typesetter's ligature glyphs; no URL contains them, so each has one
@@ -125,6 +126,9 @@ def clean(text: str, repairs: list[str]) -> str:
             text = unescaped
             note(repairs, "html-entity")
     if "\\" in text:
+        # Text kept in a JSON or program string writes its line breaks as "\n": no URL holds a
+        # backslash, so inside a link that is the line break it stands for.
+        text = _ESCAPED_BREAK.sub("\n", text)
         unescaped = _MD_ESCAPE.sub(r"\1\2", text)
         if unescaped != text:
             text = unescaped

@@ -1,0 +1,37 @@
+// Progressive enhancement. Without JavaScript the results page refreshes itself (a <noscript>
+// meta refresh) and the print button stays hidden; with it, progress is fetched in place.
+import { initAll } from "./govuk/govuk-frontend.min.js";
+
+document.body.classList.add("govuk-frontend-supported");
+initAll();
+
+const region = document.getElementById("progress-region");
+const status = document.getElementById("progress-status");
+
+function announce() {
+  // The region's content is replaced wholesale; a persistent live region carries the news.
+  const progress = document.getElementById("progress");
+  if (status && progress) status.textContent = progress.dataset.progressText || "";
+  return progress ? progress.dataset.state : "done";
+}
+
+async function poll() {
+  try {
+    const response = await fetch(region.dataset.progressUrl, { headers: { Accept: "text/html" } });
+    if (response.ok) {
+      // Server-rendered by the same escaped template as the full page: no value is built here.
+      region.innerHTML = await response.text();
+      initAll({ scope: region });
+    }
+  } catch (error) {
+    // A dropped connection: keep polling, the check goes on in the service.
+  }
+  if (announce() === "running") setTimeout(poll, 700);
+}
+
+if (region && announce() === "running") setTimeout(poll, 700);
+
+for (const button of document.querySelectorAll(".app-print")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}

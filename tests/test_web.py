@@ -1,0 +1,192 @@
+"""archivecheck serve without a browser: Flask's test client against the real local archive, and
+the corrected-letter writer on real .docx files. (The browser tests are in test_web_browser.py.)"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from pathlib import Path
+
+import docx
+import pytest
+
+import archivecheck
+from archivecheck.web import CheckService, CheckStore, create_app
+from archivecheck.web.letters import corrected_docx, corrected_text
+from tests.archive import capture, link
+from tests.reference import REFERENCE_LINK, REFERENCE_LINK_DAMAGED
+from tests.repair_formats import build_docx
+
+LETTERS = Path(__file__).resolve().parent.parent / "fixtures" / "letters"
+REFERENCE = "ico-foi-response-IC-252019-Z2Y2"
+
+
+@pytest.fixture
+def web(local_archive, fast_config, tmp_path):
+    """A test client on a service remapped to the local archive, with its store."""
+    settings = archivecheck.load_settings(str(fast_config), archives={
+        "ukgwa": local_archive.ukgwa_base, "wayback": local_archive.wayback_base})
+    with CheckService(settings, CheckStore(tmp_path / "checks.sqlite")) as service:
+        app = create_app(service, max_upload=200_000)
+        yield app.test_client(), service
+        app.extensions["archivecheck"]["uploads"].close()
+
+
+def _token(client) -> str:
+    page = client.get("/").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def _submit(client, *, text=None, upload=None):
+    data = {"csrf_token": _token(client), "text": text or ""}
+    if upload is not None:
+        data["letter"] = upload
+    return client.post("/checks", data=data, content_type="multipart/form-data")
+
+
+def _finished(client, location: str, timeout: float = 20) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        record = client.get(location + ".json").get_json()
+        if record["state"] != "running":
+            return record
+        time.sleep(0.1)
+    raise AssertionError(f"check {location} still running after {timeout}s")
+
+
+def test_upload_of_the_reference_docx_is_checked_and_corrected(web):
+    client, _ = web
+    data = (LETTERS / f"{REFERENCE}.docx").read_bytes()
+    response = _submit(client, upload=(io.BytesIO(data), f"{REFERENCE}.docx"))
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert re.fullmatch(r"/checks/[A-Za-z0-9_-]{16}", location)
+    record = _finished(client, location)
+    assert record["state"] == "done"
+    [result] = record["results"]
+    assert (result["status"], result["url"]) == ("ok", REFERENCE_LINK)
+    assert result["sentence"].endswith(REFERENCE_LINK)
+    page = client.get(location).get_data(as_text=True)
+    assert "The link works" in page and "Download the corrected letter (.docx)" in page
+    corrected = client.get(location + "/letter")
+    assert corrected.headers["Content-Disposition"] == f'attachment; filename="{REFERENCE}-corrected.docx"'
+    [paragraph] = [p for p in docx.Document(io.BytesIO(corrected.data)).paragraphs if "webarchive" in p.text]
+    assert [(h.address, h.text) for h in paragraph.hyperlinks] == [(REFERENCE_LINK, REFERENCE_LINK)]
+    evidence = client.get(location + "/evidence.md").get_data(as_text=True)
+    assert REFERENCE_LINK in evidence and capture("ico_mps_ukgwa").iso in evidence
+
+
+def test_pasted_text_with_a_broken_link_offers_the_suggestion_in_the_corrected_text(web):
+    client, _ = web
+    broken = link("link_mixed_2023").input
+    response = _submit(client, text=f"Dear requester,\n\nSee {broken} for the bulletin.\n")
+    record = _finished(client, response.headers["Location"])
+    [result] = record["results"]
+    assert result["status"] == "broken"
+    assert result["suggestion"] == capture("mixed_2021").public_url()
+    plain = client.get(response.headers["Location"] + "/letter").get_data(as_text=True)
+    suggested = client.get(response.headers["Location"] + "/letter?suggested=1").get_data(as_text=True)
+    assert plain == f"Dear requester,\n\nSee {broken} for the bulletin.\n"
+    assert suggested == f"Dear requester,\n\nSee {capture('mixed_2021').public_url()} for the bulletin.\n"
+
+
+def test_an_archive_title_is_escaped_in_every_page(web):
+    client, _ = web
+    response = _submit(client, text=capture("xss_title_ukgwa").public_url())
+    location = response.headers["Location"]
+    assert _finished(client, location)["results"][0]["title"].startswith("<script>window.archivecheckXss=1")
+    for path in (location, location + "/progress", location + "/evidence"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<script>window" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;window.archivecheckXss=1&lt;/script&gt;" in page
+
+
+def test_a_post_without_the_csrf_token_is_refused_with_a_page(web):
+    client, _ = web
+    client.get("/")
+    response = client.post("/checks", data={"text": REFERENCE_LINK_DAMAGED, "csrf_token": "forged"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "Your session has expired" in page and "Traceback" not in page
+
+
+@pytest.mark.parametrize("body, name, message", [
+    (b"\x00\x01\x02binary\xff" * 50, "photo.docx", "could not be read as a letter"),
+    (b"Dear requester, there are no links here.", "letter.txt", "No web links were found in letter.txt"),
+])
+def test_a_bad_upload_gets_the_form_back_with_an_error_summary(web, body, name, message):
+    client, _ = web
+    response = _submit(client, upload=(io.BytesIO(body), name))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page and message in page and 'href="#letter"' in page
+
+
+def test_an_empty_form_and_an_oversized_upload_get_their_pages(web):
+    client, _ = web
+    assert "Choose a letter to upload" in _submit(client).get_data(as_text=True)
+    response = _submit(client, upload=(io.BytesIO(b"x" * 300_000), "big.txt"))
+    assert response.status_code == 413
+    assert "The file is too large" in response.get_data(as_text=True)
+
+
+def test_unknown_checks_and_pages_are_404_pages_with_security_headers(web):
+    client, _ = web
+    for path in ("/checks/does-not-exist-at-all", "/checks/../../etc/passwd", "/nowhere"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Page not found" in response.get_data(as_text=True)
+    headers = client.get("/").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_uploads_leave_nothing_in_the_private_folder(web):
+    client, service = web
+    folder = Path(client.application.extensions["archivecheck"]["uploads"].folder)
+    assert folder.stat().st_mode & 0o777 == 0o700
+    data = (LETTERS / f"{REFERENCE}.pdf").read_bytes()
+    _finished(client, _submit(client, upload=(io.BytesIO(data), f"{REFERENCE}.pdf")).headers["Location"])
+    assert list(folder.iterdir()) == []
+
+
+def test_old_checks_are_purged_and_unfinished_ones_marked_failed(tmp_path):
+    store = CheckStore(tmp_path / "c.sqlite")
+    check_id = store.create("a.txt", "txt", [("a.txt", "x", "x", ())])
+    store.fail_unfinished()
+    assert store.get(check_id).state == "failed"
+    assert store.purge(30) == 0
+    assert store.purge(-1) == 0
+    with store._connect() as db:
+        db.execute("UPDATE checks SET created_at = '2001-01-01T00:00:00Z'")
+    assert store.purge(30) == 1 and store.get(check_id) is None
+
+
+def test_corrected_docx_keeps_formatting_and_retargets_an_existing_hyperlink():
+    damaged_target = "https://webarchive.nationalarchives.gov.uk/ukgwa/2022020121041 3/https://ico.org.uk/a.pdf"
+    data = build_docx(f"Intro text.\n\nSee {REFERENCE_LINK_DAMAGED} today.", [(damaged_target, "the report")])
+    document = docx.Document(io.BytesIO(data))
+    for run in document.paragraphs[1].runs:
+        run.bold = True
+    source = io.BytesIO()
+    document.save(source)
+    fixed = "https://webarchive.nationalarchives.gov.uk/ukgwa/20220201210413/https://ico.org.uk/a.pdf"
+    out = docx.Document(io.BytesIO(corrected_docx(source.getvalue(), {REFERENCE_LINK_DAMAGED: REFERENCE_LINK,
+                                                                      damaged_target: fixed})))
+    assert out.paragraphs[0].text == "Intro text."
+    assert out.paragraphs[1].text == f"See {REFERENCE_LINK} today."
+    assert [(h.address, h.text) for h in out.paragraphs[1].hyperlinks] == [(REFERENCE_LINK, REFERENCE_LINK)]
+    # The run formatting is kept, on the text around the link and on the link itself.
+    assert [run.bold for run in out.paragraphs[1].runs] == [True, True]
+    assert out.paragraphs[1].hyperlinks[0].runs[0].bold is True
+    [shown] = [p for p in out.paragraphs if p.hyperlinks and p.hyperlinks[0].text == "the report"]
+    assert shown.hyperlinks[0].address == fixed
+
+
+def test_corrected_text_replaces_only_the_spans_that_changed():
+    text = "a https://x.example/1 b https://x.example/2 c"
+    spans = [(2, 21, "https://x.example/1"), (24, 43, "https://x.example/2")]
+    assert corrected_text(text, spans, {"https://x.example/2": "https://y.example/2"}) == \
+        "a https://x.example/1 b https://y.example/2 c"

@@ -1,0 +1,240 @@
+"""archivecheck serve in a real browser: Debian's Chromium driven by Playwright, against the
+`archivecheck serve` command itself and the local test archive.
+
+Chromium and axe-core are installed by .ci/run (apt `chromium`, npm `axe-core`); on a machine
+without them these tests skip, except under CI=true, where a missing browser is a failure.
+Screenshots of the main pages go to bench/out/web/ (gitignored), timings to bench/out/web/timings.txt.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import docx
+import pytest
+
+from tests.archive import capture, link
+from tests.reference import REFERENCE_LINK
+
+ROOT = Path(__file__).resolve().parent.parent
+LETTERS = ROOT / "fixtures" / "letters"
+REFERENCE = "ico-foi-response-IC-252019-Z2Y2"
+OUT = ROOT / "bench" / "out" / "web"
+CHROMIUM = os.environ.get("ARCHIVECHECK_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(os.environ.get("ARCHIVECHECK_AXE_JS", ROOT / ".ci" / "npm" / "node_modules" / "axe-core" / "axe.min.js"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _need(thing: str, present: bool) -> None:
+    if not present:
+        if os.environ.get("CI"):
+            pytest.fail(f"{thing} is missing: .ci/run should have installed it")
+        pytest.skip(f"{thing} is not installed (see .ci/run)")
+
+
+@pytest.fixture(scope="module")
+def server(local_archive, fast_config, tmp_path_factory):
+    """`archivecheck serve` on a free loopback port, remapped to the local archive."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = tmp_path_factory.mktemp("serve") / "checks.sqlite"
+    command = [sys.executable, "-m", "archivecheck", "--config", str(fast_config), *local_archive.cli_args(),
+               "serve", "--port", str(port), "--db", str(db), "--max-upload", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/", timeout=2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("archivecheck serve did not start:\n" + process.stdout.read().decode(errors="replace"))
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    output = process.communicate(timeout=10)[0].decode(errors="replace")
+    # A traceback anywhere in the service's log means some page went wrong behind a polite face.
+    assert "Traceback" not in output, output
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need("Chromium", Path(CHROMIUM).exists())
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(request, browser, server):
+    """A page in a fresh context that records every request it makes. A test marked
+    `bypass_csp` may inject a script (axe-core), which the service's CSP otherwise refuses."""
+    context = browser.new_context(viewport={"width": 1024, "height": 900}, accept_downloads=True,
+                                  bypass_csp=request.node.get_closest_marker("bypass_csp") is not None)
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda r: page.requests.append(r.url))
+    yield page
+    # The page loads nothing from anywhere but the service: no CDN, no fonts, no analytics.
+    assert all(url.startswith(server + "/") for url in page.requests), page.requests
+    context.close()
+
+
+def _shot(page, name: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+
+
+def _check(page, server, *, upload: Path | None = None, text: str | None = None) -> float:
+    """Submit a letter from the start page and wait for the last verdict; returns the seconds
+    from pressing the button to the page showing the check finished."""
+    page.goto(server + "/")
+    if upload is not None:
+        page.set_input_files("#letter", str(upload))
+    if text is not None:
+        page.fill("#text", text)
+    started = time.monotonic()
+    page.click("button[type=submit]")
+    page.wait_for_selector("#progress[data-state=done]", timeout=30_000)
+    return time.monotonic() - started
+
+
+def _link_card(page, number: int):
+    return page.locator(".app-link").nth(number - 1)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html", "docx", "pdf", "eml"])
+def test_the_reference_letter_is_verified_ok_in_every_format(page, server, fmt):
+    seconds = _check(page, server, upload=LETTERS / f"{REFERENCE}.{fmt}")
+    # The e-mail holds the letter twice (plain text and its HTML alternative): two cards.
+    cards = page.locator(".app-link")
+    assert cards.count() == (2 if fmt == "eml" else 1)
+    for number in range(1, cards.count() + 1):
+        card = _link_card(page, number)
+        assert card.get_attribute("data-status") == "ok"
+        assert card.locator(".govuk-tag").inner_text() == "OK"
+        assert card.locator(".app-url").inner_text() == REFERENCE_LINK
+        assert capture("ico_mps_ukgwa").iso in card.inner_text()
+    OUT.mkdir(parents=True, exist_ok=True)
+    with open(OUT / "timings.txt", "a", encoding="utf-8") as timings:
+        timings.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} reference .{fmt}: "
+                      f"{seconds:.2f} s from upload to the last verdict on the page\n")
+    if fmt == "docx":
+        _shot(page, "check-reference-docx")
+        with page.expect_download() as download:
+            page.click("text=Download the corrected letter (.docx)")
+        data = Path(download.value.path()).read_bytes()
+        [paragraph] = [p for p in docx.Document(io.BytesIO(data)).paragraphs if "webarchive" in p.text]
+        assert [(h.address, h.text) for h in paragraph.hyperlinks] == [(REFERENCE_LINK, REFERENCE_LINK)]
+    if fmt == "pdf":
+        # A PDF cannot be edited here: its text comes back with the link put right.
+        assert REFERENCE_LINK in page.input_value("#corrected-text")
+
+
+def test_a_broken_link_shows_its_suggestion(page, server):
+    broken = link("link_mixed_2023").input
+    _check(page, server, text=f"Please see {broken} for the bulletin.")
+    card = _link_card(page, 1)
+    assert card.locator(".govuk-tag").inner_text() == "Broken"
+    assert card.locator(".app-suggestion").inner_text() == capture("mixed_2021").public_url()
+    assert page.locator("text=Download it citing the suggested captures").count() == 1
+    _shot(page, "check-broken-with-suggestion")
+
+
+def test_a_capture_titled_with_markup_is_shown_as_text(page, server):
+    _check(page, server, text=capture("xss_title_ukgwa").public_url())
+    title = "<script>window.archivecheckXss=1</script><img src=x onerror=window.archivecheckXss=2> Board minutes"
+    assert title in page.locator(".app-link").inner_text()
+    assert page.evaluate("typeof window.archivecheckXss") == "undefined"
+    page.click("text=Evidence record to print or save as PDF")
+    assert title in page.inner_text("main")
+    assert page.evaluate("typeof window.archivecheckXss") == "undefined"
+    _shot(page, "evidence-xss-title")
+
+
+def test_the_flow_works_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1024, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server + "/")
+        page.set_input_files("#letter", str(LETTERS / f"{REFERENCE}.txt"))
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{server}/checks/*")
+        # The page refreshes itself every 2 s (a <noscript> meta refresh) until the check is done.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if page.locator("#progress[data-state=done]").count():
+                    break
+            except Exception:  # the page was mid-refresh
+                pass
+            page.wait_for_timeout(300)
+        assert page.locator("#progress[data-state=done]").count() == 1
+        assert page.locator(".app-link .govuk-tag").inner_text() == "OK"
+        assert REFERENCE_LINK in page.input_value("#corrected-text")
+        _shot(page, "check-no-javascript")
+    finally:
+        context.close()
+
+
+def test_error_pages_are_plain_pages(page, server):
+    page.goto(server + "/")
+    page.click("button[type=submit]")
+    assert page.locator(".govuk-error-summary").inner_text().count("Choose a letter to upload") == 1
+    _shot(page, "start-with-error")
+    response = page.goto(server + "/checks/no-such-check-here")
+    assert response.status == 404 and page.inner_text("h1") == "Page not found"
+
+
+def test_the_content_security_policy_refuses_an_injected_script(page, server):
+    page.goto(server + "/")
+    with pytest.raises(Exception, match="Content Security Policy"):
+        page.add_script_tag(content="window.injected = 1")
+
+
+@pytest.mark.bypass_csp
+def test_axe_finds_no_accessibility_violations(page, server):
+    _need("axe-core", AXE.exists())
+    script = AXE.read_text(encoding="utf-8")
+
+    def audit(name: str) -> list:
+        page.add_script_tag(content=script)
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        if name:
+            _shot(page, name)
+            with open(OUT / "axe.txt", "a", encoding="utf-8") as log:
+                log.write(f"{name}: {len(result['passes'])} rules passed, {len(result['violations'])} violated, "
+                          f"{len(result['incomplete'])} for manual review ({', '.join(i['id'] for i in result['incomplete'])})\n")
+        return [(name, v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+
+    # First, that the audit can fail: an unlabelled field in a page without a language.
+    page.set_content("<html><body><input type='text'></body></html>")
+    assert {v[1] for v in audit("")} >= {"label", "html-has-lang"}
+    violations = []
+    page.goto(server + "/")
+    violations += audit("start")
+    page.click("button[type=submit]")
+    violations += audit("start-error-axe")
+    _check(page, server, text=f"See {link('link_mixed_2023').input} and {REFERENCE_LINK}.")
+    violations += audit("check-two-links")
+    page.click("text=Evidence record to print or save as PDF")
+    violations += audit("evidence")
+    page.goto(server + "/checks/no-such-check-here")
+    violations += audit("not-found")
+    assert violations == []

@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from flask import Flask, Response, abort, jsonify, redirect, render_template, request, url_for
@@ -22,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import InputError
 from ..report import render_markdown, summarise
-from .service import CheckService, read_letter
+from .service import CheckService
 from .store import CheckStore
 
 log = logging.getLogger("archivecheck.web")
@@ -122,7 +121,7 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
                 data, name, field = text.encode("utf-8"), "pasted text", "text"
             else:
                 return form_page({"letter": "Choose a letter to upload, or paste the letter's text"}, text, 422)
-            letter = read_letter(data, name)
+            letter = service.read_letter(data, name)
         except InputError as exc:
             return form_page({field: _reason(exc, name)}, text if field == "text" else "", 422)
         store.purge(keep_days)
@@ -155,8 +154,7 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
         check = load(check_id)
         return jsonify({"id": check.id, "state": check.state, "name": check.name, "created_at": check.created_at,
                         "finished_at": check.finished_at, "total": len(check.links), "decided": check.decided,
-                        "results": [dict(link.result.to_dict(), found_in=link.found_in, sentence=link.sentence)
-                                    for link in check.links if link.result is not None],
+                        "results": [dict(link.result.to_dict(), **link.added_fields()) for link in check.decided_links],
                         "summary": summarise(check.results)})
 
     @app.get("/checks/<check_id>/letter")
@@ -180,10 +178,7 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
     @app.get("/checks/<check_id>/evidence.md")
     def evidence_markdown(check_id: str):
         check = load(check_id)
-        results = [replace(link.result, extra={**link.result.extra, "found_in": link.found_in,
-                                               **({"sentence": link.sentence} if link.sentence else {})})
-                   for link in check.links if link.result is not None]
-        text = render_markdown(results, heading=f"Evidence record: archive links in {check.name}")
+        text = render_markdown(check.decided_links, heading=f"Evidence record: archive links in {check.name}")
         return Response(text, mimetype="text/markdown", headers={
             "Content-Disposition": f'attachment; filename="evidence-{check.id}.md"'})
 

@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS links (
     repairs TEXT NOT NULL,          -- JSON list
     result TEXT,                    -- the contract record as JSON, once decided
     sentence TEXT,                  -- the sentence ready for the letter (ok links)
+    warning TEXT,                   -- a hyperlink whose target is not the link its text shows
     PRIMARY KEY (check_id, position)
 );
 """
@@ -54,6 +55,11 @@ class LinkRow:
     repairs: tuple[str, ...]
     result: Result | None
     sentence: str | None
+    warning: str | None
+
+    def added_fields(self) -> dict:
+        """What the evidence record adds to the contract fields (report.render_markdown)."""
+        return {"found_in": self.found_in, "sentence": self.sentence, "warning": self.warning}
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,10 @@ class CheckRow:
     @property
     def results(self) -> list[Result]:
         return [link.result for link in self.links if link.result is not None]
+
+    @property
+    def decided_links(self) -> list[LinkRow]:
+        return [link for link in self.links if link.result is not None]
 
 
 class CheckStore:
@@ -106,11 +116,14 @@ class CheckStore:
                  for i, (found_in, text, url, repairs) in enumerate(links)])
         return check_id
 
-    def record(self, check_id: str, position: int, result: Result, sentence: str | None) -> None:
+    def record(self, check_id: str, position: int, link) -> None:
+        """Store a link's verdict: `link` is an archivecheck.records.ScannedLink."""
+        result = link.result
         with closing(self._connect()) as db, db:
-            db.execute("UPDATE links SET result = ?, url = ?, repairs = ?, sentence = ? WHERE check_id = ? AND position = ?",
-                       (json.dumps(result.to_dict()), result.url, json.dumps(list(result.repairs)), sentence,
-                        check_id, position))
+            db.execute("UPDATE links SET result = ?, url = ?, repairs = ?, sentence = ?, warning = ? "
+                       "WHERE check_id = ? AND position = ?",
+                       (json.dumps(result.to_dict()), result.url, json.dumps(list(result.repairs)), link.sentence,
+                        link.warning, check_id, position))
 
     def finish(self, check_id: str, corrected: bytes | None, corrected_suggested: bytes | None,
                corrected_type: str | None) -> None:
@@ -136,11 +149,11 @@ class CheckStore:
                              "corrected_suggested IS NOT NULL FROM checks WHERE id = ?", (check_id,)).fetchone()
             if row is None:
                 return None
-            links = db.execute("SELECT position, found_in, input, url, repairs, result, sentence FROM links "
+            links = db.execute("SELECT position, found_in, input, url, repairs, result, sentence, warning FROM links "
                                "WHERE check_id = ? ORDER BY position", (check_id,)).fetchall()
         return CheckRow(*row[:8], has_suggested=bool(row[8]), links=tuple(
-            LinkRow(p, f, i, u, tuple(json.loads(r)), result_from_dict(json.loads(res)) if res else None, s)
-            for p, f, i, u, r, res, s in links))
+            LinkRow(p, f, i, u, tuple(json.loads(r)), result_from_dict(json.loads(res)) if res else None, s, w)
+            for p, f, i, u, r, res, s, w in links))
 
     def corrected(self, check_id: str, *, suggested: bool) -> tuple[bytes, str] | None:
         column = "corrected_suggested" if suggested else "corrected"

@@ -10,21 +10,22 @@ Captured responses inside pywb's sample WARCs are served by a real pywb in test_
 """
 from __future__ import annotations
 
+import json
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from archivecheck.answers import Answer, Excluded, refusal_reason
-from archivecheck.archives import Archive, Dialect, same_document
-from archivecheck.cdx import parse_cdx, query_captures, read_cdx_page
+from archivecheck.archives import Archive, ArchiveRegistry, Dialect
+from archivecheck.cdx import query_captures, read_cdx_page
 from archivecheck.config import NetworkPolicy
 from archivecheck.errors import NetworkError, RateLimited
 from archivecheck.http import INDEX, REPLAY, ArchiveSession
 from archivecheck.memento import timemap_captures
 from archivecheck.models import datetime_to_timestamp, parse_http_date
 from archivecheck.resolve import rank_candidates
-from archivecheck.verify import Replay, Verdict, Verification, verify_capture
+from archivecheck.verify import Replay, Verdict, Verification, served_timestamp, verify_capture
 from tests.recorded_server import Interaction, RecordedArchive, load, sources
 
 FAST = NetworkPolicy(timeout=5, connect_timeout=2, retries=1, backoff=0.01, retry_after_default=0.05,
@@ -88,8 +89,6 @@ def _step(i: Interaction, replay: RecordedArchive, session: ArchiveSession):
 
 
 def _original(archive: Archive, url: str) -> str:
-    from archivecheck.archives import ArchiveRegistry
-
     return ArchiveRegistry({archive.name: archive}).parse(url).original_url
 
 
@@ -178,8 +177,6 @@ def _check_index_answer(i: Interaction, replay: RecordedArchive, session: Archiv
 
 
 def _json_rows(text: str) -> list:
-    import json
-
     return [r for r in json.loads(text) if r]
 
 
@@ -196,8 +193,6 @@ def test_each_recorded_answer(i: Interaction):
         elif i.method == "HEAD":
             resp = session.send("HEAD", replay.loopback(i.url), endpoint=REPLAY)
             resp.close()
-            from archivecheck.verify import served_timestamp
-
             # Only an answer naming a capture gives a served timestamp (NARA's replay names none).
             assert served_timestamp(resp) == recorded_ts(i)
         else:

@@ -125,3 +125,20 @@ def test_a_passed_through_relative_location_names_the_original_target(sample_pyw
     # Both built targets that land on the site's entrance say so.
     if target.endswith(("example.gov.uk/", "?q=withdrawn")):
         assert "the site's home page" in v.reason or "the site's search page" in v.reason
+
+
+def test_a_fuzzy_match_is_not_a_capture_of_the_asked_address(sample_pywb):
+    """Real pywb, real crawl: asked for `http://www.iana.org/?utm_source=letter`, which was never
+    crawled, pywb's fuzzy matching serves the capture of `http://www.iana.org/` (naming it in
+    Content-Location) and its CDX lists that capture with is_fuzzy=1. Neither is a capture of the
+    address the link names, so the link is not ok, and the index holds nothing for it."""
+    from archivecheck.cdx import query_captures
+
+    asked = "http://www.iana.org/?utm_source=letter"
+    archive = _archive(sample_pywb, "sample")
+    with ArchiveSession(FAST) as session:
+        v = verify_capture(session, archive, asked, "20140126200624")
+        rows = list(query_captures(session, archive, asked))
+    assert (v.verdict, v.served_timestamp) == (Verdict.BAD, "20140126200624"), v
+    assert "a capture of another address, http://www.iana.org/" in v.reason and "127.0.0.1" not in v.reason
+    assert rows == []

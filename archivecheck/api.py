@@ -90,12 +90,17 @@ def repair_letter(data: bytes, name: str, *, offline: bool = False, settings: Se
     extracted = extract_links(data, name, grammar=grammar)
     count = _Counter(progress, len(extracted.links))
     records = []
+    # A letter repeats its links (footers, tables of contents): each distinct text is repaired,
+    # and asked about, once per call.
+    seen: dict[str, tuple] = {}
     with Checker(settings, session=session, confirm_repairs=not offline) as checker:
         for found in extracted.links:
-            fixed = repair_link(found.text, checker.index, grammar=grammar)
-            link = settings.registry.parse(fixed.url)
-            record = RepairRecord(fixed, (Kind.MEMENTO if link else Kind.ORIGINAL).value,
-                                  link.original_url if link else None, found.line, found.page, found.source)
+            if found.text not in seen:
+                fixed = repair_link(found.text, checker.index, grammar=grammar)
+                link = settings.registry.parse(fixed.url)
+                seen[found.text] = (fixed, (Kind.MEMENTO if link else Kind.ORIGINAL).value,
+                                    link.original_url if link else None)
+            record = RepairRecord(*seen[found.text], found.line, found.page, found.source)
             records.append(record)
             count(record)
     return records

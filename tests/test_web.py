@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 import time
 from pathlib import Path
 
@@ -190,3 +191,36 @@ def test_corrected_text_replaces_only_the_spans_that_changed():
     spans = [(2, 21, "https://x.example/1"), (24, 43, "https://x.example/2")]
     assert corrected_text(text, spans, {"https://x.example/2": "https://y.example/2"}) == \
         "a https://x.example/1 b https://y.example/2 c"
+
+
+def test_every_request_of_concurrent_checks_goes_through_the_one_shared_session(web, local_archive):
+    client, service = web
+    local_archive.front.reset_log()
+    before = service.session.stats["index"] + service.session.stats["replay"]
+    texts = [REFERENCE_LINK_DAMAGED, link("link_mixed_2023").input, capture("web_only_pdf").url]
+    locations = [_submit(client, text=text).headers["Location"] for text in texts]
+    assert [_finished(client, where)["results"][0]["status"] for where in locations] == ["ok", "broken", "ok"]
+    sent = service.session.stats["index"] + service.session.stats["replay"] - before
+    assert sent > len(texts)
+    assert sum(local_archive.front.counts.values()) == sent
+
+
+def test_unreachable_archives_give_a_plain_unverifiable_result(fast_config, tmp_path):
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+    settings = archivecheck.load_settings(str(fast_config), archives={"ukgwa": closed + "ukgwa/", "wayback": closed + "web/"})
+    with CheckService(settings, CheckStore(tmp_path / "checks.sqlite")) as service:
+        client = create_app(service).test_client()
+        record = _finished(client, _submit(client, text=REFERENCE_LINK).headers["Location"])
+        assert record["results"][0]["status"] == "unverifiable"
+        page = client.get(f"/checks/{record['id']}").get_data(as_text=True)
+        assert "the archives could not be reached or did not answer" in page and "Traceback" not in page
+
+
+@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("::1", True), ("localhost", True),
+                                            ("0.0.0.0", False), ("192.0.2.10", False)])
+def test_serve_knows_which_hosts_are_loopback(host, loopback):
+    from archivecheck.cli.serve import _is_loopback
+
+    assert _is_loopback(host) is loopback

@@ -147,6 +147,40 @@ def test_the_reference_letter_is_verified_ok_in_every_format(page, server, fmt):
         assert REFERENCE_LINK in page.input_value("#corrected-text")
 
 
+def test_links_appear_at_once_and_verdicts_arrive_without_a_reload(page, server, local_archive):
+    # Slow the archive down so the page can be seen between the links appearing and their verdicts.
+    local_archive.front.configure(latency=0.4)
+    page.goto(server + "/")
+    page.fill("#text", f"See {REFERENCE_LINK} and {link('link_mixed_2023').input}.")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/checks/*")
+    assert page.locator("#progress").get_attribute("data-state") == "running"
+    assert page.locator(".app-link").count() == 2
+    assert page.locator(".app-link .app-url").first.inner_text() == REFERENCE_LINK
+    assert page.locator(".app-link[data-status=pending]").count() >= 1
+    _shot(page, "check-in-progress")
+    page.evaluate("window.notReloaded = true")
+    page.wait_for_selector("#progress[data-state=done]", timeout=30_000)
+    assert page.evaluate("window.notReloaded") is True
+    assert [page.locator(".app-link").nth(i).get_attribute("data-status") for i in range(2)] == ["ok", "broken"]
+    assert page.inner_text("#progress-status") == "2 of 2 links checked: finished."
+
+
+def test_the_evidence_record_prints_on_a4(page, server):
+    _check(page, server, upload=LETTERS / f"{REFERENCE}.docx")
+    page.click("text=Evidence record to print or save as PDF")
+    OUT.mkdir(parents=True, exist_ok=True)
+    pdf = page.pdf(path=str(OUT / "evidence-a4.pdf"), format="A4", prefer_css_page_size=True)
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Skip to main content" not in text and "archivecheck" in text
+    assert "".join(REFERENCE_LINK.split()) in "".join(text.split())
+
+
 def test_a_broken_link_shows_its_suggestion(page, server):
     broken = link("link_mixed_2023").input
     _check(page, server, text=f"Please see {broken} for the bulletin.")

@@ -61,9 +61,12 @@ def command(ctx, host, port, db_path, keep_days, max_upload_mb, threads, prefer,
                    "Ctrl+C to stop)", err=True)
         proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto x-forwarded-host"} \
             if trusted_proxy else {}
+        body_cap = int(max_upload_mb * 1_000_000) + 100_000
         try:
+            # inbuf_overflow = the cap: waitress keeps a request body in memory rather than spooling
+            # it to the system's temp folder, so an upload touches disk only in the private folder.
             waitress.serve(app, host=host, port=port, threads=threads, ident="archivecheck",
-                           max_request_body_size=int(max_upload_mb * 1_000_000) + 100_000, **proxy)
+                           max_request_body_size=body_cap, inbuf_overflow=body_cap, **proxy)
         finally:
             app.extensions["archivecheck"]["uploads"].close()
 

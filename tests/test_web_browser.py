@@ -88,9 +88,11 @@ def page(request, browser, server):
     context = browser.new_context(viewport={"width": 1024, "height": 900}, accept_downloads=True,
                                   bypass_csp=request.node.get_closest_marker("bypass_csp") is not None)
     page = context.new_page()
-    page.requests = []
+    page.requests, page.script_errors = [], []
     page.on("request", lambda r: page.requests.append(r.url))
+    page.on("pageerror", lambda error: page.script_errors.append(str(error)))
     yield page
+    assert page.script_errors == []
     # The page loads nothing from anywhere but the service: no CDN, no fonts, no analytics.
     assert all(url.startswith(server + "/") for url in page.requests), page.requests
     context.close()
@@ -189,6 +191,18 @@ def test_a_broken_link_shows_its_suggestion(page, server):
     assert card.locator(".app-suggestion").inner_text() == capture("mixed_2021").public_url()
     assert page.locator("text=Download it citing the suggested captures").count() == 1
     _shot(page, "check-broken-with-suggestion")
+
+
+def test_pages_reflow_to_320_css_pixels_without_sideways_scrolling(page, server):
+    # WCAG 2.2 SC 1.4.10: long archive URLs must wrap, not widen the page.
+    _check(page, server, upload=LETTERS / f"{REFERENCE}.docx")
+    page.set_viewport_size({"width": 320, "height": 900})
+    pages = {"check": page.url, "evidence": page.url + "/evidence", "start": server + "/"}
+    for name, url in pages.items():
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, name
+    page.goto(pages["check"])
+    _shot(page, "check-320px")
 
 
 def test_a_capture_titled_with_markup_is_shown_as_text(page, server):

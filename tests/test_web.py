@@ -13,6 +13,7 @@ import docx
 import pytest
 
 import archivecheck
+import archivecheck.extract
 from archivecheck.web import CheckService, CheckStore, create_app
 from archivecheck.web.letters import corrected_docx, corrected_text
 from tests.archive import capture, link
@@ -224,3 +225,40 @@ def test_serve_knows_which_hosts_are_loopback(host, loopback):
     from archivecheck.cli.serve import _is_loopback
 
     assert _is_loopback(host) is loopback
+
+
+def test_a_check_that_failed_says_so_and_an_internal_fault_is_a_plain_500_page(web, monkeypatch):
+    client, service = web
+    check_id = service.store.create("letter.txt", "txt", [("letter.txt, line 1", REFERENCE_LINK, REFERENCE_LINK, ())])
+    service.store.fail(check_id, "Something went wrong while checking this letter. Please try again.")
+    page = client.get(f"/checks/{check_id}").get_data(as_text=True)
+    assert "The check did not finish" in page and "Please try again" in page
+
+    # No server can make our own store fail on demand, so the fault is put there by hand.
+    def broken_store(check_id):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(service.store, "get", broken_store)
+    response = client.get(f"/checks/{check_id}")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Sorry, there is a problem with the service" in page
+    assert "database is locked" not in page and "Traceback" not in page
+
+
+def test_corrected_docx_puts_right_links_in_headers_and_footnotes():
+    from tests.test_extract import _docx_with_header_and_footnote
+
+    damaged_header = "https://webarchive.nationalarchives.gov.uk/ukgwa/2022020121041 3/https://ico.org.uk/a.pdf"
+    fixed_header = "https://webarchive.nationalarchives.gov.uk/ukgwa/20220201210413/https://ico.org.uk/a.pdf"
+    data = _docx_with_header_and_footnote(damaged_header, "See " + REFERENCE_LINK_DAMAGED.replace("\\_", "_"))
+    found = [link.text for link in archivecheck.extract.extract_links(data, "letter.docx").links]
+    out = corrected_docx(data, dict(zip(found, [fixed_header, REFERENCE_LINK])))
+    assert [link.text for link in archivecheck.extract.extract_links(out, "letter.docx").links] == \
+        [fixed_header, REFERENCE_LINK]
+    document = docx.Document(io.BytesIO(out))
+    assert [(h.address, h.text) for h in document.sections[0].header.paragraphs[0].hyperlinks] == \
+        [(fixed_header, fixed_header)]
+    notes = next(p for p in document.part.package.iter_parts() if str(p.partname) == "/word/footnotes.xml")
+    assert [r.target_ref for r in notes.rels.values()] == [REFERENCE_LINK]
+    assert b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"' in notes.blob

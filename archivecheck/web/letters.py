@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 
 from ..models import Result, Status
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 HYPERLINK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+_NOTES_PART = re.compile(r"^/word/(footnotes|endnotes)\.xml$")
 # What each run child contributes to a paragraph's text, as archivecheck.extract reads it; the
 # offsets must agree so that a link found by extraction is found again here.
 _ONE_CHAR = {f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n", f"{W}noBreakHyphen": "\u2011",
@@ -56,19 +58,31 @@ def corrected_docx(data: bytes, mapping: dict[str, str]) -> bytes:
     import docx  # python-docx, a core dependency; imported here to keep `import archivecheck.web` light
 
     document = docx.Document(io.BytesIO(data))
-    parts = [document.part] + [p for p in document.part.package.iter_parts()
-                               if p is not document.part and hasattr(p, "element")
-                               and str(p.partname).startswith("/word/")]
-    for part in parts:
-        for paragraph in list(part.element.iter(f"{W}p")):
-            _replace_in_paragraph(paragraph, part, mapping)
-        for link in part.element.iter(f"{W}hyperlink"):
-            rel = part.rels.get(link.get(R_ID) or "")
-            if rel is not None and rel.is_external and rel.target_ref in mapping:
-                link.set(R_ID, part.relate_to(mapping[rel.target_ref], HYPERLINK_REL, is_external=True))
+    for part in document.part.package.iter_parts():
+        if not str(part.partname).startswith("/word/"):
+            continue
+        if hasattr(part, "element"):  # the body, headers and footers: parts python-docx parses
+            _replace_in_part(part.element, part, mapping)
+        elif _NOTES_PART.match(str(part.partname)):
+            # python-docx keeps footnotes and endnotes as raw bytes: parse, edit, and put the bytes
+            # back (Part keeps them in _blob; it has no public setter), relationships as for the body.
+            from lxml import etree
+
+            root = etree.fromstring(part.blob)
+            _replace_in_part(root, part, mapping)
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _replace_in_part(root, part, mapping: dict[str, str]) -> None:
+    for paragraph in list(root.iter(f"{W}p")):
+        _replace_in_paragraph(paragraph, part, mapping)
+    for link in root.iter(f"{W}hyperlink"):
+        rel = part.rels.get(link.get(R_ID) or "")
+        if rel is not None and rel.is_external and rel.target_ref in mapping:
+            link.set(R_ID, part.relate_to(mapping[rel.target_ref], HYPERLINK_REL, is_external=True))
 
 
 def _pieces(paragraph) -> list[tuple[object, object, int, int]]:
@@ -119,7 +133,8 @@ def _replace_in_paragraph(paragraph, part, mapping: dict[str, str]) -> None:
         if parent.tag == f"{W}hyperlink":
             parent.insert(parent.index(after_first), new_run)
         else:
-            link = parent.makeelement(f"{W}hyperlink", {})
+            # Declare the usual "r" prefix: a notes part parsed by hand may not have it yet.
+            link = parent.makeelement(f"{W}hyperlink", {}, nsmap={"r": R_ID[1:].split("}")[0]})
             link.set(R_ID, part.relate_to(mapping[found], HYPERLINK_REL, is_external=True))
             link.append(new_run)
             parent.insert(parent.index(after_first), link)

@@ -24,6 +24,9 @@ from .http import INDEX, ArchiveSession
 from .models import CdxRecord
 
 IA_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
+# web.archive.org's timemap/cdxj answers plain text with eleven fields (seen in a recorded answer).
+IA_FIELDS_11 = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "redirect", "robotflags",
+                "length", "offset", "filename")
 
 
 def query_captures(
@@ -130,7 +133,7 @@ def parse_cdx(text: str) -> tuple[list[CdxRecord], str | None]:
             parts = line.split(" ")
             if len(parts) < 7 or not parts[1].isdigit():
                 raise NetworkError("the index answered something that is not CDX")
-            obj = dict(zip(IA_FIELDS, parts))
+            obj = dict(zip(IA_FIELDS_11 if len(parts) == 11 else IA_FIELDS, parts))
         if _is_fuzzy(obj):
             continue
         records.append(_record_from_mapping(obj))

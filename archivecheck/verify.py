@@ -182,6 +182,10 @@ class Replay:
             resp.close()
             return Verification(Verdict.BAD, f"the archived page is an HTTP {status} error, not the document",
                                 content_type=ctype, **common)
+        if served is None:  # it says it is a capture but not of when: we cannot name what was served
+            resp.close()
+            return Verification(Verdict.BAD, "the archive's Memento-Datetime cannot be read, so the capture"
+                                " served is unknown", **common)
         fuzzy = self._fuzzy_match(resp)
         body = self.session.read_body(resp)
         judged = judge_document(self.current, body.head, body.data, ctype)

@@ -125,3 +125,18 @@ def test_a_dialect_carries_its_behaviour(dialect, places, pages, timemap_only):
     assert [p.url for p in archive.cdx_places()] == places
     assert [p.dialect.pages_by_resume_key for p in archive.cdx_places()][:1] == ([pages] if places else [])
     assert dialect.timemap_only is timemap_only
+
+
+# -- served timestamps come from the archive only ---------------------------------------------------
+@pytest.mark.parametrize("headers, verdict, served", [
+    ({"Memento-Datetime": "Tue, 01 Jun 2021 12:00:00 GMT"}, Verdict.GOOD, "20210601120000"),
+    ({"Memento-Datetime": "sometime in June"}, Verdict.BAD, None),  # names a capture, but not when
+    ({}, Verdict.BAD, None),  # the archive speaking, not a capture: the URL's timestamp is not evidence
+])
+def test_the_served_timestamp_is_the_archives_word(local_archive, headers, verdict, served):
+    pdf = FAULT.body
+    local_archive.front.inject("fault/429.pdf", "status", times=None, status=200, body=pdf,
+                               headers=headers, content_type="application/pdf")
+    with ArchiveSession(QUICK) as session:
+        v = verify_capture(session, _ukgwa(local_archive), FAULT.url, FAULT.timestamp)
+    assert (v.verdict, v.served_timestamp) == (verdict, served), v

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from . import docx, eml, html, md, pdf, txt
 from .eml import eml_attachments
+from .limits import MEMORY_CEILING_MB, check_letter_size
 from .records import ExtractedText, FoundLink, Reader, UnreadableInput
 from .textscan import extract_text_links, grammar_scope
 
 __all__ = [
     "FORMATS",
+    "MEMORY_CEILING_MB",
     "READERS",
     "ExtractedText",
     "FoundLink",
@@ -87,12 +89,12 @@ def extract_links(data: bytes, name: str | None = None, *, grammar=None) -> Extr
     """Find every link in a letter given as bytes (``name``: file name, if any, as a hint).
 
     Returns the letter's text and its links in document order. An empty input or a PDF with no text
-    layer gives no links. Raises ``UnreadableInput`` (an ``InputError``) for data that is no letter
-    or a damaged document. ``grammar``: the archives to recognise (``compile_grammar(registry)``);
-    the built-in ones when None.
+    layer gives no links. Raises ``UnreadableInput`` (an ``InputError``) for data that is no letter,
+    a damaged document, or one that would cost more than the caps in ``limits`` allow (reading any
+    one letter stays under MEMORY_CEILING_MB). ``grammar``: the archives to recognise
+    (``compile_grammar(registry)``); the built-in ones when None.
     """
+    check_letter_size(data, name)
     if not data.strip():
         return ExtractedText("txt", "", ())
-    reader = _detect_reader(data, name)
-    with grammar_scope(grammar):
-        return reader.read(data, name)
+    return _detect_reader(data, name).read(data, name)

@@ -1,26 +1,39 @@
 """Word letters (.docx): body paragraphs (tables included), then footnotes, endnotes, headers and
-footers, with every hyperlink's target and HYPERLINK field."""
+footers, with every hyperlink's target and HYPERLINK field.
+
+The zip is read part by part, each through a cap on its *expanded* size, and each XML part is
+streamed through a parser that never builds a tree and never expands entities: memory follows the
+text a letter holds, not what its XML claims to hold. Images and other parts are never inflated.
+"""
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
+import zlib
 
+from .limits import (MAX_EXPANDED_BYTES, MAX_PARAGRAPH_NESTING, MAX_PART_BYTES, CappedReader,
+                     check_text_size)
 from .records import ExtractedText, Reader, UnreadableInput
 from .textscan import extract_text_links, hyperlinks, in_order
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _FIELD_URL = re.compile(r'HYPERLINK\s+"([^"]+)"', re.IGNORECASE)
-_DOCX_EXTRA_PART = re.compile(r"^/word/(footnotes|endnotes|header\d*|footer\d*)\.xml$")
+_EXTRA_PART = re.compile(r"^word/(footnotes|endnotes|header\d*|footer\d*)\.xml$")
+_MAIN = "word/document.xml"
+# Run content that stands for a character (text itself comes from <w:t>).
+_CHARACTERS = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "\u2011",
+               f"{_W}softHyphen": "\u00ad"}
 
 
 def sniff(data: bytes, suffix: str) -> bool:
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if "word/document.xml" in archive.namelist():
+                if _MAIN in archive.namelist():
                     return True
         except (zipfile.BadZipFile, ValueError, OSError) as error:
             raise UnreadableInput(f"damaged zip archive ({error})") from None
@@ -30,68 +43,209 @@ def sniff(data: bytes, suffix: str) -> bool:
     return False
 
 
-def _run_text(element) -> str:
-    pieces = []
-    for node in element.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen", f"{_W}softHyphen"):
-        tag = node.tag
-        if tag == f"{_W}t":
-            pieces.append(node.text or "")
-        elif tag == f"{_W}tab":
-            pieces.append("\t")
-        elif tag == f"{_W}noBreakHyphen":
-            pieces.append("\u2011")
-        elif tag == f"{_W}softHyphen":
-            pieces.append("\u00ad")
-        else:
-            pieces.append("\n")
-    return "".join(pieces)
+def _safe_parser(target=None):
+    from lxml import etree  # lazy: keeps --help fast
+
+    # No entity expansion, no DTD, no network, and libxml2's own limits on depth and text length.
+    return etree.XMLParser(target=target, resolve_entities=False, load_dtd=False, no_network=True,
+                           huge_tree=False)
 
 
-def _paragraphs(root, relationships, paragraphs: list[str], anchors: list, offset: int) -> int:
-    """Append the text of every paragraph under `root`, and its hyperlinks; returns the new offset."""
-    for paragraph in root.iter(f"{_W}p"):
-        text = _run_text(paragraph)
-        for link in paragraph.iter(f"{_W}hyperlink"):
-            rid = link.get(_R_ID)
-            target = ""
-            if rid and rid in relationships and relationships[rid].is_external:
-                target = relationships[rid].target_ref
-            anchors.append((target, _run_text(link), offset))
-        for instruction in paragraph.iter(f"{_W}instrText"):
-            field = _FIELD_URL.search(instruction.text or "")
+class _Paragraphs:
+    """Parser target collecting paragraph text and hyperlinks from one part, in document order.
+
+    A paragraph's text is every <w:t> (and tab, break, hyphen) under it, nested paragraphs (text
+    boxes) included, and each nested paragraph is a paragraph of its own too, listed after the one
+    around it: the order of their start tags.
+    """
+
+    def __init__(self, relationships: dict[str, str], name: str | None, chars_before: int):
+        self.relationships = relationships
+        self.name = name
+        self.chars = chars_before
+        self.texts: list[list[str] | None] = []  # per paragraph, filled as its pieces arrive
+        self.open: list[int] = []  # indices of open paragraphs, innermost last
+        self.lengths: list[int] = []  # text length so far, per open paragraph
+        self.anchors: list[list] = []  # [target, paragraph, start, end]
+        self.open_links: list[int | None] = []
+        self.in_text = 0
+        self.instruction: list[str] | None = None
+
+    def start(self, tag, attrib):
+        if tag == f"{_W}p":
+            if len(self.open) >= MAX_PARAGRAPH_NESTING:
+                raise UnreadableInput(f"paragraphs nested more than {MAX_PARAGRAPH_NESTING} deep", name=self.name)
+            self.open.append(len(self.texts))
+            self.texts.append([])
+            self.lengths.append(0)
+        elif not self.open:
+            return
+        elif tag == f"{_W}t":
+            self.in_text += 1
+        elif tag in _CHARACTERS:
+            self._add(_CHARACTERS[tag])
+        elif tag == f"{_W}hyperlink":
+            target = self.relationships.get(attrib.get(_R_ID) or "", "")
+            self.open_links.append(len(self.anchors))
+            self.anchors.append([target, self.open[-1], self.lengths[-1], None])
+        elif tag == f"{_W}instrText":
+            self.instruction = []
+
+    def end(self, tag):
+        if tag == f"{_W}p":
+            self.open.pop()
+            self.lengths.pop()
+        elif not self.open:
+            return
+        elif tag == f"{_W}t":
+            self.in_text -= 1
+        elif tag == f"{_W}hyperlink" and self.open_links:
+            anchor = self.anchors[self.open_links.pop()]
+            # A hyperlink closed in another paragraph than it opened in shows no text of its own.
+            anchor[3] = self.lengths[-1] if anchor[1] == self.open[-1] else anchor[2]
+        elif tag == f"{_W}instrText" and self.instruction is not None:
+            field = _FIELD_URL.search("".join(self.instruction))
             if field:
-                anchors.append((field.group(1), "", offset))
-        paragraphs.append(text)
-        offset += len(text) + 1
-    return offset
+                self.anchors.append([field.group(1), self.open[-1], None, None])
+            self.instruction = None
+
+    def data(self, text):
+        if self.instruction is not None:
+            self.instruction.append(text)
+        elif self.in_text and self.open:
+            self._add(text)
+
+    def _add(self, text: str) -> None:
+        # Every open paragraph holds this text: nested ones are part of the one around them.
+        for depth, index in enumerate(self.open):
+            self.texts[index].append(text)
+            self.lengths[depth] += len(text)
+        self.chars += len(text) * len(self.open)
+        check_text_size(self.chars, self.name)
+
+    def close(self):
+        return None
+
+
+def _read_part(archive: zipfile.ZipFile, part: str, budget: list[int], name: str | None) -> CappedReader:
+    """A CappedReader over one part; ``budget`` holds the bytes all parts may still expand to."""
+    stream = archive.open(part)
+    return CappedReader(stream, min(MAX_PART_BYTES, budget[0]), f"{part} in {name or 'the document'}")
+
+
+def _parse_part(archive: zipfile.ZipFile, part: str, target, budget: list[int], name: str | None) -> None:
+    """Stream one part through ``target``; the bytes it inflated to come off ``budget``."""
+    reader = _read_part(archive, part, budget, name)
+    parser = _safe_parser(target)
+    try:
+        while chunk := reader.read(65536):
+            parser.feed(chunk)
+        parser.close()
+    finally:
+        budget[0] -= reader.count
+
+
+class _Relationships:
+    """Parser target for a .rels part: ``external`` maps rId to each external target (a hyperlink's
+    address; an internal relationship maps to ""), ``parts`` lists internal targets in order."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.external: dict[str, str] = {}
+        self.parts: list[str] = []
+
+    def start(self, tag, attrib):
+        if not tag.endswith("}Relationship"):
+            return
+        target = attrib.get("Target", "")
+        if attrib.get("TargetMode") == "External":
+            self.external[attrib.get("Id", "")] = target
+            return
+        self.external[attrib.get("Id", "")] = ""
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(self.folder, target))
+        self.parts.append(path)
+
+    def end(self, tag):
+        pass
+
+    def data(self, text):
+        pass
+
+    def close(self):
+        return None
+
+
+def _relationships(archive: zipfile.ZipFile, part: str, budget: list[int], name: str | None) -> _Relationships:
+    folder, base = posixpath.split(part)
+    found = _Relationships(folder)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    if rels in archive.namelist():
+        _parse_part(archive, rels, found, budget, name)
+    return found
+
+
+# What a damaged part raises while it is inflated and parsed (the caps raise UnreadableInput).
+def _damage():
+    from lxml import etree
+
+    return (etree.LxmlError, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, NotImplementedError,
+            RuntimeError, ValueError)
 
 
 def read(data: bytes, name: str | None) -> ExtractedText:
-    try:
-        import docx  # python-docx; lazy for a fast --help
-
-        document = docx.Document(io.BytesIO(data))
-    except Exception as error:  # python-docx raises KeyError, ValueError, lxml errors … on damage
-        raise UnreadableInput(f"damaged Word document ({type(error).__name__})", name=name) from None
+    damage = _damage()
+    budget = [MAX_EXPANDED_BYTES]
     paragraphs: list[str] = []
-    anchors: list[tuple[str, str, int]] = []
-    # The body first (table cells included), then footnotes, endnotes, headers and footers: FOI
-    # responses often cite their links in footnotes.
-    sources = [(document.element.body, document.part.rels)]
-    for part in document.part.package.iter_parts():
-        if _DOCX_EXTRA_PART.match(str(part.partname)):
-            try:
-                from lxml import etree  # python-docx's own XML library
-
-                sources.append((etree.fromstring(part.blob), part.rels))
-            except Exception:  # a damaged footnote part should not hide the body's links
-                continue
+    anchors: list[tuple[str, str, int | None, int | None]] = []
+    problems: list[str] = []
     offset = 0
-    for root, relationships in sources:
-        offset = _paragraphs(root, relationships, paragraphs, anchors, offset)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise UnreadableInput(f"damaged zip archive ({error})", name=name) from None
+    with archive:
+        # The body first (table cells included), then footnotes, endnotes, headers and footers
+        # in the order the body's relationships name them: FOI responses often cite their links
+        # in footnotes.
+        parts, extra = [_MAIN], None
+        while parts:
+            part = parts.pop(0)
+            try:
+                relationships = _relationships(archive, part, budget, name)
+                collector = _Paragraphs(relationships.external, name, offset)
+                _parse_part(archive, part, collector, budget, name)
+            except damage as error:
+                if part == _MAIN:
+                    raise UnreadableInput(f"damaged Word document ({type(error).__name__})", name=name) from None
+                # The body's links are still worth having; the letter says which part was lost.
+                problems.append(f"{part} is damaged ({type(error).__name__}); links in it are not listed")
+                continue
+            if extra is None:
+                names = set(archive.namelist())
+                extra = list(dict.fromkeys(p for p in relationships.parts if _EXTRA_PART.match(p) and p in names))
+                parts += extra
+            offset = _collect(collector, paragraphs, anchors, offset)
     text = "\n".join(paragraphs)
     links = extract_text_links(text) + hyperlinks(text, anchors)
-    return ExtractedText("docx", text, in_order(links))
+    return ExtractedText("docx", text, in_order(links), tuple(problems))
+
+
+def _collect(collector: _Paragraphs, paragraphs: list[str], anchors: list, offset: int) -> int:
+    """Append one part's paragraphs, and its hyperlinks placed in the whole text; returns the
+    offset where the next part's text starts."""
+    first = len(paragraphs)
+    starts = []
+    for pieces in collector.texts:
+        starts.append(offset)
+        paragraphs.append("".join(pieces))
+        offset += len(paragraphs[-1]) + 1
+    for target, paragraph, start, end in collector.anchors:
+        if start is None:
+            anchors.append((target, "", None, None))
+            continue
+        shown = paragraphs[first + paragraph][start:end]
+        anchors.append((target, shown, starts[paragraph] + start, starts[paragraph] + end))
+    return offset
 
 
 READER = Reader("docx", sniff=sniff, read=read, binary=True)

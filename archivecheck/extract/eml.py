@@ -6,7 +6,8 @@ import email
 import email.policy
 import re
 
-from .html import anchors_in_order, html_text
+from .html import html_text
+from .limits import MAX_PART_BYTES, check_text_size
 from .records import ExtractedText, Reader, UnreadableInput
 from .textscan import extract_text_links, hyperlinks, in_order
 
@@ -46,6 +47,9 @@ def read(data: bytes, name: str | None) -> ExtractedText:
             continue
         if part.get_content_disposition() == "attachment":
             continue
+        if len(part.get_payload()) > MAX_PART_BYTES:
+            # Decoding never makes a part larger than it is encoded; the cap is on what is kept.
+            raise UnreadableInput(f"a text part larger than {MAX_PART_BYTES // (1024 * 1024)} MB; not a letter", name=name)
         try:
             # get_content undoes the transfer encoding, quoted-printable soft line breaks included.
             content = part.get_content()
@@ -53,8 +57,9 @@ def read(data: bytes, name: str | None) -> ExtractedText:
             payload = part.get_payload(decode=True) or b""
             content = payload.decode("utf-8", "replace")
         if part.get_content_subtype() == "html":
-            content, pairs = html_text(content)
-            anchors.extend((href, shown, offset + start) for href, shown, start in anchors_in_order(content, pairs))
+            content, found = html_text(content)
+            anchors.extend((href, shown, offset + start, offset + end) for href, shown, start, end in found)
+        check_text_size(offset + len(content), name)
         chunks.append(content)
         offset += len(content) + 2
     text = "\n\n".join(chunks)

@@ -47,6 +47,8 @@ class ExtractedText:
     format: str
     text: str
     links: tuple[FoundLink, ...]
+    # What could not be read although the letter could (a damaged footnotes part), one sentence each.
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

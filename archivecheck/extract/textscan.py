@@ -6,7 +6,7 @@ import bisect
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..grammar import ArchiveGrammar
 from ..textlinks import iter_link_spans
@@ -49,19 +49,63 @@ def extract_text_links(text: str, *, page_starts: list[int] | None = None) -> li
     """Links found in plain ``text``. With ``page_starts`` (offsets where pages begin), each link
     gets its page number and a line number counted from the start of its page."""
     links = []
+    lines = LineCounter(text)
     for span in iter_link_spans(text, _GRAMMAR.get()):
-        page = line = None
+        page = None
+        line = span.line
         if page_starts:
             index = bisect.bisect_right(page_starts, span.start) - 1
             page = index + 1
-            line = text.count("\n", page_starts[index], span.start) + 1
-        else:
-            line = span.line
+            line = span.line - lines.line_at(page_starts[index]) + 1
         links.append(FoundLink(text[span.start : span.end], span.start, span.end, line, page, "text"))
     return links
 
 
+class LineCounter:
+    """1-based line numbers of offsets in ``text``, counted on from the last offset asked about:
+    callers ask in document order, so a letter's worth of questions costs one pass over it (a
+    count from the start for each would be quadratic in a letter with many links)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.offset = 0
+        self.line = 1
+
+    def line_at(self, offset: int) -> int:
+        if offset < self.offset:
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
+def rewrite(raw: str, pattern: str, replacement: str) -> tuple[str, Callable[[int], int]]:
+    """``raw`` with every match of ``pattern`` replaced by ``replacement``, and a function mapping
+    an offset in ``raw`` to the same place in the result (an offset inside a match goes to the
+    same distance into its replacement, at most to its end)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    shift_before: list[int] = []  # how far the text before each match has moved
+    shift = 0
+    for match in re.finditer(pattern, raw):
+        starts.append(match.start())
+        ends.append(match.end())
+        shift_before.append(shift)
+        shift += len(replacement) - (match.end() - match.start())
+
+    def where(offset: int) -> int:
+        index = bisect.bisect_right(starts, offset) - 1
+        if index < 0:
+            return offset
+        if offset >= ends[index]:
+            return offset + shift_before[index] + len(replacement) - (ends[index] - starts[index])
+        return starts[index] + shift_before[index] + min(offset - starts[index], len(replacement))
+
+    return re.sub(pattern, replacement, raw), where
+
+
 _LINKISH = re.compile(r"^\s*(?:(?:https?|hxxps?)://|www\.)\S+", re.IGNORECASE)
+_TARGET = re.compile(r"^(?:https?|hxxps?|ftp)://|^www\.", re.IGNORECASE)
 
 
 def comparable(url: str) -> str:
@@ -71,28 +115,29 @@ def comparable(url: str) -> str:
     return url.rstrip("/")
 
 
-def hyperlinks(text: str, anchors: Iterable[tuple[str, str, int]]) -> list[FoundLink]:
-    """Records for (target, displayed text, search-from offset) hyperlinks.
+def hyperlinks(text: str, anchors: Iterable[tuple[str, str, int | None, int | None]]) -> list[FoundLink]:
+    """Records for (target, displayed text, start, end) hyperlinks, start/end being where the
+    displayed text lies in ``text`` (None when it has no place there).
 
     A hyperlink whose displayed text is its own target adds nothing to the text scan and is left
     out; one that shows another link is flagged; one that shows words ("this link") is kept as is.
     """
     found = []
-    for target, shown, search_from in anchors:
+    lines = LineCounter(text)
+    for target, shown, start, end in anchors:
         # An href inside a script or JSON string keeps its escaped quotes: href=\\"https://…\\".
         target = target.strip().strip("\\\"'")
-        if not target or not re.match(r"^(?:https?|hxxps?|ftp)://|^www\.", target, re.IGNORECASE):
+        if not target or not _TARGET.match(target):
             continue
-        shown_flat = re.sub(r"\s+", "", shown)
-        start = text.find(shown, search_from) if shown.strip() else -1
-        end = start + len(shown) if start >= 0 else None
-        line = text.count("\n", 0, start) + 1 if start >= 0 else None
+        if not shown.strip() or start is None:
+            start = end = None
         mismatch = None
         if _LINKISH.match(shown):
-            if comparable(shown_flat) == comparable(target):
+            if comparable(re.sub(r"\s+", "", shown)) == comparable(target):
                 continue
             mismatch = shown.strip()
-        found.append(FoundLink(target, start if start >= 0 else None, end, line, None, "hyperlink", mismatch))
+        line = lines.line_at(start) if start is not None else None
+        found.append(FoundLink(target, start, end, line, None, "hyperlink", mismatch))
     return found
 
 

@@ -70,7 +70,8 @@ def scan_letter(path: str, checker: Checker, *, data: bytes | None = None,
                                  sentence=citation_sentence(result, checker), warning=warning))
         if on_link:
             on_link(links[-1])
-    return LetterScan(path, extracted.format, tuple(links))
+    # A part of the letter that could not be read (a damaged footnotes part) is said, not hidden.
+    return LetterScan(path, extracted.format, tuple(links), note="; ".join(extracted.problems) or None)
 
 
 def citation_sentence(result: Result, checker: Checker) -> str | None:

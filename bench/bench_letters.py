@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/bench_letters.py [--only NAME] [--timeout 120] [--as-limit-mb 4096]
 
 Each letter is written to a temp file and read by a fresh `python -c` child (extract_links, as
-`scan` does), so the peak RSS reported (ru_maxrss of that child) is the letter's alone
+`scan` does), so the peak RSS reported (VmHWM of that child) is the letter's alone
 plus the interpreter's baseline, which is measured first and printed. The child runs under an
 address-space limit (--as-limit-mb) so that a regression shows up as a MemoryError, not as a host
 driven out of memory. The ceiling archivecheck states is MEMORY_CEILING_MB for any single letter.
@@ -25,8 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 from tests.hostile import HOSTILE_LETTERS  # noqa: E402
 
+# Peak RSS is the child's VmHWM (kB), printed last: ru_maxrss would survive exec and report the
+# size of this process at fork time when that is larger.
+PEAK = "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))"
 CHILD = """
-import sys
+import re, sys
 from archivecheck.errors import ArchiveCheckError
 from archivecheck.extract import extract_links
 data = open(sys.argv[1], 'rb').read()
@@ -35,8 +38,8 @@ try:
     print(f"read: {len(found.links)} links, {len(found.text):,} characters")
 except ArchiveCheckError as error:
     print(f"refused: {error}")
-"""
-BASELINE = "import archivecheck.extract, bs4, docx, pypdf, lxml.etree"
+""" + PEAK
+BASELINE = "import re, archivecheck.extract, bs4, docx, pypdf, lxml.etree\n" + PEAK
 
 
 def run_child(args: list[str], timeout: float, as_limit: int) -> tuple[str, float, float]:
@@ -54,11 +57,12 @@ def run_child(args: list[str], timeout: float, as_limit: int) -> tuple[str, floa
         child.communicate()
         return f"still running after {timeout:.0f} s (killed)", time.perf_counter() - start, float("nan")
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    lines = (out or err).decode("utf-8", "replace").strip().splitlines()
-    outcome = lines[-1] if lines else f"exit {child.returncode}"
-    if child.returncode:
-        outcome = f"exit {child.returncode}: {outcome}"
+    lines = out.decode("utf-8", "replace").strip().splitlines()
+    if child.returncode or not lines:
+        last = (err or out).decode("utf-8", "replace").strip().splitlines()
+        return f"exit {child.returncode}: {last[-1] if last else ''}"[:110], seconds, float("nan")
+    peak = int(lines[-1]) / 1024
+    outcome = lines[-2] if len(lines) > 1 else "imported"
     return outcome[:110], seconds, peak
 
 
@@ -69,8 +73,8 @@ def main() -> int:
     parser.add_argument("--as-limit-mb", type=int, default=4096)
     args = parser.parse_args()
     as_limit = args.as_limit_mb * 1024 * 1024
-    # RUSAGE_CHILDREN reports the largest child waited for so far, so each letter is measured by
-    # a fresh run of this script (BENCH_ONE) whose only child is the one reading that letter.
+    # Each letter is built by a fresh run of this script (BENCH_ONE), so one letter's build never
+    # shares a process with another's.
     if os.environ.get("BENCH_ONE"):
         name = os.environ["BENCH_ONE"]
         if name == "baseline":

@@ -96,7 +96,11 @@ def docx_entity_bomb() -> bytes:
 def docx_bad_footnotes() -> bytes:
     """A .docx with a link in the body and a footnotes part that is not well-formed XML."""
     body = f"<w:p><w:r><w:t>See {LINK}</w:t></w:r></w:p>".encode()
-    return _docx(body, {"word/footnotes.xml": b"<w:footnotes xmlns:w='x'><w:footnote><w:p>unclosed"})
+    rels = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    return _docx(body, {"word/_rels/document.xml.rels": rels,
+                        "word/footnotes.xml": b"<w:footnotes xmlns:w='x'><w:footnote><w:p>unclosed"})
 
 
 def pdf_flate_bomb(size: int = 1_000_000_000) -> bytes:
@@ -139,6 +143,18 @@ def eml_huge_part(size: int = 40_000_000) -> bytes:
             b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n" + body)
 
 
+def text_full_of_links(size: int = 50 * 1024 * 1024 - 1) -> bytes:
+    """A plain-text letter of ``size`` bytes with a link every hundred-odd bytes."""
+    line = f"Dear requester, the guidance is at {LINK}/page and more words follow here.\n".encode()
+    return line * (size // len(line))
+
+
+def html_full_of_anchors(size: int = 50 * 1024 * 1024 - 1) -> bytes:
+    """An HTML letter of ``size`` bytes that is nothing but hyperlinks showing other links."""
+    anchor = f'<a href="{LINK}/target">https://www.gov.uk/shown</a> '.encode()
+    return b"<html><body><p>" + anchor * ((size - 40) // len(anchor)) + b"</p></body></html>"
+
+
 HOSTILE_LETTERS = {
     "nested-html-2.2MB": (nested_html, "letter.html"),
     "docx-210MB-of-paragraphs": (docx_paragraph_flood, "letter.docx"),
@@ -147,4 +163,9 @@ HOSTILE_LETTERS = {
     "docx-billion-laughs": (docx_entity_bomb, "letter.docx"),
     "pdf-1GB-flate-bomb": (pdf_flate_bomb, "letter.pdf"),
     "eml-40MB-base64-part": (eml_huge_part, "letter.eml"),
+    # The worst letters the caps still let through: these set the memory ceiling.
+    "docx-31MB-of-paragraphs": (lambda: docx_paragraph_flood(31 * 1024 * 1024), "letter.docx"),
+    "eml-17MB-base64-part": (lambda: eml_huge_part(17_000_000), "letter.eml"),
+    "txt-50MB-of-links": (text_full_of_links, "letter.txt"),
+    "html-16MB-of-anchors": (lambda: html_full_of_anchors(16 * 1024 * 1024 - 1), "letter.html"),
 }

@@ -97,4 +97,7 @@ def extract_links(data: bytes, name: str | None = None, *, grammar=None) -> Extr
     check_letter_size(data, name)
     if not data.strip():
         return ExtractedText("txt", "", ())
-    return _detect_reader(data, name).read(data, name)
+    reader = _detect_reader(data, name)
+    if reader.max_bytes:
+        check_letter_size(data, name, reader.max_bytes, f"a letter in {reader.format}")
+    return reader.read(data, name)

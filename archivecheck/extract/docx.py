@@ -43,7 +43,27 @@ def sniff(data: bytes, suffix: str) -> bool:
     return False
 
 
-def _safe_parser(target=None):
+class _NoDoctype:
+    """Parser-target base: refuses a DOCTYPE. Word never writes one, and a streaming parser hands
+    internal entities to its target expanded whatever it is told, so a part with a DTD (the
+    "billion laughs" bomb) is refused at its first line instead."""
+
+    def doctype(self, *args):
+        from lxml import etree
+
+        raise etree.XMLSyntaxError("a DOCTYPE in a Word part", None, 0, 0)
+
+    def end(self, tag):
+        pass
+
+    def data(self, text):
+        pass
+
+    def close(self):
+        return None
+
+
+def _safe_parser(target):
     from lxml import etree  # lazy: keeps --help fast
 
     # No entity expansion, no DTD, no network, and libxml2's own limits on depth and text length.
@@ -51,7 +71,7 @@ def _safe_parser(target=None):
                            huge_tree=False)
 
 
-class _Paragraphs:
+class _Paragraphs(_NoDoctype):
     """Parser target collecting paragraph text and hyperlinks from one part, in document order.
 
     A paragraph's text is every <w:t> (and tab, break, hyphen) under it, nested paragraphs (text
@@ -123,14 +143,11 @@ class _Paragraphs:
         self.chars += len(text) * len(self.open)
         check_text_size(self.chars, self.name)
 
-    def close(self):
-        return None
-
 
 def _read_part(archive: zipfile.ZipFile, part: str, budget: list[int], name: str | None) -> CappedReader:
     """A CappedReader over one part; ``budget`` holds the bytes all parts may still expand to."""
     stream = archive.open(part)
-    return CappedReader(stream, min(MAX_PART_BYTES, budget[0]), f"{part} in {name or 'the document'}")
+    return CappedReader(stream, min(MAX_PART_BYTES, budget[0]), part, name)
 
 
 def _parse_part(archive: zipfile.ZipFile, part: str, target, budget: list[int], name: str | None) -> None:
@@ -145,7 +162,7 @@ def _parse_part(archive: zipfile.ZipFile, part: str, target, budget: list[int], 
         budget[0] -= reader.count
 
 
-class _Relationships:
+class _Relationships(_NoDoctype):
     """Parser target for a .rels part: ``external`` maps rId to each external target (a hyperlink's
     address; an internal relationship maps to ""), ``parts`` lists internal targets in order."""
 
@@ -164,15 +181,6 @@ class _Relationships:
         self.external[attrib.get("Id", "")] = ""
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(self.folder, target))
         self.parts.append(path)
-
-    def end(self, tag):
-        pass
-
-    def data(self, text):
-        pass
-
-    def close(self):
-        return None
 
 
 def _relationships(archive: zipfile.ZipFile, part: str, budget: list[int], name: str | None) -> _Relationships:

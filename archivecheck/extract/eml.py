@@ -7,7 +7,7 @@ import email.policy
 import re
 
 from .html import html_text
-from .limits import MAX_PART_BYTES, check_text_size
+from .limits import MAX_EML_BYTES, MAX_PART_BYTES, check_text_size
 from .records import ExtractedText, Reader, UnreadableInput
 from .textscan import extract_text_links, hyperlinks, in_order
 
@@ -86,4 +86,4 @@ def eml_attachments(data: bytes) -> list[tuple[str, bytes]]:
     return found
 
 
-READER = Reader("eml", sniff=sniff, read=read)
+READER = Reader("eml", sniff=sniff, read=read, max_bytes=MAX_EML_BYTES)

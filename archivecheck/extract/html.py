@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from html.parser import HTMLParser
 
+from .limits import MAX_HTML_BYTES
 from .records import ExtractedText, Reader
 from .textscan import decode_text, extract_text_links, hyperlinks, in_order, rewrite
 
@@ -152,4 +153,4 @@ def read(data: bytes, name: str | None) -> ExtractedText:
     return ExtractedText("html", text, in_order(links))
 
 
-READER = Reader("html", sniff=sniff, read=read)
+READER = Reader("html", sniff=sniff, read=read, max_bytes=MAX_HTML_BYTES)

@@ -14,6 +14,10 @@ MEMORY_CEILING_MB = 300
 # A letter file as given. Text formats cost about five times their size in memory at worst (the
 # text, its links, their records), so this is what the ceiling allows, not what letters need.
 MAX_LETTER_BYTES = 50 * 1024 * 1024
+# The e-mail parser holds about eight times a message's size, the HTML tokenizer and its hyperlink
+# records about nine times an HTML letter's: their letters are capped lower (Reader.max_bytes).
+MAX_EML_BYTES = 24 * 1024 * 1024
+MAX_HTML_BYTES = 16 * 1024 * 1024
 # One part of a .docx after decompression, and all parts read from one .docx together: a zip
 # of a few hundred kilobytes can expand to gigabytes, so the expanded size is what is counted.
 MAX_PART_BYTES = 32 * 1024 * 1024
@@ -28,22 +32,22 @@ class CappedReader:
     """A file-like wrapper that raises UnreadableInput once more than ``limit`` bytes come out of
     ``stream``: a zip member's header may claim any size, so the bytes are counted as inflated."""
 
-    def __init__(self, stream, limit: int, what: str):
-        self.stream, self.limit, self.what, self.count = stream, limit, what, 0
+    def __init__(self, stream, limit: int, what: str, name: str | None):
+        self.stream, self.limit, self.what, self.name, self.count = stream, limit, what, name, 0
 
     def read(self, size: int = -1) -> bytes:
         chunk = self.stream.read(self.limit - self.count + 1 if size is None or size < 0 else size)
         self.count += len(chunk)
         if self.count > self.limit:
             raise UnreadableInput(f"{self.what} expands beyond {self.limit // (1024 * 1024)} MB; "
-                                  f"refused (a zip bomb, or not a letter)")
+                                  f"refused (a zip bomb, or not a letter)", name=self.name)
         return chunk
 
 
-def check_letter_size(data: bytes, name: str | None) -> None:
-    """Raise UnreadableInput for a letter larger than MAX_LETTER_BYTES."""
-    if len(data) > MAX_LETTER_BYTES:
-        raise UnreadableInput(f"larger than {MAX_LETTER_BYTES // (1024 * 1024)} MB; not a letter", name=name)
+def check_letter_size(data: bytes, name: str | None, limit: int = MAX_LETTER_BYTES, what: str = "a letter") -> None:
+    """Raise UnreadableInput for a letter larger than ``limit``."""
+    if len(data) > limit:
+        raise UnreadableInput(f"larger than {limit // (1024 * 1024)} MB; not {what}", name=name)
 
 
 def check_text_size(length: int, name: str | None) -> None:

@@ -58,10 +58,14 @@ class Reader:
     ``sniff(data, suffix)`` says whether ``data`` is this format (``suffix``: the file name's
     lower-case suffix, or ""); it may raise ``UnreadableInput`` for data that claims the format but
     is damaged. ``read(data, name)`` returns the ``ExtractedText``. ``binary`` readers are asked
-    before the text readers, and before binary data is refused as "not a letter".
+    before the text readers, and before binary data is refused as "not a letter". ``max_bytes``:
+    the largest letter of this format read (formats whose parsers cost more memory per byte of
+    input get less, so that every format stays under ``limits.MEMORY_CEILING_MB``); None: the
+    general ``limits.MAX_LETTER_BYTES``.
     """
 
     format: str
     sniff: Callable[[bytes, str], bool]
     read: Callable[[bytes, str | None], ExtractedText]
     binary: bool = False
+    max_bytes: int | None = None

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 from .limits import MAX_HTML_BYTES
 from .records import ExtractedText, Reader
-from .textscan import decode_text, extract_text_links, hyperlinks, in_order, rewrite
+from .textscan import decode_text, extract_text_links, hyperlinks, in_order, rewrite, spans_around
 
 _HTML_HINT = re.compile(rb"<(?:!doctype\s+html|html|head|body|p|div|a\s|table|br|span|meta)\b", re.IGNORECASE)
 _BLOCKS = frozenset(("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table",
@@ -136,8 +136,8 @@ def html_text(markup: str) -> tuple[str, list[Anchor]]:
     raw = "".join(collector.pieces)
     # A browser shows a <br> as one line break, the source's whitespace around it as nothing; kept,
     # that whitespace made a blank line inside a link broken by <br> and cut it in two.
-    broken, at_break = rewrite(raw, f"[ \t\r\n]*{_BR}[ \t\r\n]*", "\n")
-    text, collapsed = rewrite(broken, r"\n{3,}", "\n\n")
+    broken, at_break = rewrite(raw, spans_around(raw, _BR), "\n")
+    text, collapsed = rewrite(broken, (m.span() for m in re.finditer(r"\n{3,}", broken)), "\n\n")
     anchors = [(href, raw[start:end].replace(_BR, "\n"), collapsed(at_break(start)), collapsed(at_break(end)))
                for href, start, end in collector.anchors]
     return text, anchors

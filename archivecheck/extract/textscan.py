@@ -79,19 +79,23 @@ class LineCounter:
         return self.line
 
 
-def rewrite(raw: str, pattern: str, replacement: str) -> tuple[str, Callable[[int], int]]:
-    """``raw`` with every match of ``pattern`` replaced by ``replacement``, and a function mapping
-    an offset in ``raw`` to the same place in the result (an offset inside a match goes to the
-    same distance into its replacement, at most to its end)."""
+def rewrite(raw: str, spans: Iterable[tuple[int, int]], replacement: str) -> tuple[str, Callable[[int], int]]:
+    """``raw`` with each of ``spans`` (sorted, not overlapping) replaced by ``replacement``, and a
+    function mapping an offset in ``raw`` to the same place in the result (an offset inside a
+    span goes to the same distance into its replacement, at most to its end)."""
     starts: list[int] = []
     ends: list[int] = []
-    shift_before: list[int] = []  # how far the text before each match has moved
-    shift = 0
-    for match in re.finditer(pattern, raw):
-        starts.append(match.start())
-        ends.append(match.end())
+    shift_before: list[int] = []  # how far the text before each span has moved
+    pieces: list[str] = []
+    shift = last = 0
+    for start, end in spans:
+        pieces += [raw[last:start], replacement]
+        starts.append(start)
+        ends.append(end)
         shift_before.append(shift)
-        shift += len(replacement) - (match.end() - match.start())
+        shift += len(replacement) - (end - start)
+        last = end
+    pieces.append(raw[last:])
 
     def where(offset: int) -> int:
         index = bisect.bisect_right(starts, offset) - 1
@@ -101,7 +105,27 @@ def rewrite(raw: str, pattern: str, replacement: str) -> tuple[str, Callable[[in
             return offset + shift_before[index] + len(replacement) - (ends[index] - starts[index])
         return starts[index] + shift_before[index] + min(offset - starts[index], len(replacement))
 
-    return re.sub(pattern, replacement, raw), where
+    return "".join(pieces), where
+
+
+_BLANKS = " \t\r\n"
+_BLANK_RUN = re.compile(r"[ \t\r\n]*")
+
+
+def spans_around(raw: str, mark: str) -> list[tuple[int, int]]:
+    """Where each ``mark`` stands in ``raw`` with the spaces and line breaks on either side of it.
+    Found by hand, not by one regular expression: ``[ \\n]*X`` retries from every blank of a long
+    run, quadratic in a page of nested blocks (each of which ends with a line break)."""
+    spans: list[tuple[int, int]] = []
+    last = 0
+    position = raw.find(mark)
+    while position >= 0:
+        start = last + len(raw[last:position].rstrip(_BLANKS))
+        end = _BLANK_RUN.match(raw, position + len(mark)).end()
+        spans.append((start, end))
+        last = end
+        position = raw.find(mark, end)
+    return spans
 
 
 _LINKISH = re.compile(r"^\s*(?:(?:https?|hxxps?)://|www\.)\S+", re.IGNORECASE)

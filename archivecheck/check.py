@@ -96,24 +96,12 @@ class Checker:
     def _check_memento(self, prepared: PreparedLink) -> Result:
         link = prepared.link
         v = verify_capture(self.session, link.archive, link.original_url, link.timestamp)
-        if v.good:
-            return build_result(prepared, Kind.MEMENTO, Status.OK, v, modifier=link.modifier,
-                           detail=_ok_detail(v, link.timestamp))
-        if v.verdict is Verdict.UNVERIFIABLE:
-            return build_result(prepared, Kind.MEMENTO, Status.UNVERIFIABLE, v,
-                           detail=f"Could not verify the capture: {v.reason}.")
-        # Broken: offer a working capture to cite instead, nearest the link's date, same archive first.
-        at = timestamp_to_datetime(link.timestamp) if link.timestamp else None
-        alternative = suggest_capture(self.session, self.settings, v, at)
-        suggestion = None
-        if alternative.chosen is not None:
-            c = alternative.chosen
-            suggestion = c.archive.replay_url(c.served_timestamp, c.original, link.modifier)
-        detail = f"The link does not lead to the document: {v.reason}."
-        if suggestion:
-            detail += f" A working capture from {alternative.chosen.memento_datetime[:10]} can be cited instead."
-        return build_result(prepared, Kind.MEMENTO, Status.BROKEN, v, suggestion=suggestion, detail=detail,
-                       keep_evidence=v.verdict is Verdict.BAD)
+        alternative = None
+        if not v.good and v.verdict is not Verdict.UNVERIFIABLE:
+            # Broken: offer a working capture to cite instead, nearest the link's date, same archive first.
+            at = timestamp_to_datetime(link.timestamp) if link.timestamp else None
+            alternative = suggest_capture(self.session, self.settings, v, at).chosen
+        return memento_result(prepared, v, alternative)
 
     def _check_original(self, prepared: PreparedLink) -> Result:
         resolution = resolve_original(self.session, self.settings, prepared.original_url)
@@ -128,6 +116,27 @@ class Checker:
         else:
             detail = f"No usable capture: {resolution.detail}."
         return build_result(prepared, Kind.ORIGINAL, resolution.status, None, detail=detail)
+
+
+def memento_result(prepared: PreparedLink, v: Verification, alternative: Verification | None, *,
+                   extra: dict | None = None) -> Result:
+    """The Result for an archive link from its verification and, for a broken one, the good
+    capture found to cite instead (None: none). `watch` finds that capture its own way (#12)."""
+    link = prepared.link
+    if v.good:
+        return build_result(prepared, Kind.MEMENTO, Status.OK, v, modifier=link.modifier,
+                            detail=_ok_detail(v, link.timestamp), extra=extra)
+    if v.verdict is Verdict.UNVERIFIABLE:
+        return build_result(prepared, Kind.MEMENTO, Status.UNVERIFIABLE, v,
+                            detail=f"Could not verify the capture: {v.reason}.", extra=extra)
+    suggestion = None
+    if alternative is not None:
+        suggestion = alternative.archive.replay_url(alternative.served_timestamp, alternative.original, link.modifier)
+    detail = f"The link does not lead to the document: {v.reason}."
+    if suggestion:
+        detail += f" A working capture from {alternative.memento_datetime[:10]} can be cited instead."
+    return build_result(prepared, Kind.MEMENTO, Status.BROKEN, v, suggestion=suggestion, detail=detail,
+                        keep_evidence=v.verdict is Verdict.BAD, extra=extra)
 
 
 def prepare_link(text: str, settings: Settings, *, index=None) -> PreparedLink:

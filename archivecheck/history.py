@@ -3,9 +3,12 @@
 Schema (version in `PRAGMA user_version`; `MIGRATIONS[i]` takes a database from version i to i+1,
 so an old database is upgraded in place when opened, and a newer one is refused):
 
-    runs     one row per `watch` run: when it started/finished, the list, its state
-             (`running` until it finishes; a `running` row whose process is gone was interrupted
-             and can be continued with `--resume`), options and the final summary (JSON)
+    runs     one row per `watch` run: when it started/finished, the list, its state, options and
+             the final summary (JSON). States: `running` while links are checked; `undelivered`
+             once every result is in but before the change report has been written; `finished`
+             once it has (the report was delivered); `abandoned` when a later run replaced an
+             interrupted one. A `running` or `undelivered` row whose process is gone can be
+             continued with `--resume`.
     results  one row per list entry per run: the list position, the link as given, its labels,
              the status and the whole contract record (JSON); `reused_from` names the result a
              recent ok was copied from instead of fetching again
@@ -14,6 +17,14 @@ Durability: WAL journal, `synchronous=FULL`, one transaction per finished result
 process loses nothing already reported. One writer at a time: `WriterLock` holds an exclusive
 `flock` on `FILE.lock` for the whole run (the OS drops it when the process dies, even by kill -9,
 so there is no stale lock to clean up).
+
+Delivery (#11): a run is compared only with runs that DELIVERED their report (state `finished`).
+A run killed after its checks, or whose report could not be written, never told anyone what it
+found, so the next run reports the same changes again: an alert is raised until it is delivered.
+
+Not ours, not touched (#11): before anything is written (no table, no WAL switch), `open` checks
+that the file is empty or a watch database; another application's SQLite file is refused as it is.
+Every SQLite or filesystem failure becomes one `HistoryError` line naming the file.
 """
 
 from __future__ import annotations
@@ -21,10 +32,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from .errors import ArchiveCheckError, ConfigError
+from .errors import ConfigError
+from .historyfile import DatabaseBusy, HistoryError, WriterLock, check_db_path, history_errors  # noqa: F401
 
 DECISIVE = ("ok", "broken", "not_archived")
 
@@ -57,10 +69,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class DatabaseBusy(ArchiveCheckError):
-    """Another process holds the database's writer lock."""
+OUR_TABLES = frozenset({"runs", "results"})
+# `PRAGMA application_id` of a database watch created ("ACwd"), so `file(1)` and we can tell it apart.
+APPLICATION_ID = 0x41437764
 
 
 @dataclass(frozen=True)
@@ -89,41 +100,6 @@ class StoredResult:
     run_started_at: str | None = None
 
 
-class WriterLock:
-    """An exclusive, non-blocking `flock` on `<db>.lock`; raises DatabaseBusy when held elsewhere."""
-
-    def __init__(self, db_path: str | os.PathLike):
-        self.path = Path(str(db_path) + ".lock")
-        self._fd: int | None = None
-
-    def acquire(self) -> "WriterLock":
-        import fcntl
-
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
-            os.close(fd)
-            raise DatabaseBusy(f"{self.path.name[:-5]} is in use by another watch run (pid {holder}); "
-                               "wait for it to finish") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        self._fd = fd
-        return self
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # closing the descriptor drops the flock
-            self._fd = None
-
-    def __enter__(self) -> "WriterLock":
-        return self.acquire()
-
-    def __exit__(self, *exc) -> None:
-        self.release()
-
-
 class History:
     """The watch database. `History.open(path)` creates or migrates it; use as a context manager."""
 
@@ -133,22 +109,50 @@ class History:
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, create: bool = True) -> "History":
-        """Open (creating and migrating as needed). Raises ConfigError for a file that is not a
-        watch database, or one written by a newer archivecheck."""
+        """Open (creating and migrating as needed; `create=False` only reads an existing one).
+
+        Raises HistoryError, changing nothing, for a file that is not a watch database (another
+        application's SQLite file included), one written by a newer archivecheck, or one that
+        cannot be opened, read or (with `create`) written.
+        """
         path = str(path)
-        if not create and not Path(path).exists():
-            raise ConfigError(f"{path}: no such database")
-        try:
+        check_db_path(path, create=create)
+        with history_errors(path):
             conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
             history = cls(conn, path)
-            history._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise ConfigError(f"{path}: not a usable watch database ({exc})") from None
+            try:
+                fresh = history._check_ours()
+                if create:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute("PRAGMA synchronous=FULL")
+                    if fresh:
+                        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute("PRAGMA foreign_keys=ON")
+                if create:
+                    history._migrate()
+            except BaseException:
+                conn.close()
+                raise
         return history
+
+    def _check_ours(self) -> bool:
+        """Read (never write) what the file is: True for an empty file we may set up, False for a
+        watch database; raises HistoryError for anything else."""
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        if version > SCHEMA_VERSION and app_id in (0, APPLICATION_ID):
+            raise HistoryError(f"{self.path}: written by a newer archivecheck (schema {version}, "
+                               f"this one knows {SCHEMA_VERSION})")
+        if app_id in (0, APPLICATION_ID) and not tables and version == 0:
+            return True
+        if app_id in (0, APPLICATION_ID) and version >= 1 and OUR_TABLES <= tables:
+            return False
+        shown = ", ".join(sorted(tables)[:4]) + (" ..." if len(tables) > 4 else "")
+        raise HistoryError(f"{self.path}: an SQLite database that is not watch's "
+                           f"({'tables ' + shown if tables else 'schema version ' + str(version)}); "
+                           "left untouched: give --db a file of its own")
 
     def close(self) -> None:
         self.conn.close()
@@ -175,20 +179,28 @@ class History:
             (started_at, list_path, total, json.dumps(options, sort_keys=True)))
         return cur.lastrowid
 
-    def finish_run(self, run_id: int, *, finished_at: str, summary: dict) -> None:
-        self.conn.execute("UPDATE runs SET state='finished', finished_at=?, summary=? WHERE id=?",
+    def complete_run(self, run_id: int, *, finished_at: str, summary: dict) -> None:
+        """Every result is in and the report computed; it still has to be delivered."""
+        self.conn.execute("UPDATE runs SET state='undelivered', finished_at=?, summary=? WHERE id=?",
                           (finished_at, json.dumps(summary, sort_keys=True), run_id))
 
+    def mark_delivered(self, run_id: int) -> None:
+        """The report was written where the user asked: later runs compare with this one."""
+        self.conn.execute("UPDATE runs SET state='finished' WHERE id=?", (run_id,))
+
     def abandon_unfinished(self) -> list[int]:
-        """Mark interrupted runs as abandoned (a new run replaces them); returns their ids."""
-        ids = [r[0] for r in self.conn.execute("SELECT id FROM runs WHERE state='running'")]
+        """Mark interrupted or undelivered runs as abandoned (a new run replaces them); returns
+        their ids. Their results stay: as facts (what a link answered) but never as a baseline."""
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM runs WHERE state IN ('running', 'undelivered')")]
         if ids:
-            self.conn.execute("UPDATE runs SET state='abandoned' WHERE state='running'")
+            self.conn.execute("UPDATE runs SET state='abandoned' WHERE state IN ('running', 'undelivered')")
         return ids
 
     def interrupted_run(self) -> Run | None:
-        """The latest run left `running` by a process that died (call only while holding the lock)."""
-        row = self.conn.execute("SELECT * FROM runs WHERE state='running' ORDER BY id DESC LIMIT 1").fetchone()
+        """The latest run a process left `running` or `undelivered` when it died or failed to
+        write its report (call only while holding the lock)."""
+        row = self.conn.execute("SELECT * FROM runs WHERE state IN ('running', 'undelivered')"
+                                " ORDER BY id DESC LIMIT 1").fetchone()
         return _run(row) if row else None
 
     def run(self, run_id: int) -> Run | None:
@@ -218,13 +230,15 @@ class History:
         return {r.position: r for r in self.results_of_run(run_id)}
 
     def last_decisive(self, link: str, *, before_run: int) -> StoredResult | None:
-        """The latest ok/broken/not_archived result for `link` from runs before `before_run`.
+        """The latest ok/broken/not_archived result for `link` from DELIVERED runs before `before_run`.
 
-        Unverifiable results are skipped: a night of 429s says nothing about the link.
+        Unverifiable results are skipped: a night of 429s says nothing about the link. Runs that
+        never delivered their report are skipped: nobody heard what they found.
         """
         row = self.conn.execute(
-            "SELECT * FROM results WHERE link=? AND run_id<? AND status IN ('ok','broken','not_archived')"
-            " ORDER BY run_id DESC, id DESC LIMIT 1", (link, before_run)).fetchone()
+            "SELECT results.* FROM results JOIN runs ON runs.id = results.run_id"
+            " WHERE link=? AND run_id<? AND runs.state='finished' AND status IN ('ok','broken','not_archived')"
+            " ORDER BY run_id DESC, results.id DESC LIMIT 1", (link, before_run)).fetchone()
         return _result(row) if row else None
 
     def latest_fetched(self, link: str, *, before_run: int) -> StoredResult | None:
@@ -233,6 +247,73 @@ class History:
             "SELECT * FROM results WHERE link=? AND run_id<? AND reused_from IS NULL"
             " ORDER BY run_id DESC, id DESC LIMIT 1", (link, before_run)).fetchone()
         return _result(row) if row else None
+
+    def stored_link(self, run_id: int, position: int) -> str | None:
+        row = self.conn.execute("SELECT link FROM results WHERE run_id=? AND position=?", (run_id, position)).fetchone()
+        return row[0] if row else None
+
+    def result_for_link(self, run_id: int, link: str) -> StoredResult | None:
+        """This run's stored result for `link`, if one of its positions is done."""
+        row = self.conn.execute("SELECT * FROM results WHERE run_id=? AND link=? ORDER BY id LIMIT 1",
+                                (run_id, link)).fetchone()
+        return _result(row) if row else None
+
+    def unverifiable_last_time(self, *, before_run: int) -> set[str]:
+        """Links whose check in the latest earlier run was unverifiable (a short list, usually)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT link FROM results WHERE status='unverifiable' AND reused_from IS NULL"
+            " AND run_id = (SELECT MAX(run_id) FROM results WHERE run_id < ?)", (before_run,))
+        return {r[0] for r in rows}
+
+    # -- a run against its baseline, streamed (the report of 100,000 links is never in memory) --
+    def compare_run(self, run_id: int, change, suggestion_change) -> dict[str, int]:
+        """Pair each result of `run_id` with its baseline (as `last_decisive` finds it) in a temp
+        table on this connection (the file is not changed), classified by the caller's
+        `change(status, previous_status)` and `suggestion_change(status, suggestion, previous_status,
+        previous_suggestion)`, so the report can be read back section by section without holding
+        it in memory. Returns how many results each change has."""
+        self.conn.create_function("watch_change", 2, change, deterministic=True)
+        self.conn.create_function("watch_suggestion_change", 4, suggestion_change, deterministic=True)
+        self.conn.execute("DROP TABLE IF EXISTS temp.baseline")
+        self.conn.execute("CREATE TEMP TABLE baseline (position INTEGER PRIMARY KEY, previous_id INTEGER,"
+                          " change TEXT, suggestion_change TEXT)")
+        self.conn.execute(
+            "WITH cur AS (SELECT r.position, r.status, json_extract(r.record, '$.suggestion') AS suggestion,"
+            " (SELECT p.id FROM results p JOIN runs ON runs.id = p.run_id WHERE p.link = r.link"
+            " AND p.run_id < r.run_id AND runs.state = 'finished' AND p.status IN ('ok','broken','not_archived')"
+            " ORDER BY p.run_id DESC, p.id DESC LIMIT 1) AS previous_id FROM results r WHERE r.run_id = ?)"
+            " INSERT INTO temp.baseline SELECT cur.position, cur.previous_id, watch_change(cur.status, p.status),"
+            " watch_suggestion_change(cur.status, cur.suggestion, p.status, json_extract(p.record, '$.suggestion'))"
+            " FROM cur LEFT JOIN results p ON p.id = cur.previous_id", (run_id,))
+        rows = self.conn.execute("SELECT change, COUNT(*) FROM temp.baseline GROUP BY change")
+        counts = {change: n for change, n in rows}
+        counts["suggestion_changed"] = self.conn.execute(
+            "SELECT COUNT(*) FROM temp.baseline WHERE suggestion_change IS NOT NULL").fetchone()[0]
+        return counts
+
+    def status_counts(self, run_id: int) -> dict[str, int]:
+        return {status: n for status, n in self.conn.execute(
+            "SELECT status, COUNT(*) FROM results WHERE run_id=? GROUP BY status", (run_id,))}
+
+    def compared_results(self, run_id: int, change: str | None = None
+                         ) -> Iterator[tuple[StoredResult, StoredResult | None, str, str | None]]:
+        """The run's results in list order (only those with `change`, if given), each with its
+        baseline result, its change and its suggestion change; read from the database as consumed."""
+        where = " AND b.change = ?" if change else ""
+        cursor = self.conn.execute(
+            "SELECT r.*, b.change AS change_, b.suggestion_change AS suggestion_change_, p.id AS p_id,"
+            " p.run_id AS p_run_id, p.position AS p_position, p.link AS p_link, p.labels AS p_labels,"
+            " p.status AS p_status, p.checked_at AS p_checked_at, p.reused_from AS p_reused_from,"
+            " p.record AS p_record FROM results r JOIN temp.baseline b ON b.position = r.position"
+            f" LEFT JOIN results p ON p.id = b.previous_id WHERE r.run_id = ?{where} ORDER BY r.position",
+            (run_id, change) if change else (run_id,))
+        for row in cursor:
+            previous = None
+            if row["p_id"] is not None:
+                previous = StoredResult(row["p_id"], row["p_run_id"], row["p_position"], row["p_link"],
+                                        json.loads(row["p_labels"]), row["p_status"], row["p_checked_at"],
+                                        row["p_reused_from"], json.loads(row["p_record"]))
+            yield _result(row), previous, row["change_"], row["suggestion_change_"]
 
     def story(self, link: str) -> list[StoredResult]:
         """Every result for `link`, oldest first, one per run (duplicates in a list collapse)."""

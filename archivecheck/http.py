@@ -29,8 +29,8 @@ log = logging.getLogger("archivecheck.http")
 PROJECT_URL = "https://github.com/archivecheck/archivecheck"
 DEFAULT_USER_AGENT = f"archivecheck/{__version__} (+{PROJECT_URL})"
 
-INDEX = "index"  # CDX and TimeMap: the Internet Archive counts these together (~30/min)
-REPLAY = "replay"  # replay/TimeGate: ~600/min at the Internet Archive
+INDEX = "index"  # CDX and TimeMap: the Internet Archive counts these together (24/min)
+REPLAY = "replay"  # replay/TimeGate: ~480/min at the Internet Archive
 LIVE = "live"  # the original sites themselves (audit's liveness checks): be a polite crawler
 SAVE = "save"  # Save Page Now submissions: a few a minute for anonymous users
 

@@ -1,39 +1,43 @@
 """The nightly link-rot job: check a list of links, keep every result in SQLite, report what changed.
 
-    entries = read_watch_list("links.csv")
-    report = run_watch(settings, entries, db="links.db", list_path="links.csv")
-    print(render_watch(report, "text")); sys.exit(report.exit_code)
+    entries = read_watch_list("links.csv")             # lazy: read again on each pass
+    report = run_watch(settings, entries, db="links.db", list_path="links.csv",
+                       deliver=lambda report: print(render_watch(report, "text")))
+    sys.exit(report.exit_code)
 
 What "changed" means: each link's status tonight against its last DECISIVE status (ok, broken,
 not_archived) in earlier runs. An unverifiable result (429s, captcha, timeouts) is reported in its
 own section and compared against nothing: it is neither a breakage nor a recovery, and the next
 decisive result is compared with the last decisive one before it.
 
-Politeness: one `Checker` (one `ArchiveSession`) is shared by the worker pool, so the session's
-per-archive rate limits, not `--concurrency`, set the pace, and a 429 or captcha seen by any worker
-pauses them all. Fewer requests: a link found ok within `max_age` is not fetched again (its stored
-result is reused and marked so), and a link listed twice is checked once.
+Politeness: one `Checker` (one `ArchiveSession`) is shared by the worker pools (schedule.py: one
+for replay, one for the index), so the session's per-archive rate limits, not `--concurrency`, set
+the pace, and a 429 or captcha seen by any worker pauses them all. Fewer requests: a link found ok
+within `max_age` is not fetched again (its stored result is reused and marked so), a link listed
+twice is checked once, and a broken link's replacement capture is remembered (schedule.py).
+
+Delivery (#11): the run's report is handed to `deliver` (the CLI writes it, atomically) while the
+database is still locked, and only then is the run marked delivered; a run whose report was never
+delivered is not a baseline, so its alerts are raised again by the next run.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .check import Checker, require_url
-from .exits import ExitStatus
 from .config import Settings
+from .exits import ExitStatus
 from .errors import InputError
-from .history import History, StoredResult, WriterLock
-from .inputs import read_input_text
+from .history import History, StoredResult, WriterLock, history_errors
 from .models import CONTRACT_FIELDS, Kind, Result, Status, utc_now_iso
+from .schedule import DEFAULT_SUGGESTION_MAX_AGE, NightScheduler, remembered_from
+from .watchlist import WatchEntry, WatchList, read_watch_list  # noqa: F401 - read_watch_list is API
 
 # Changes, in the order the report shows them.
 NEWLY_BROKEN = "newly_broken"
@@ -56,191 +60,184 @@ DEFAULT_MAX_AGE = timedelta(hours=20)
 WATCH_FORMATS = ("text", "json", "jsonl", "csv", "markdown")  # the contract's list; rendered by report/watch.py
 
 
-@dataclass(frozen=True)
-class WatchEntry:
-    """One line (or CSV row) of the list: its 0-based position, the link as written, its labels."""
-
-    position: int
-    link: str
-    labels: dict = field(default_factory=dict)
-
-
 @dataclass
 class WatchReport:
+    """A finished run: its summary, and its results read back from the database section by section
+    (`results()`, `section(change)`) while `deliver` runs; a library caller without `deliver`
+    gets them all in `results_list`."""
+
     run_id: int
     resumed: bool
-    results: list[Result]  # one per list entry, in list order, with watch's extra fields
     summary: dict
     exit_code: ExitStatus
+    history: History | None = None
+    results_list: list[Result] | None = None
+
+    def results(self, change: str | None = None) -> Iterator[Result]:
+        """Every result in list order (with watch's extra fields), or those with `change`."""
+        if self.results_list is not None:
+            yield from (r for r in self.results_list if change is None or r.extra["change"] == change)
+            return
+        if self.history is None:
+            raise RuntimeError("the run's results are read while it is delivered; pass deliver= to run_watch")
+        for stored, previous, change_, suggestion_change_ in self.history.compared_results(self.run_id, change):
+            yield _with_change(stored, previous, change_, suggestion_change_)
+
+    def section(self, change: str) -> Iterator[Result]:
+        return self.results(change)
 
 
-# -- the list ---------------------------------------------------------------------------------
-def read_watch_list(path: str) -> list[WatchEntry]:
-    """Read LIST: a CSV with a `url` column (other columns become labels) when the file ends in
-    .csv or its first line names a `url` column; otherwise one URL a line, `#` comments.
-    Raises InputError for an unreadable file or a CSV without a url column."""
-    text = read_input_text(path, what="a list of links")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    if not lines:
-        raise InputError(f"{path}: the list has no links")
-    header = next(csv.reader([lines[0]]))
-    is_csv = path.lower().endswith(".csv") or any(h.strip().lower() == "url" for h in header)
-    if not is_csv:
-        return [WatchEntry(i, ln.strip()) for i, ln in enumerate(lines)]
-    reader = csv.DictReader(io.StringIO("\n".join(lines)))
-    names = {(n or "").strip().lower(): n for n in reader.fieldnames or []}
-    if "url" not in names:
-        raise InputError(f"{path}: a CSV list needs a 'url' column")
-    entries = []
-    for row in reader:
-        url = (row.get(names["url"]) or "").strip()
-        if not url:
-            continue
-        labels = {(k or "").strip(): (v or "").strip() for k, v in row.items()
-                  if k is not None and k != names["url"]}
-        entries.append(WatchEntry(len(entries), url, labels))
-    if not entries:
-        raise InputError(f"{path}: the list has no links")
-    return entries
-
-
-# -- the run ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class WatchOptions:
     concurrency: int = 4
     max_age: timedelta = DEFAULT_MAX_AGE  # reuse an ok result younger than this; 0 disables
     fail_on: str = "new"  # new | any
     resume: bool = False
+    # a broken link's remembered replacement is trusted (after one replay request) this long
+    suggestion_max_age: timedelta = DEFAULT_SUGGESTION_MAX_AGE
 
 
 Progress = Callable[[dict], None]
+Deliver = Callable[[WatchReport], None]
 
 
-def run_watch(settings: Settings, entries: list[WatchEntry], *, db: str, list_path: str,
+# -- the run ----------------------------------------------------------------------------------
+def run_watch(settings: Settings, entries: WatchList, *, db: str, list_path: str,
               options: WatchOptions = WatchOptions(), progress: Progress | None = None,
-              checker: Checker | None = None) -> WatchReport:
-    """Check every entry, committing each finished result before reporting it; returns the report.
+              checker: Checker | None = None, deliver: Deliver | None = None) -> WatchReport:
+    """Check every entry, committing each finished result as it comes; returns the report.
+
+    `deliver(report)` is called before the run is marked delivered (with the database still
+    locked; the report's results are read from the database as it renders them); if it raises,
+    the run stays undelivered and its changes are reported again next time. Without `deliver`,
+    returning the report (with `results_list`) counts as delivering it.
 
     Raises DatabaseBusy when another run holds the database, InputError for a bad list entry or a
-    `--resume` with nothing to resume, ConfigError for an unusable database file.
+    `--resume` with nothing to resume, HistoryError for a database that cannot be used.
     """
-    for entry in entries:
+    total = 0
+    for entry in entries:  # every entry is checked before any work: a typo fails fast
         try:
             require_url(entry.link, settings)
         except InputError:
             raise InputError(f"{list_path}: entry {entry.position + 1} is not a URL: {entry.link[:80]!r}") from None
+        total += 1
+    if total == 0:
+        raise InputError(f"{list_path}: the list has no links")
     started = time.monotonic()
-    with WriterLock(db), History.open(db) as history:
-        run_id, done = _open_run(history, entries, list_path, options)
+    with WriterLock(db), History.open(db) as history, history_errors(db):
+        run_id = _open_run(history, entries, total, list_path, options)
         own_checker = checker is None
         checker = checker or Checker(settings)
         try:
-            counts = _check_pending(history, checker, run_id, entries, done, options, progress)
+            counts = _check_pending(history, checker, run_id, entries, total, options, progress)
         finally:
             if own_checker:
                 checker.session.close()
-        stored = history.results_of_run(run_id)
-        results = [_with_change(history, run_id, s) for s in stored]
-        summary = summarise_watch(results, options)
+        summary = summarise_run(history, run_id, options)
         summary.update(run=run_id, resumed=options.resume, checked=counts["checked"] + counts["resumed_checked"],
                        fetched_this_session=counts["checked"], reused=counts["reused"] + counts["resumed_reused"],
-                       shared_duplicates=counts["duplicates"], elapsed_seconds=round(time.monotonic() - started, 2),
-                       requests=dict(checker.session.stats))
-        history.finish_run(run_id, finished_at=utc_now_iso(), summary=summary)
-    return WatchReport(run_id, options.resume, results, summary, ExitStatus(summary["exit_code"]))
+                       shared_duplicates=counts["duplicates"], index_queries=counts["index_queries"],
+                       elapsed_seconds=round(time.monotonic() - started, 2), requests=dict(checker.session.stats))
+        history.complete_run(run_id, finished_at=utc_now_iso(), summary=summary)
+        report = WatchReport(run_id, options.resume, summary, ExitStatus(summary["exit_code"]), history)
+        if deliver is not None:
+            deliver(report)
+        else:
+            report.results_list = list(report.results())
+        history.mark_delivered(run_id)
+        report.history = None
+    return report
 
 
-def _open_run(history: History, entries: list[WatchEntry], list_path: str,
-              options: WatchOptions) -> tuple[int, dict[int, StoredResult]]:
+def _open_run(history: History, entries: WatchList, total: int, list_path: str, options: WatchOptions) -> int:
     if options.resume:
         run = history.interrupted_run()
         if run is None:
             raise InputError("nothing to resume: the last run finished (run without --resume)")
-        done = history.done_positions(run.id)
-        for pos, stored in done.items():
-            if pos >= len(entries) or entries[pos].link != stored.link:
+        for entry in entries:
+            stored = history.stored_link(run.id, entry.position)
+            if stored is not None and stored != entry.link:
                 raise InputError(f"the list has changed since run {run.id} started; run without --resume")
-        return run.id, done
+        return run.id
     history.abandon_unfinished()
-    run_id = history.start_run(started_at=utc_now_iso(), list_path=str(Path(list_path)), total=len(entries),
-                               options={"concurrency": options.concurrency,
-                                        "max_age_hours": options.max_age.total_seconds() / 3600,
-                                        "fail_on": options.fail_on})
-    return run_id, {}
+    return history.start_run(started_at=utc_now_iso(), list_path=str(Path(list_path)), total=total,
+                             options={"concurrency": options.concurrency,
+                                      "max_age_hours": options.max_age.total_seconds() / 3600,
+                                      "fail_on": options.fail_on})
 
 
-def _check_pending(history: History, checker: Checker, run_id: int, entries: list[WatchEntry],
-                   done: dict[int, StoredResult], options: WatchOptions, progress: Progress | None) -> Counter:
+def _check_pending(history: History, checker: Checker, run_id: int, entries: WatchList, total: int,
+                   options: WatchOptions, progress: Progress | None) -> Counter:
+    """Stream the list through the scheduler: only links in flight are held, with their list
+    entries; a repeated link joins its first occurrence in flight or copies its stored result."""
     counts = Counter()
-    for stored in done.values():
-        counts["resumed_reused" if stored.reused_from else "resumed_checked"] += 1
-    # Identical links share one check: group the pending positions by link, in list order.
-    groups: dict[str, list[WatchEntry]] = {}
-    for entry in entries:
-        if entry.position not in done:
-            groups.setdefault(entry.link, []).append(entry)
-    total, finished, failures = len(entries), len(done), 0
-    to_check: list[str] = []
-    retry_first: set[str] = set()
     now = datetime.now(timezone.utc)
-    for link, group in groups.items():
-        counts["duplicates"] += len(group) - 1
-        last = history.latest_fetched(link, before_run=run_id)
-        recent = _reusable(last, now, options.max_age)
-        if recent is None:
-            to_check.append(link)
-            if last is not None and last.status == Status.UNVERIFIABLE.value:
-                retry_first.add(link)
-            continue
-        record = dict(recent.record, reused=True, reused_from_run=recent.run_id)
-        history.add_results(run_id, [(e.position, link, e.labels, record, recent.id) for e in group])
-        counts["reused"] += len(group)
-        finished += len(group)
+    state = {"finished": 0, "failures": 0}
+    waiting: dict[str, list[WatchEntry]] = {}  # link -> its entries, while the link is in flight
     # (#4) Links that were unverifiable last run go first. A persistent fault (a 503, a reset)
     # costs its link the session's whole retry chain (2 + 4 + 8 s of backoff by default) however
     # late it starts; started near the end, that chain runs after every other link is done and the
     # run waits for it. Started first, it runs while the rest of the list is checked. Only the
     # order changes: rate limits, retries and backoff stay the session's. Links with no history
-    # keep list order, so a first run still ends on whichever fault it meets last.
-    to_check.sort(key=lambda link: link not in retry_first)
-    if progress:
-        progress({"done": finished, "total": total, "failures": 0, "checked": 0})
+    # keep list order, so a first run still ends on whichever fault it meets last. The list is
+    # read twice for that: those links on the first pass, the rest on the second.
+    retry_first = history.unverifiable_last_time(before_run=run_id)
 
-    def check(link: str) -> Result:
-        try:
-            return checker.check(link)
-        except Exception as exc:  # a bug must not cost the rest of the night's results
-            return _internal_error(link, exc)
+    def jobs() -> Iterator[tuple[str, object]]:
+        for first_pass in ((True, False) if retry_first else (False,)):
+            for entry in entries:
+                if retry_first and (entry.link in retry_first) != first_pass:
+                    continue
+                if history.stored_link(run_id, entry.position) is not None:  # done before a --resume
+                    stored = history.result_for_link(run_id, entry.link)
+                    counts["resumed_reused" if stored and stored.reused_from else "resumed_checked"] += 1
+                    state["finished"] += 1
+                    continue
+                job = _admit(entry)
+                if job is not None:
+                    yield job
 
-    workers = max(1, options.concurrency)
-    queue = iter(to_check)
-    in_flight: dict[Future, str] = {}
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="watch") as pool:
-        def top_up():
-            # Only `workers` links are in flight, so an interrupted run loses at most those.
-            while len(in_flight) < workers:
-                link = next(queue, None)
-                if link is None:
-                    return
-                in_flight[pool.submit(check, link)] = link
-        top_up()
-        while in_flight:
-            finished_now, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in finished_now:
-                link = in_flight.pop(future)
-                result = future.result()
-                record = result.to_dict()
-                group = groups[link]
-                history.add_results(run_id, [(e.position, link, e.labels, _as_given(record, e.link), None)
-                                             for e in group])
-                counts["checked"] += 1
-                finished += len(group)
-                if result.status is not Status.OK:
-                    failures += len(group)
-                if progress:
-                    progress({"done": finished, "total": total, "failures": failures,
-                              "checked": counts["checked"], "status": result.status.value})
-            top_up()
+    def _admit(entry: WatchEntry):
+        if entry.link in waiting:
+            counts["duplicates"] += 1
+            waiting[entry.link].append(entry)
+            return None
+        done = history.result_for_link(run_id, entry.link)
+        if done is not None:  # listed again after its check finished: share it
+            counts["duplicates"] += 1
+            counts["reused"] += 1 if done.reused_from else 0
+            history.add_results(run_id, [(entry.position, entry.link, entry.labels,
+                                          _as_given(done.record, entry.link), done.reused_from)])
+            _finished(1, done.status)
+            return None
+        last = history.latest_fetched(entry.link, before_run=run_id)
+        recent = _reusable(last, now, options.max_age)
+        if recent is not None:
+            record = dict(recent.record, reused=True, reused_from_run=recent.run_id)
+            history.add_results(run_id, [(entry.position, entry.link, entry.labels, record, recent.id)])
+            counts["reused"] += 1
+            _finished(1, Status.OK.value)
+            return None
+        waiting[entry.link] = [entry]
+        return entry.link, remembered_from(last.record if last else None, now=now, max_age=options.suggestion_max_age)
+
+    def _finished(n: int, status: str) -> None:
+        state["finished"] += n
+        if status != Status.OK.value:
+            state["failures"] += n
+        if progress:
+            progress({"done": state["finished"], "total": total, "failures": state["failures"],
+                      "checked": counts["checked"], "status": status})
+
+    scheduler = NightScheduler(checker, workers=options.concurrency, suggestion_max_age=options.suggestion_max_age)
+    for link, result in scheduler.run(jobs()):
+        record = result.to_dict()
+        group = waiting.pop(link)
+        history.add_results(run_id, [(e.position, link, e.labels, _as_given(record, e.link), None) for e in group])
+        counts["checked"] += 1
+        _finished(len(group), result.status.value)
+    counts["index_queries"] = scheduler.index_queries
     return counts
 
 
@@ -261,13 +258,6 @@ def _as_given(record: dict, link: str) -> dict:
     return dict(record, input=link) if record.get("input") != link else record
 
 
-def _internal_error(link: str, exc: Exception) -> Result:
-    return Result(input=link, url=link, repairs=(), kind=Kind.ORIGINAL, original_url=None, archive=None,
-                  memento_url=None, memento_datetime=None, status=Status.UNVERIFIABLE, http_status=None,
-                  content_type=None, content_length=None, sha256=None, title=None, suggestion=None,
-                  checked_at=utc_now_iso(), detail=f"Could not check: internal error ({exc.__class__.__name__}: {exc}).")
-
-
 # -- changes ----------------------------------------------------------------------------------
 def classify_change(status: str, previous: str | None) -> str:
     """Tonight's status against the last decisive one (None: never decided, e.g. a new link)."""
@@ -280,14 +270,24 @@ def classify_change(status: str, previous: str | None) -> str:
     return STILL_NOT_ARCHIVED if previous == status else NEWLY_NOT_ARCHIVED
 
 
-def _with_change(history: History, run_id: int, stored: StoredResult) -> Result:
-    previous = history.last_decisive(stored.link, before_run=run_id)
+def suggestion_change(status: str, suggestion: str | None, previous_status: str | None,
+                      previous_suggestion: str | None) -> str | None:
+    """For a link still broken: `new`, `changed` or `withdrawn` when the capture to cite instead
+    differs from the last delivered report's; None when it is the same or the link is not still broken."""
+    if status != Status.BROKEN.value or previous_status != Status.BROKEN.value or previous_suggestion == suggestion:
+        return None
+    return "new" if previous_suggestion is None else "withdrawn" if suggestion is None else "changed"
+
+
+def _with_change(stored: StoredResult, previous: StoredResult | None, change: str, suggestion_change_: str | None) -> Result:
     extra = {
         "labels": stored.labels,
-        "change": classify_change(stored.status, previous.status if previous else None),
+        "change": change,
         "previous_status": previous.status if previous else None,
         "previous_checked_at": previous.checked_at if previous else None,
         "reused": bool(stored.reused_from),
+        "suggestion_change": suggestion_change_,
+        "previous_suggestion": previous.record.get("suggestion") if previous else None,
     }
     return result_from_record(stored.record, extra)
 
@@ -305,32 +305,34 @@ def result_from_record(record: dict, extra: dict | None = None) -> Result:
     return Result(**values, extra=more)
 
 
-def summarise_watch(results: list[Result], options: WatchOptions) -> dict:
-    statuses = Counter(r.status.value for r in results)
-    changes = Counter(r.extra["change"] for r in results)
-    total = len(results)
-    share = statuses[Status.UNVERIFIABLE.value] / total if total else 0.0
+def summarise_run(history: History, run_id: int, options: WatchOptions) -> dict:
+    """The run's counts, changes and exit code, counted in the database (not from a list in memory)."""
+    changes = history.compare_run(run_id, classify_change, suggestion_change)
+    statuses = history.status_counts(run_id)
+    total = sum(statuses.values())
+    share = statuses.get(Status.UNVERIFIABLE.value, 0) / total if total else 0.0
+    by_change = {c: changes.get(c, 0) for c in CHANGES}
     return {
         "total": total,
         **{s.value: statuses.get(s.value, 0) for s in Status},
-        "changes": {c: changes.get(c, 0) for c in CHANGES},
+        "changes": by_change,
+        "suggestions_changed": changes.get("suggestion_changed", 0),
         "unverifiable_share": round(share, 3),
-        "exit_code": int(watch_exit_code(results, options.fail_on)),
+        "exit_code": int(watch_exit_code(by_change, statuses, options.fail_on)),
         "generated_at": utc_now_iso(),
     }
 
 
-def watch_exit_code(results: list[Result], fail_on: str = "new") -> ExitStatus:
+def watch_exit_code(changes: dict, statuses: dict, fail_on: str = "new") -> ExitStatus:
     """1 when something is newly broken/not archived (with fail_on="any": anything broken/not
     archived); else 3 when more than half the links were unverifiable (the run says little);
     else 0. A few unverifiable links alone do not fail a nightly job: they show in the report."""
-    changes = {r.extra.get("change") for r in results}
-    if changes & {NEWLY_BROKEN, NEWLY_NOT_ARCHIVED}:
+    if changes.get(NEWLY_BROKEN) or changes.get(NEWLY_NOT_ARCHIVED):
         return ExitStatus.BROKEN
-    if fail_on == "any" and any(r.status in (Status.BROKEN, Status.NOT_ARCHIVED) for r in results):
+    if fail_on == "any" and (statuses.get(Status.BROKEN.value) or statuses.get(Status.NOT_ARCHIVED.value)):
         return ExitStatus.BROKEN
-    unverifiable = sum(r.status is Status.UNVERIFIABLE for r in results)
-    if results and unverifiable / len(results) > MOSTLY_UNVERIFIABLE:
+    total = sum(statuses.values())
+    if total and statuses.get(Status.UNVERIFIABLE.value, 0) / total > MOSTLY_UNVERIFIABLE:
         return ExitStatus.UNVERIFIABLE
     return ExitStatus.OK
 
@@ -338,8 +340,8 @@ def watch_exit_code(results: list[Result], fail_on: str = "new") -> ExitStatus:
 # -- a link's story ---------------------------------------------------------------------------
 def link_story(db: str, link: str) -> list[dict]:
     """Every run's result for `link`, oldest first: run, date, status, capture, detail, reused.
-    Raises ConfigError when the database does not exist; an unknown link gives []."""
-    with History.open(db, create=False) as history:
+    Raises HistoryError when the database does not exist or cannot be read; an unknown link gives []."""
+    with History.open(db, create=False) as history, history_errors(db):
         rows = history.story(link.strip())
     return [{
         "run": s.run_id,

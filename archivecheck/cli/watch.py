@@ -2,25 +2,77 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+import tempfile
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import click
 
 from ..errors import InputError
-from ..report.watch import render_watch
+from ..report.watch import write_watch
 from ..watch import WATCH_FORMATS, WatchOptions, read_watch_list, run_watch
-from .options import progress_enabled, report_options, settings_from, write_report
+from .options import progress_enabled, report_options, settings_from
 
 
-def parse_max_age(value: str) -> timedelta:
+def parse_max_age(value: str, option: str = "--max-age") -> timedelta:
     """`20h`, `90m`, `2d`, `3600s` or a bare number of hours; `0` disables reuse."""
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", value or "")
     if not m:
-        raise click.BadParameter(f"{value!r} is not a duration (try 20h, 90m, 2d)", param_hint="--max-age")
+        raise click.BadParameter(f"{value!r} is not a duration (try 20h, 90m, 2d)", param_hint=option)
     unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "": "hours"}[m.group(2)]
-    return timedelta(**{unit: float(m.group(1))})
+    try:
+        return timedelta(**{unit: float(m.group(1))})
+    except OverflowError:
+        raise click.BadParameter(f"{value!r} is longer than a calendar can hold", param_hint=option) from None
+
+
+def check_report_file(output: str, *, inputs: list[str]) -> None:
+    """Before any work (#11): the report's file must be creatable where it is named and must not
+    be one of the run's own files. Raises InputError (one line, exit 2)."""
+    target = Path(output)
+    parent = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise InputError(f"cannot write the report to {output}: it is a directory")
+    if not parent.is_dir():
+        raise InputError(f"cannot write the report to {output}: no such directory {str(parent)!r}")
+    for name in inputs:
+        if target.resolve() == Path(name).resolve() or (target.exists() and Path(name).exists()
+                                                        and os.path.samefile(target, name)):
+            raise InputError(f"--output {output} is the run's own file {name}; name another file for the report")
+    try:  # the only sure test of "may I create a file here" (permissions, read-only mounts, quotas)
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=f".{target.name}.", suffix=".tmp"):
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot write the report to {output}: {exc.strerror or exc}") from None
+
+
+def deliver_report(report, fmt: str, output: str | None) -> None:
+    """stdout, or the named file replaced whole: written to a temp file beside it, flushed to disk,
+    then renamed over it, so a reader never sees half a report and a failure leaves the old one."""
+    if not output:
+        write_watch(report, fmt, sys.stdout)
+        sys.stdout.flush()  # a closed pipe must fail here, before the run counts as delivered
+        return
+    target = Path(output)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.",
+                                   suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                write_watch(report, fmt, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InputError(f"cannot write the report to {output}: {exc.strerror or exc}; "
+                         "the run stays undelivered and its changes will be reported again") from None
 
 
 class ProgressLine:
@@ -53,13 +105,16 @@ class ProgressLine:
               help="Reuse a result found ok within AGE instead of fetching again (20h, 90m, 2d; 0: never).")
 @click.option("--fail-on", type=click.Choice(["new", "any"]), default="new", show_default=True,
               help="Exit 1 for newly broken/not archived links only, or for any broken one.")
+@click.option("--suggestion-max-age", default="30d", show_default=True, metavar="AGE",
+              help="Trust a broken link's remembered replacement (re-verified with one request) this long "
+                   "before searching the archives' indexes again (0: search every night).")
 @click.option("--resume", is_flag=True, help="Continue the interrupted run without re-checking finished links.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the change report to FILE (same as --output).")
 @report_options(WATCH_FORMATS)
 @click.pass_context
-def command(ctx, list_file, db, concurrency, max_age, fail_on, resume, report_file, fmt, output, at, prefer,
-            timeout, no_progress, verbose, quiet, config_file, archive_remaps):
+def command(ctx, list_file, db, concurrency, max_age, fail_on, suggestion_max_age, resume, report_file, fmt, output,
+            at, prefer, timeout, no_progress, verbose, quiet, config_file, archive_remaps):
     """Nightly link-rot job: check LIST, keep every result in --db, report what changed.
 
     LIST is a text file (one URL a line, # comments) or a CSV with a 'url' column; other CSV
@@ -67,23 +122,32 @@ def command(ctx, list_file, db, concurrency, max_age, fail_on, resume, report_fi
     recovered, still broken and unverifiable (compared with each link's last decisive status, so a
     night of rate limits is neither a breakage nor a recovery).
 
+    A run counts once its report is delivered (stdout, or --output written whole); a run that
+    could not deliver reports the same changes again next time.
+
     Exit status: 1 when something is newly broken or not archived (--fail-on any: anything broken),
     3 when more than half the links were unverifiable, else 0; 2 for usage errors, including a
-    second run on a database that is in use.
+    second run on a database that is in use or a database that cannot be used.
     """
     settings = settings_from(ctx, config_file=config_file, archive_remaps=archive_remaps,
                              prefer=prefer, timeout=timeout, at=at)
     if report_file and output and report_file != output:
         raise InputError("give --report or --output, not both")
+    destination = report_file or output
+    if destination:
+        check_report_file(destination, inputs=[list_file, db, f"{db}-wal", f"{db}.lock"])
     entries = read_watch_list(list_file)
-    options = WatchOptions(concurrency=concurrency, max_age=parse_max_age(max_age), fail_on=fail_on, resume=resume)
+    options = WatchOptions(concurrency=concurrency, max_age=parse_max_age(max_age), fail_on=fail_on, resume=resume,
+                           suggestion_max_age=parse_max_age(suggestion_max_age, option="--suggestion-max-age"))
     progress = ProgressLine() if progress_enabled(no_progress, quiet) else None
-    try:
-        report = run_watch(settings, entries, db=db, list_path=list_file, options=options, progress=progress)
-    finally:
+
+    def deliver(report) -> None:
         if progress:
             progress.close()
-    write_report(render_watch(report, fmt), report_file or output)
+        deliver_report(report, fmt, destination)
+
+    report = run_watch(settings, entries, db=db, list_path=list_file, options=options, progress=progress,
+                       deliver=deliver)
     if not quiet:
         s, ch = report.summary, report.summary["changes"]
         click.echo(

@@ -210,11 +210,12 @@ def main(argv=None) -> int:
     ap.add_argument("--big-gb", type=float, default=0.0)
     ap.add_argument("--no-linkchecker", action="store_true")
     ap.add_argument("--scale", type=int, default=0, help="run N links with the rate limits lifted instead")
+    ap.add_argument("--scale-alone", action="store_true", help="with --scale: skip the run at a tenth of N")
     args = ap.parse_args(argv)
     if args.scale:
         from bench.bench_watch_scale import run_scale
 
-        return run_scale(args.scale, args.concurrency)
+        return run_scale(args.scale, args.concurrency, with_tenth=not args.scale_alone)
 
     rates = {"index": IA_INDEX_PER_MIN * args.factor, "replay": IA_REPLAY_PER_MIN * args.factor}
     root = Path(tempfile.mkdtemp(prefix="bench-watch-"))

@@ -22,10 +22,10 @@ from bench.bench_watch import REPO, build_archive, make_cases, run_measured, sta
 LIFTED = 100_000_000  # requests a minute: no limit that a local archive can reach
 
 
-def run_scale(n: int, concurrency: int) -> int:
+def run_scale(n: int, concurrency: int, *, with_tenth: bool = True) -> int:
     print(f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {os.cpu_count()} cores; Python {sys.version.split()[0]}; "
           f"command: python bench/bench_watch.py --scale {n}")
-    for size in (n // 10, n):
+    for size in ((n // 10, n) if with_tenth else (n,)):
         _one_size(size, concurrency)
     return 0
 

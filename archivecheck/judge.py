@@ -222,6 +222,7 @@ def sniff(head: bytes) -> str | None:
 
 
 def html_title(data: bytes) -> str | None:
+    """The page's <title>, whitespace collapsed, or None."""
     soup = _soup(data)
     if soup.title and soup.title.string:
         title = " ".join(soup.title.string.split())

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from .answers import Excluded, refusal_reason
 from .archives import Archive
 from .errors import NetworkError
 from .http import INDEX, ArchiveSession
@@ -42,7 +43,8 @@ def parse_link_format(text: str) -> list[Link]:
 def timemap_captures(session: ArchiveSession, archive: Archive, original: str) -> list[CdxRecord]:
     """The archive's mementos of `original` from its TimeMap, as CdxRecords with unknown status/mime.
 
-    Raises NetworkError when the TimeMap cannot be read; [] when the archive has none (404).
+    Raises Excluded when the archive refuses the URL for good, NetworkError when the TimeMap cannot
+    be read; [] when the archive has none (404).
     """
     resp = session.get(archive.timemap_url(original), endpoint=INDEX)
     if resp.status_code == 404:
@@ -50,7 +52,9 @@ def timemap_captures(session: ArchiveSession, archive: Archive, original: str) -
         return []
     if resp.status_code != 200:
         status = resp.status_code
-        resp.close()
+        refusal = refusal_reason(status, resp.headers, session.read_head(resp).decode("utf-8", "replace"))
+        if refusal:  # a blocked site's TimeMap is refused for good, as its CDX is
+            raise Excluded(f"{refusal} (its TimeMap answered HTTP {status})")
         raise NetworkError(f"the TimeMap at {archive.name} answered HTTP {status}")
     records = []
     for link in parse_link_format(session.read_text(resp)):

@@ -140,3 +140,20 @@ def test_the_served_timestamp_is_the_archives_word(local_archive, headers, verdi
     with ArchiveSession(QUICK) as session:
         v = verify_capture(session, _ukgwa(local_archive), FAULT.url, FAULT.timestamp)
     assert (v.verdict, v.served_timestamp) == (verdict, served), v
+
+
+def test_a_refused_timemap_is_a_permanent_answer(local_archive):
+    """A Memento-only archive whose TimeMap is refused with the Wayback software's blocked-site
+    header (the header as recorded from web.archive.org's refusals): not_archived with the reason."""
+    from archivecheck.resolve import resolve_original
+
+    archive = Archive("tm", "https://archive.example.org/coll/", "memento", request_base=local_archive.ukgwa_base)
+    settings = load_settings(environ={})
+    settings = replace(settings, registry=settings.registry.with_archive(archive), prefer=("tm",), network=QUICK)
+    local_archive.front.inject("/ukgwa/timemap/link/", "status", times=None, status=403, body=b"",
+                               headers={"X-Archive-Wayback-Runtime-Error":
+                                        "AdministrativeAccessControlException: Blocked Site Error"})
+    with ArchiveSession(QUICK) as session:
+        resolution = resolve_original(session, settings, FAULT.url)
+    assert resolution.status is Status.NOT_ARCHIVED and resolution.chosen is None
+    assert "tm refuses it (the archive has blocked this site" in resolution.detail

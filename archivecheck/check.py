@@ -31,6 +31,8 @@ class PreparedLink:
     link: ArchiveLink | None  # set for an archive link
     original_url: str | None  # None when the text is not a URL at all
     repair_note: str | None = None
+    uncertain: bool = False  # the repair could not be settled: `url` is only the likeliest reading
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass
@@ -141,7 +143,10 @@ def memento_result(prepared: PreparedLink, v: Verification, alternative: Verific
 
 def prepare_link(text: str, settings: Settings, *, index=None) -> PreparedLink:
     """Repair a link's text and classify it; `index` confirms ambiguous repairs (None: offline)."""
-    url, repairs, note = _repair(text, index, settings)
+    repaired = _repair(text, index, settings)
+    url, repairs, note = repaired.url, repaired.repairs, repaired.note
+    doubt = {"uncertain": repaired.uncertain,
+             "alternatives": tuple(_public_form(alt, settings) for alt in repaired.alternatives)}
     link = settings.registry.parse(url)
     if link is not None:
         public = link.public_url()
@@ -149,20 +154,24 @@ def prepare_link(text: str, settings: Settings, *, index=None) -> PreparedLink:
             # A legacy or alias base (UKGWA before /ukgwa/, http://, wayback.archive.org) or a
             # schemeless original, rewritten in the archive's current public form.
             repairs = repairs + ("archive-form",)
-        return PreparedLink(text, public, repairs, link, link.original_url, note)
+        return PreparedLink(text, public, repairs, link, link.original_url, note, **doubt)
     original = normalise_original(url)
     if not original:
-        return PreparedLink(text, url, repairs, None, None, note)
-    return PreparedLink(text, url, repairs, None, original, note)
+        return PreparedLink(text, url, repairs, None, None, note, **doubt)
+    return PreparedLink(text, url, repairs, None, original, note, **doubt)
 
 
-def _repair(text: str, index, settings: Settings) -> tuple[str, tuple[str, ...], str | None]:
+def _public_form(url: str, settings: Settings) -> str:
+    link = settings.registry.parse(url)
+    return link.public_url() if link is not None else url
+
+
+def _repair(text: str, index, settings: Settings):
     # repair_link asks the index only when the text has more than one reading.
     repaired = repair_link(text, index=index, grammar=compile_grammar(settings.registry))
-    note = repaired.note
-    if repaired.confirmed is False and note is None:
-        note = "the repair could not be confirmed by the archive"
-    return repaired.url, repaired.repairs, note
+    if repaired.confirmed is False and repaired.note is None:
+        repaired = replace(repaired, note="the repair could not be confirmed by the archive")
+    return repaired
 
 
 def require_url(text: str, settings: Settings) -> PreparedLink:
@@ -226,9 +235,12 @@ def build_result(prepared: PreparedLink, kind: Kind, status: Status, v: Verifica
         suggestion=suggestion,
         checked_at=utc_now_iso(),
         detail=detail,
+        uncertain=prepared.uncertain,
+        alternatives=prepared.alternatives,
         extra=extra or {},
     )
 
 
 def _with_input(result: Result, prepared: PreparedLink) -> Result:
-    return replace(result, input=prepared.input, repairs=prepared.repairs)
+    return replace(result, input=prepared.input, repairs=prepared.repairs, uncertain=prepared.uncertain,
+                   alternatives=prepared.alternatives)

@@ -73,6 +73,10 @@ class Result:
     suggestion: str | None
     checked_at: str
     detail: str
+    # A repaired link whose reading neither syntax nor an archive's index could settle: `url` is
+    # only the likeliest reading, `alternatives` the others. Records carry them only when set.
+    uncertain: bool = False
+    alternatives: tuple[str, ...] = ()
     # Fields watch adds to a stored record (its own typed record is to come); every other command
     # wraps Result in a typed record of its own (records.py) instead.
     extra: dict = field(default_factory=dict, compare=False)
@@ -89,7 +93,7 @@ class Result:
         """The record as the contract names it (enums as strings, extras appended)."""
         out = {}
         for f in fields(self):
-            if f.name == "extra":
+            if f.name == "extra" or (f.name in ("uncertain", "alternatives") and not self.uncertain):
                 continue
             value = getattr(self, f.name)
             if isinstance(value, enum.Enum):

@@ -56,6 +56,8 @@ _FILE_END = re.compile(
 )
 _MD_LINK_AFTER = re.compile(r"(?:[ \t\r\n]{0,4}\[(?P<shown>[^\[\]]{0,400}))?\]\((?P<target>https?://[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)")
 _SCHEMELESS = re.compile(r"^[a-z]+:/*", re.IGNORECASE)
+_SPACED_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+(?:\.[a-z0-9]{2,5}|/\S*)[.,;:)]*")
+_IN_SLUG = re.compile(r"/[^/\s?#]*[-_][^/\s?#]*$")
 _NEW_LINK = re.compile(r"(?:https?|hxxps?|ftp):|www\.", re.IGNORECASE)
 _PROSE_WORD = re.compile(r"[A-Za-z]+[.,;:!?)]*")
 
@@ -115,6 +117,10 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
     file_end = _FILE_END.search(flat)
     if file_end and _PROSE_WORD.fullmatch(token) and not _FILE_END.search(file_end.group() + token.rstrip(".,;:!?)")):
         return False  # "report.pdf" then "accessed": no file name goes on past its extension
+    if not newline and last.isalnum() and _SPACED_SLUG.fullmatch(token) and _IN_SLUG.search(flat):
+        # A PDF text layer put a space inside a word of a slug ("…/how-to-a re-email-policy.pdf"):
+        # joined only when what follows ends the path unmistakably, as a file name or more path.
+        return True
     if left.endswith((":", ":/", "://", "\\")):
         return first.isalnum() or first in "/_-"
     if first == ":" and token.startswith((":/", "://")) and re.search(r"(?:^|/)https?$", flat, re.IGNORECASE):

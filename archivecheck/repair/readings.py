@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..grammar import ArchiveGrammar
 from ..wordsplit import best_split, hyphen_preference, weak_split
-from .clean import MARKERS, NL, gap_name, note, timestamp_bounds
+from .clean import MARKERS, NL, SP, gap_name, note, timestamp_bounds
 
 MAX_CANDIDATES = 64
 # Below this, word frequencies do not settle a hyphen (Zipf units; 1 is a tenfold difference).
@@ -139,8 +139,11 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
             left = _letters_before(joined, position)
             right = _letters_after(joined, position)
             evidence = hyphen_preference(left, right)
-            # No evidence either way: read the text as written (joined, no hyphen invented).
-            points.append(Point(position, False, evidence if evidence else -0.1, _weak(evidence)))
+            # No evidence either way: read the text as written (joined, no hyphen invented). Two
+            # words either side of a space (not a line break) may as well be the link's end and
+            # prose: a hyphen put there is a guess.
+            doubtful = _weak(evidence) or (kind == SP and evidence > 0)
+            points.append(Point(position, False, evidence if evidence else -0.1, doubtful))
 
     points += _lost_hyphens(joined, path_start, {p.position for p in points})
     points.sort(key=lambda p: p.position)

@@ -22,6 +22,10 @@ def render_scan_text(scans) -> str:
             if r.repairs:
                 out.append(f"    as written: {' '.join(r.input.split())}")
                 out.append(f"    repaired ({', '.join(r.repairs)})")
+            if r.uncertain:
+                out.append("    UNCERTAIN: the damaged link reads more than one way and no archive settled it;")
+                out.append("    check it before sending. Other readings:")
+                out += [f"      {alternative}" for alternative in r.alternatives]
             if r.status.value == "ok":
                 out.append(f"    send: {r.memento_url}")
                 out.append(f"    sentence: {link.sentence}")

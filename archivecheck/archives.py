@@ -77,6 +77,10 @@ class Archive:
     # Other prefixes under which links to this archive appear (old hosts, http, legacy paths).
     aliases: tuple[str, ...] = ()
     label: str = ""
+    # This archive's own published request limits, when they differ from the [network] defaults
+    # (a small institution's pywb may allow fewer index queries than the Internet Archive).
+    index_per_minute: float | None = None
+    replay_per_minute: float | None = None
 
     def __post_init__(self):
         if not self.request_base:

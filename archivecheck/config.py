@@ -7,6 +7,8 @@ Precedence, lowest first: built-in defaults → config file → `ARCHIVECHECK_AR
     base = "https://archive.example.org/collection/"
     dialect = "pywb"              # pywb | wayback | memento
     label = "Example Archive"
+    index_per_minute = 10         # optional: this archive's own limits, in place of [network]'s
+    replay_per_minute = 60
 
     [archives.ukgwa]              # or remap a built-in one
     base = "http://127.0.0.1:8080/ukgwa/"
@@ -35,6 +37,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .archives import DIALECTS, Archive, ArchiveRegistry, normalise_base
 from .errors import ConfigError
@@ -66,9 +69,11 @@ class NetworkPolicy:
     # Bodies up to this size are kept in memory to read a PDF's title; larger ones are only hashed.
     keep_bytes: int = 32_000_000
     user_agent: str = ""
+    # Per-archive limits from [archives.NAME] (not a [network] setting): see _host_rates.
+    host_rates: tuple[tuple[str, str, float], ...] = ()
 
     def merged(self, values: dict, *, source: str) -> "NetworkPolicy":
-        known = {f.name: f.type for f in fields(self)}
+        known = {f.name: f.type for f in fields(self) if f.name != "host_rates"}
         changes = {}
         for key, value in values.items():
             if key not in known:
@@ -141,6 +146,7 @@ def load_settings(
         prefer_names = tuple(registry.archives)
     for name in prefer_names:
         registry.get(name)  # raises for an unknown name
+    network = replace(network, host_rates=_host_rates(registry))
     return Settings(registry=registry, network=network, prefer=prefer_names, at=at)
 
 
@@ -172,13 +178,13 @@ def _archive_from_config(registry: ArchiveRegistry, name: str, table, source: st
     name = name.lower()
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: [archives.{name}] must be a table")
-    unknown = set(table) - {"base", "public_base", "dialect", "label", "aliases"}
+    unknown = set(table) - {"base", "public_base", "dialect", "label", "aliases", *_ARCHIVE_RATES}
     if unknown:
         raise ConfigError(f"{source}: unknown key archives.{name}.{sorted(unknown)[0]}")
     existing = registry.archives.get(name)
     if existing is not None:
         # For a built-in archive, `base` remaps requests; the public form stays as it is.
-        archive = existing
+        archive = replace(existing, **_archive_rates(name, table, source))
         if "public_base" in table:
             archive = replace(archive, public_base=normalise_base(str(table["public_base"]), what=source))
         if "base" in table:
@@ -199,5 +205,31 @@ def _archive_from_config(registry: ArchiveRegistry, name: str, table, source: st
     return Archive(
         name=name, public_base=public, request_base=base, dialect=dialect,
         aliases=tuple(normalise_base(str(a), what=source) for a in aliases),
-        label=str(table.get("label", name)),
+        label=str(table.get("label", name)), **_archive_rates(name, table, source),
     )
+
+
+_ARCHIVE_RATES = ("index_per_minute", "replay_per_minute")
+
+
+def _archive_rates(name: str, table: dict, source: str) -> dict:
+    rates = {}
+    for key in _ARCHIVE_RATES:
+        if key in table:
+            value = table[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ConfigError(f"{source}: archives.{name}.{key} must be a positive number")
+            rates[key] = float(value)
+    return rates
+
+
+def _host_rates(registry: ArchiveRegistry) -> tuple[tuple[str, str, float], ...]:
+    """(request host, endpoint class, per minute) for archives with limits of their own; taken after
+    remapping, since the limit belongs to whichever server the requests go to."""
+    out = []
+    for archive in registry.archives.values():
+        host = urlsplit(archive.request_base).netloc.lower()
+        for endpoint, rate in (("index", archive.index_per_minute), ("replay", archive.replay_per_minute)):
+            if rate is not None:
+                out.append((host, endpoint, rate))
+    return tuple(out)

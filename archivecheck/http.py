@@ -126,6 +126,8 @@ class ArchiveSession:
             if key not in self._limiters:
                 rate = {INDEX: self.policy.index_per_minute, LIVE: self.policy.live_per_minute,
                         SAVE: self.policy.save_per_minute}.get(endpoint, self.policy.replay_per_minute)
+                # An archive's own limit from the config file ([archives.NAME] index_per_minute).
+                rate = next((r for host, kind, r in self.policy.host_rates if (host, kind) == key), rate)
                 self._limiters[key] = RateLimiter(rate, burst=2)
             return self._limiters[key]
 

@@ -50,14 +50,16 @@ _FLATTEN = re.compile(rf"\s*\n{_LINE_LEAD}\s*|\s+")
 # The original's host, still being written, at the end of an archive link: "…/2023…/https://www.wash".
 _ORIGINAL_HOST_END = re.compile(r"/\d{4,14}(?:[a-z]{2}_)?/(?:https?:/{1,2})?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.?$", re.IGNORECASE)
 _HOST_REST = re.compile(r"[a-z0-9-]*(?:\.[a-z0-9-]+)*\.?[a-z0-9-]*(?:/|:\d)")
-_FILE_END = re.compile(
-    r"\.(?:html?|pdf|docx?|xlsx?|pptx?|csv|odt|ods|odp|rtf|txt|aspx?|php|jsp|jpe?g|png|gif|zip|xml|json)$",
-    re.IGNORECASE,
-)
+# A file name at the end of a path: a dot and a short extension in the last segment. Text that
+# follows on the next line and would make no extension of it (".pdf" + "accessed") is prose.
+_FILE_END = re.compile(r"/[^/?#\s]*\.(?P<ext>[a-z][a-z0-9]{1,4})$", re.IGNORECASE)
+_EXTENSION_ONLY = re.compile(r"\.[a-z][a-z0-9]{1,4}", re.IGNORECASE)
 _MD_LINK_AFTER = re.compile(r"(?:[ \t\r\n]{0,4}\[(?P<shown>[^\[\]]{0,400}))?\]\((?P<target>https?://[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)")
 _SCHEMELESS = re.compile(r"^[a-z]+:/*", re.IGNORECASE)
 _SPACED_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+(?:\.[a-z0-9]{2,5}|/\S*)[.,;:)]*")
 _IN_SLUG = re.compile(r"/[^/\s?#]*[-_][^/\s?#]*$")
+_SCHEME_AT = re.compile(r"https?://(?=[a-z0-9])", re.IGNORECASE)
+_WHOLE_TIMESTAMP = re.compile(r"/\d{14}$")
 _NEW_LINK = re.compile(r"(?:https?|hxxps?|ftp):|www\.", re.IGNORECASE)
 _PROSE_WORD = re.compile(r"[A-Za-z]+[.,;:!?)]*")
 
@@ -105,6 +107,10 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
         return (first.islower() or first.isdigit()) and "/" in token and not _NEW_LINK.match(token) \
             and not _WORD_SLASH_WORD.fullmatch(token) and _urlish(token)
     if grammar.unfinished.search(flat):
+        if flat[-1].isdigit() and not _WHOLE_TIMESTAMP.search(flat):
+            # A timestamp still being written goes on with digits (or "/" after a partial one),
+            # not a word: "…/ukgwa/2003" then "land classification" is another column's text.
+            return first.isdigit() or first == "/"
         return first.isalnum() or first in "/\\_:"
     if _UNFINISHED_HOST.fullmatch(flat):
         return (first.isalnum() or first in "./:") and ("." in token or "/" in token)
@@ -115,7 +121,8 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
     if _NEW_LINK.match(token):
         return False  # a scheme or "www." starts the next link, not more of this one
     file_end = _FILE_END.search(flat)
-    if file_end and _PROSE_WORD.fullmatch(token) and not _FILE_END.search(file_end.group() + token.rstrip(".,;:!?)")):
+    if file_end and _PROSE_WORD.fullmatch(token) and \
+            not _EXTENSION_ONLY.fullmatch("." + file_end.group("ext") + token.rstrip(".,;:!?)")):
         return False  # "report.pdf" then "accessed": no file name goes on past its extension
     if not newline and last.isalnum() and _SPACED_SLUG.fullmatch(token) and _IN_SLUG.search(flat):
         # A PDF text layer put a space inside a word of a slug ("…/how-to-a re-email-policy.pdf"):
@@ -181,9 +188,14 @@ def iter_link_spans(text: str, grammar: ArchiveGrammar | None = None) -> Iterato
     length = len(text)
     while position < length:
         match = start_at.search(text, position)
-        if match is None:
-            return
-        start = match.start()
+        found = match.start() if match else length
+        start = _glued_start(text, position, found)
+        if start is None:
+            if match is None:
+                return
+            start = found
+        else:
+            match = _SCHEME_AT.match(text, start)
         body = _BODY.match(text, start)
         end = body.end() if body else match.end()
         # Extend across gaps while what follows is plainly more of the same link.
@@ -217,6 +229,21 @@ def iter_link_spans(text: str, grammar: ArchiveGrammar | None = None) -> Iterato
         position = end
 
 
+def _glued_start(text: str, position: int, before: int) -> int | None:
+    """Where a link glued to the word before it ("available fromhttps://…", as text extraction
+    leaves it) starts, between ``position`` and ``before``; None if none does.
+
+    A plain substring search: far cheaper than a second branch in the start pattern, which the
+    regex engine would try at every character of the text.
+    """
+    at = text.find("http", position, before)
+    while at > 0:
+        if text[at - 1].isalpha() and _SCHEME_AT.match(text, at):
+            return at
+        at = text.find("http", at + 4, before)
+    return None
+
+
 def _visible_copy_of_next_target(text: str, start: int, end: int) -> bool:
     """Whether the link cut off at ``end`` is the broken visible copy of a markdown link's target.
 
@@ -228,6 +255,8 @@ def _visible_copy_of_next_target(text: str, start: int, end: int) -> bool:
     following = _MD_LINK_AFTER.match(text, end)
     if following is None:
         return False
+    if text.endswith(("...", "\u2026"), start, end) and following.group("shown") is None:
+        return True  # "[http://web.archive.org/web/...](target)": shortened for show
     def comparable(url: str) -> str:
         return _SCHEMELESS.sub("", trim_link_end(_FLATTEN.sub("", url).replace("\\", ""))).lower()
 

@@ -98,3 +98,29 @@ def test_configured_archive_repaired_and_verified_through_a_local_pywb(tmp_path,
     assert record["url"] == REPAIRED
     assert record["status"] == "ok" and record["archive"] == "arquivo"
     assert record["memento_url"].startswith(PUBLIC) and "127.0.0.1" not in checked.output
+
+
+def test_an_archive_may_have_request_limits_of_its_own(tmp_path):
+    from archivecheck.errors import ConfigError
+    from archivecheck.http import ArchiveSession
+
+    config = _config(tmp_path, f'[archives.arquivo]\nbase = "http://127.0.0.1:9/arquivo/"\npublic_base = "{PUBLIC}"\n'
+                               'index_per_minute = 6\nreplay_per_minute = 30\n'
+                               '[archives.ukgwa]\nindex_per_minute = 12\n')
+    settings = load_settings(config, environ={})
+    assert settings.registry.get("arquivo").index_per_minute == 6
+    with ArchiveSession(settings.network) as session:
+        assert session.limiter("http://127.0.0.1:9/arquivo/cdx", "index").interval == 10.0
+        assert session.limiter("http://127.0.0.1:9/arquivo/2019/x", "replay").interval == 2.0
+        assert session.limiter("https://webarchive.nationalarchives.gov.uk/ukgwa/cdx", "index").interval == 5.0
+        # Archives without limits of their own keep the [network] policy's.
+        assert session.limiter("https://web.archive.org/cdx/search/cdx", "index").interval == \
+            60.0 / settings.network.index_per_minute
+    # The limit follows the archive to wherever it is remapped.
+    remapped = load_settings(config, ("ukgwa=http://127.0.0.1:8/ukgwa/",), environ={})
+    with ArchiveSession(remapped.network) as session:
+        assert session.limiter("http://127.0.0.1:8/ukgwa/cdx", "index").interval == 5.0
+    for bad in ("0", "-1", '"fast"'):
+        with pytest.raises(ConfigError, match="index_per_minute must be a positive number"):
+            load_settings(_config(tmp_path, f'[archives.arquivo]\nbase = "{PUBLIC}"\nindex_per_minute = {bad}\n'),
+                          environ={})

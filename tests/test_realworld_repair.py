@@ -3,7 +3,9 @@ documents, damaged and intact, found and repaired as a letter in the case's form
 
 Each case is scored **right** (the intended link, given as certain), **uncertain-but-listed** (the
 record says the reading is uncertain and the intended link is its reading or one of its
-alternatives) or **wrong** (anything else — including a link cut short and given as certain).
+alternatives), **flagged** (the record says the link is uncertain or incomplete, but the intended
+link is not among its readings: not right, yet no wrong link is given as fact) or **wrong**
+(anything else given as certain — including a link cut short).
 Scored twice: offline (syntax and word frequency alone), and online against a local archive whose
 indexes hold a capture of every intended link (built here from the corpus, so the archive settles
 what syntax cannot). The scores are printed (``pytest -s``); a wrong link fails the test.
@@ -41,12 +43,13 @@ OFFLINE_RIGHT_TARGET = 0.95
 class Score:
     right: list[str]
     listed: list[str]
+    flagged: list[tuple[str, str]]
     wrong: list[tuple[str, str]]  # (case id, what was given)
 
     def line(self, label: str) -> str:
-        total = len(self.right) + len(self.listed) + len(self.wrong)
+        total = len(self.right) + len(self.listed) + len(self.flagged) + len(self.wrong)
         return (f"{label}: {len(self.right)}/{total} right ({100 * len(self.right) / total:.1f} %), "
-                f"{len(self.listed)} uncertain-but-listed, {len(self.wrong)} wrong")
+                f"{len(self.listed)} uncertain-but-listed, {len(self.flagged)} flagged, {len(self.wrong)} wrong")
 
 
 def _settings(tmp_path: Path, ukwa_base: str = UKWA_PUBLIC, remaps: tuple[str, ...] = ()):
@@ -87,19 +90,20 @@ def _judge(case: dict, repaired: list[RepairedLink]) -> tuple[str, str]:
         return "right", best.url
     if best.uncertain and intended in (best.url, *best.alternatives):
         return "listed", best.url
+    if best.uncertain:
+        return "flagged", f"{best.url} ({best.note})"
     return "wrong", best.url + (f" (uncertain; alternatives {list(best.alternatives)})" if best.uncertain else "")
 
 
 def _score(settings, index=None) -> Score:
     grammar = compile_grammar(settings.registry)
-    right, listed, wrong = [], [], []
+    right, listed, flagged, wrong = [], [], [], []
     for case in CASES:
         repaired = [repair_link(text, index, grammar=grammar) for text in _found(case, grammar)]
         verdict, given = _judge(case, repaired)
         {"right": right, "listed": listed}.get(verdict, []).append(case["id"])
-        if verdict == "wrong":
-            wrong.append((case["id"], given))
-    return Score(right, listed, wrong)
+        {"flagged": flagged, "wrong": wrong}.get(verdict, []).append((case["id"], given))
+    return Score(right, listed, flagged, wrong)
 
 
 def _intended_captures(tmp_path: Path) -> list[Capture]:
@@ -127,6 +131,10 @@ def _intended_captures(tmp_path: Path) -> list[Capture]:
     return list(captures.values())
 
 
+def _incomplete(given: str) -> bool:
+    return "the link is incomplete" in given
+
+
 @pytest.fixture(scope="module")
 def realworld_archive(tmp_path_factory):
     captures = _intended_captures(tmp_path_factory.mktemp("realworld-config"))
@@ -147,6 +155,8 @@ def test_realworld_offline(tmp_path, capsys):
         print("\n" + score.line("real-world corpus, offline"))
         for case_id, given in score.wrong:
             print(f"  WRONG {case_id}: {given}")
+        for case_id, given in score.flagged:
+            print(f"  flagged {case_id}: {given}")
     assert not score.wrong
     assert len(score.right) >= OFFLINE_RIGHT_TARGET * len(CASES)
 
@@ -161,7 +171,10 @@ def test_realworld_online(realworld_archive, tmp_path, capsys):
     assert realworld_archive.front.counts["index"] > 0
     with capsys.disabled():
         print("\n" + score.line("real-world corpus, online (local archive holding the intended captures)"))
-        for case_id, given in score.wrong + [(c, "uncertain") for c in score.listed]:
+        for case_id, given in score.wrong + score.flagged + [(c, "uncertain") for c in score.listed]:
             print(f"  NOT RIGHT {case_id}: {given}")
     assert not score.wrong
+    # Where the archive holds the capture, its index settles every reading syntax left open; what
+    # stays flagged is a link the text does not contain whole (no reading to put to the index).
     assert not score.listed
+    assert all(_incomplete(given) for _, given in score.flagged), score.flagged

@@ -189,3 +189,32 @@ def test_scan_report_says_plainly_when_a_repair_is_uncertain():
     record = _scanned(True).links[0].result.to_dict()
     assert record["uncertain"] is True and record["alternatives"] == [SEVERAL]
     assert "uncertain" not in _scanned(False).links[0].result.to_dict()
+
+
+def test_a_quoted_printable_mail_body():
+    text = ("> see\n> =\nhttps://urldefense.proofpoint.com/v2/url?u=3Dhttps-3A__web.archive.org_web=\n"
+            "_20200101000000_https-3A__www.example.org_annual-2Dre=\nport-5Ffinal_&d=3DDwIDAg&e=3D=20\n> thanks")
+    result = only(text)
+    assert result.url == f"{WB}https://www.example.org/annual-report_final/"
+    assert {"quoted-printable", "proofpoint"} <= set(result.repairs)
+    # An "=" at a line end in a link that is not quoted-printable is part of the link.
+    assert only("https://www.example.org/search?page=\n2&q=foi").url == "https://www.example.org/search?page=2&q=foi"
+
+
+def test_a_timestamp_goes_on_with_digits_not_another_columns_words():
+    result = only("URL https://webarchive.nationalarchives.gov.uk/ukgwa/2003\nland classification of Great Britain")
+    assert result.url == "https://webarchive.nationalarchives.gov.uk/ukgwa/2003"
+    assert result.uncertain and "incomplete" in result.note  # cut short, and said so
+
+
+def test_a_redirectors_signature_after_the_link_is_settled_by_the_archive():
+    from urllib.parse import quote
+
+    page = "http://www.example.org/wiki/API_Design_Principles"
+    wrapped = f"http://disq.example/url?url={quote(WB + page, safe='')}%3AyvjjifTnVLG2TvrwNwDmx-3l2PI&cuid=12"
+    offline = only(wrapped)
+    assert offline.uncertain and WB + page in (offline.url, *offline.alternatives)
+    online = only(wrapped, FakeIndex([page]))
+    assert online.url == WB + page and online.confirmed and not online.uncertain
+    # A shortened visible copy ("[…/web/...](wrapper)") is no link of its own.
+    assert [r.url for r in repair_text(f"[http://web.archive.org/web/...]({wrapped})")] == [offline.url]

@@ -13,7 +13,7 @@ The archives recognised are those of the ``ArchiveGrammar`` passed in (``compile
 for a run's settings), the built-in ones by default.
 
 Repair names (``RepairedLink.repairs``), in the order applied:
-  html-entity, markdown-escape, html-tag, angle-brackets, quotes, trailing-punctuation,
+  quoted-printable, html-entity, markdown-escape, html-tag, angle-brackets, quotes, trailing-punctuation,
   typographic-dash, soft-hyphen, zero-width, ligature, nbsp, line-break, whitespace,
   timestamp-space, safelinks, proofpoint, google-redirect, redirect-wrapper, hxxp, doubled-scheme,
   scheme-slashes, scheme-added, hyphen-restored, hyphen-removed, glued-word (the next line's word
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from ..grammar import ArchiveGrammar, builtin_grammar
 from ..textlinks import iter_link_spans
 from ..unwrap import unwrap_all
-from .clean import MARKERS, clean, fix_scheme, gap_name, join_head, note
+from .clean import DROP_MARKERS, MARKERS, clean, fix_scheme, gap_name, join_head, note
 from .readings import MAX_CANDIDATES, decision_points, is_doubtful, readings
 from .settle import ArchiveIndex, diff_names, settle
 
@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 REPAIR_NAMES = (
-    "html-entity", "markdown-escape", "html-tag", "angle-brackets", "quotes", "trailing-punctuation",
+    "quoted-printable", "html-entity", "markdown-escape", "html-tag", "angle-brackets", "quotes", "trailing-punctuation",
     "typographic-dash", "soft-hyphen", "zero-width", "ligature", "nbsp", "line-break", "whitespace",
     "timestamp-space", "safelinks", "proofpoint", "google-redirect", "redirect-wrapper", "hxxp",
     "doubled-scheme", "scheme-slashes", "scheme-added", "hyphen-restored", "hyphen-removed",
@@ -84,7 +84,7 @@ class RepairedLink:
 
 def _unwrap(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
     """Mail-filter and redirect wrappers hide the real link in a query string: unwrap it."""
-    flat = marked.translate({ord(m): None for m in MARKERS})
+    flat = marked.translate(DROP_MARKERS)
     inner, wrappers = unwrap_all(flat, grammar=grammar)
     if not wrappers:
         return marked
@@ -135,7 +135,12 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
     elif len(candidates) > 1:
         notes.append(f"best of {len(candidates)} readings by word frequency, unconfirmed (offline)")
     alternatives: tuple[str, ...] = ()
-    if uncertain:
+    if grammar.unfinished.search(url):
+        # Cut inside its archive prefix or timestamp, with nothing in the text to finish it: not a
+        # link anyone can open, and never one to give as repaired.
+        uncertain = True
+        notes.append("the link is incomplete: its timestamp or original address is missing from the text")
+    elif uncertain:
         alternatives = tuple(c.url for c in candidates if c.plausible and c.url != url)[:MAX_ALTERNATIVES]
         notes.append(f"uncertain reading: {len(alternatives)} other reading{'s' if len(alternatives) != 1 else ''} as likely")
     for name in hyphen_repairs:

@@ -18,6 +18,7 @@ from ..textlinks import trim_link_end
 # which no link or letter contains).
 NL, SP = "\ue000", "\ue001"
 MARKERS = NL + SP
+DROP_MARKERS = str.maketrans("", "", MARKERS)
 
 # A gap: spaces, or line breaks with what a line may start with before a link continues on it
 # (mail quoting, indentation, a code comment's "// " or "# "; see textlinks._LINE_LEAD).
@@ -28,6 +29,8 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I
 _MD_ESCAPE = re.compile(r"\\(\s*)([\\`*_{}\[\]()#+\-.!~|<>&=?%])")
 _TAG = re.compile(r"</?(?:u|a|b|i|s|em|strong|span|font|ins|del|mark|br|wbr|p|div|sup|sub|small|big|tt|code)\b[^<>]*>", re.IGNORECASE)
 _ESCAPED_BREAK = re.compile(r"(?:\\r)?\\n(?=[A-Za-z0-9%/._~-])")
+_QP_SOFT_BREAK = re.compile(r"=\r?\n(?:[ \t]*>)*[ \t]*")
+_QP_ESCAPE = re.compile(r"=([0-9A-F]{2})")
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u180e]")
 # PDF text layers keep the typesetter's ligature glyphs; no URL contains them, so each has one
@@ -75,7 +78,7 @@ def fix_scheme(url: str, repairs: list[str], grammar: ArchiveGrammar, *, add_mis
         for marker in MARKERS:
             if marker in separator:
                 note(repairs, gap_name(marker))
-        written = separator.translate({ord(m): None for m in MARKERS})
+        written = separator.translate(DROP_MARKERS)
         if written != "://" or written != separator:
             url = f"{scheme.group(1)}://{url[scheme.end():]}"
             if written != "://":
@@ -120,6 +123,11 @@ def strip_wrappers(text: str, repairs: list[str]) -> str:
 
 def clean(text: str, repairs: list[str]) -> str:
     """Undo single-reading damage; return the link with gaps turned into markers."""
+    if "=3D" in text:
+        # A mail body still in quoted-printable: "=" at a line end is a soft break, "=3D" is "=".
+        # "=3D" in a link is the sign (a URL would percent-encode an "=" as "%3D").
+        text = _QP_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), _QP_SOFT_BREAK.sub("", text))
+        note(repairs, "quoted-printable")
     if _ENTITY.search(text):
         unescaped = html.unescape(text)
         if unescaped != text:
@@ -168,14 +176,17 @@ def join_head(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
     Gaps in the archive prefix, the timestamp, the scheme or the host have one reading: nothing
     was there. Only gaps in the path can hide a hyphen (or the end of the link).
     """
-    flat = marked.translate({ord(m): None for m in MARKERS})
+    if NL not in marked and SP not in marked:
+        flat = marked  # no gap at all: the common case, and the loop below would be for nothing
+    else:
+        flat = marked.translate(DROP_MARKERS)
     archive = grammar.archive_link.match(flat)
     original_start = archive.start("orig") if archive else 0
     head_end = _HEAD.match(flat, original_start).end()
     timestamp = timestamp_bounds(archive)
     out: list[str] = []
     seen = 0
-    for offset, char in enumerate(marked):
+    for offset, char in enumerate(marked if flat is not marked else ""):
         if char in MARKERS:
             if seen >= head_end:
                 out.append(marked[offset:])
@@ -187,7 +198,7 @@ def join_head(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
             continue
         out.append(char)
         seen += 1
-    marked = "".join(out)
+    marked = "".join(out) if flat is not marked else marked
     if archive:
         offset = archive.start("orig")
         original = marked[offset:]

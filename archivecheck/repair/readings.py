@@ -23,13 +23,17 @@ MAX_CANDIDATES = 64
 DOUBT = 1.0
 HYPHEN_NAMES = ("hyphen-restored", "hyphen-removed", "glued-word")
 
-# A file name ends the path: text joined on after it (across a gap) is most likely the next line's
-# prose. Longest extensions first, so ".html" is not read as ".htm" + "l".
-_FILE_END = re.compile(
-    r"\.(?:html?|pdf|docx?|xlsx?|pptx?|csv|odt|ods|odp|rtf|txt|aspx?|php|jsp|jpe?g|png|gif|zip|xml|json)$",
-    re.IGNORECASE,
-)
+# A file name ends the path (a dot and a short extension in the last segment): a word joined on
+# after it across a gap, making no extension of it, is most likely the next line's prose.
+_FILE_END = re.compile(r"/[^/?#]*\.(?P<ext>[a-z][a-z0-9]{1,4})$", re.IGNORECASE)
+_EXTENSION_ONLY = re.compile(r"\.[a-z][a-z0-9]{1,4}", re.IGNORECASE)
+# What some redirectors append to the link they carry: ":" and a signature ("…/Page%3AyvjjifTnVL…").
+_SIGNATURE = re.compile(r":[A-Za-z0-9_-]{16,}$")
 _WORD = re.compile(r"[A-Za-z]+")
+_SPLIT_GAPS = re.compile(f"([{MARKERS}])")
+_HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?[^/]*", re.IGNORECASE)
+_QUERY = re.compile(r"[?#]")
+_COMPONENT = re.compile(r"[^/]+")
 _NAME_CASE = re.compile(r"[a-z][A-Z]|[A-Z]{2}")
 _RUN_DATE = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?:0[1-9]|1[0-2])(?=-\d\d(?:\D|$))")
 
@@ -82,7 +86,8 @@ def _cut_point(joined: str, position: int, path_start: int) -> Point | None:
     word = _WORD.match(right)
     if not word or word.end() != len(right):
         return None  # more URL follows (a slash, a dot, digits): not a word of prose
-    if _FILE_END.search(left) and not _FILE_END.search(left + right.lower()):
+    file_end = _FILE_END.search(left)
+    if file_end and not _EXTENSION_ONLY.fullmatch("." + file_end.group("ext") + right):
         # "report.pdf" + "accessed": no file name goes on past its extension.
         return Point(position, False, 2.0, doubtful=False, kind="cut")
     if "#" in left:
@@ -101,7 +106,7 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
     gaps: list[tuple[int, str]] = []
     parts: list[str] = []
     length = 0
-    for piece in re.split(f"([{MARKERS}])", marked):
+    for piece in _SPLIT_GAPS.split(marked) if (NL in marked or SP in marked) else (marked,):
         if piece and piece in MARKERS:
             gaps.append((length, piece))
         else:
@@ -112,9 +117,9 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
     original_start = archive.start("orig") if archive else 0
     timestamp = timestamp_bounds(archive)
     path_start = original_start
-    host = re.match(r"(?:[a-z][a-z0-9+.-]*://)?[^/]*", joined[original_start:], re.IGNORECASE)
+    host = _HOST.match(joined, original_start)
     if host:
-        path_start = original_start + host.end()
+        path_start = host.end()
 
     points: list[Point] = []
     for position, kind in gaps:
@@ -146,6 +151,11 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
             points.append(Point(position, False, evidence if evidence else -0.1, doubtful))
 
     points += _lost_hyphens(joined, path_start, {p.position for p in points})
+    signature = _SIGNATURE.search(joined, path_start) if "redirect-wrapper" in repairs else None
+    if signature:
+        # A redirector may carry the link with a signature after it, or the link may end in a
+        # ":name" of its own (a wiki page): which, only the archive can say.
+        points.append(Point(signature.start(), False, 0.5, doubtful=True, kind="cut"))
     points.sort(key=lambda p: p.position)
     return joined, original_start, points
 
@@ -158,15 +168,15 @@ def _lost_hyphens(joined: str, path_start: int, taken: set[int]) -> list[Point]:
     and "detectionprevention" (a lost hyphen) score alike, so each is left doubtful.
     """
     path_end = len(joined)
-    query = re.search(r"[?#]", joined[path_start:])
+    query = _QUERY.search(joined, path_start)
     if query:
-        path_end = path_start + query.start()
+        path_end = query.start()
     found: list[Point] = []
     doubts: list[Point] = []
-    for component in re.finditer(r"[^/]+", joined[path_start:path_end]):
+    for component in _COMPONENT.finditer(joined, path_start, path_end):
         if "-" not in component.group():
             continue
-        base = path_start + component.start()
+        base = component.start()
         for run in _WORD.finditer(component.group()):
             if _NAME_CASE.search(run.group()):
                 continue  # "TriJug", "pdfREF": a name as written, not two words run together

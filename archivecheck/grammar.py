@@ -22,7 +22,8 @@ __all__ = ["ArchiveGrammar", "builtin_grammar", "compile_grammar"]
 
 # Original URLs that letters cite without a scheme: UK public-sector hosts. Not archives, so not in
 # the registry, but "ico.org.uk/media/..." at a line start is as much a link as "https://ico...".
-_BARE_UK_HOST = r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov|org|nhs|police|ac|co|sch|mod|parliament)\.uk/"
+_UK_SUFFIX = r"\.(?:gov|org|nhs|police|ac|co|sch|mod|parliament)\.uk/"
+_BARE_UK_HOST = r"[a-z0-9-]+(?:\.[a-z0-9-]+)*" + _UK_SUFFIX
 # After an archive prefix: a timestamp that is not complete yet, or a complete one whose modifier
 # or the original's scheme is still being written. Such a link cannot end there.
 _UNFINISHED_TAIL = r"(?:\d{0,13}|\d{14}(?:[a-z]{1,2}\\?_?)?/?(?:h(?:t(?:t(?:p(?:s)?)?)?)?)?:?/{0,2})$"
@@ -40,10 +41,19 @@ class ArchiveGrammar:
     """
 
     prefixes: tuple[str, ...]
+    hosts: tuple[str, ...]  # the archives' hosts (lower-case): a cheap test before ``unfinished``
     archive_link: re.Pattern[str]
     start: re.Pattern[str]
+    anchor: re.Pattern[str]
     unfinished: re.Pattern[str]
     bare_host: re.Pattern[str]
+
+    def cut_short(self, link: str) -> bool:
+        """Whether ``link`` (gaps closed) ends inside an archive prefix or timestamp. Only its last
+        stretch is searched, and only when it names an archive at all: this runs on every gap."""
+        end = link[-120:]
+        lowered = end.lower()
+        return any(host in lowered for host in self.hosts) and self.unfinished.search(end) is not None
 
 
 def _any_prefix_of(text: str) -> str:
@@ -86,9 +96,17 @@ def _compile(prefixes: tuple[str, ...]) -> ArchiveGrammar:
             )""",
         flags,
     )
+    # Where a link may start, without the look-behind: a pattern the regex engine can skip through
+    # text with (every branch begins with a known character), each hit then checked with ``start``.
+    # A schemeless UK host is anchored at its ".gov.uk/" and walked back to its start.
+    anchor = re.compile(
+        rf"(?:https?|hxxps?|ftp)(?::[ \t]?\r?\n?[ \t]*/{{1,3}}|//)|www\.[a-z0-9-]|{bare_hosts}|{_UK_SUFFIX}",
+        re.IGNORECASE,
+    )
     unfinished = re.compile("|".join(alt for p in prefixes for alt in _unfinished_alternatives(p)), re.IGNORECASE)
     bare_host = re.compile(rf"^(?:www\.|{bare_hosts}|{_BARE_UK_HOST})", re.IGNORECASE)
-    return ArchiveGrammar(prefixes, archive_link, start, unfinished, bare_host)
+    host_names = tuple(h.rstrip("/") for h in hosts)
+    return ArchiveGrammar(prefixes, host_names, archive_link, start, anchor, unfinished, bare_host)
 
 
 def compile_grammar(registry: "ArchiveRegistry") -> ArchiveGrammar:

@@ -82,7 +82,7 @@ def _urlish(token: str) -> bool:
 def _cannot_end(flat: str, grammar: ArchiveGrammar) -> bool:
     """The link so far plainly cannot be whole: cut inside its archive prefix, timestamp, scheme or
     the archive's host. Only then is a paragraph break inside a link believed."""
-    return bool(grammar.unfinished.search(flat) or _UNFINISHED_HOST.fullmatch(flat)
+    return bool(grammar.cut_short(flat) or _UNFINISHED_HOST.fullmatch(flat)
                 or flat.endswith((":", ":/", "://")))
 
 
@@ -95,46 +95,51 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
     """
     if not token:
         return False
-    flat = _FLATTEN.sub("", left[-160:])
+    flat = left[-160:]
+    if "\n" in flat or " " in flat or "\t" in flat or "\u00a0" in flat:
+        flat = _FLATTEN.sub("", flat)
+    # The end-anchored patterns below only need the link's last stretch: searching all of it would
+    # try every position of a long link, on every gap of every link of a 50 MB text.
+    end = flat[-120:]
     if token[0] == "\\" and len(token) > 1 and token[1] in "_-*.":
         token = token[1:]  # a markdown escape starts the next line: judge the escaped character
     first, last = token[0], left[-1]
     if blank:
-        if _cannot_end(flat, grammar) or (_ORIGINAL_HOST_END.search(flat) and _HOST_REST.match(token)):
+        if _cannot_end(end, grammar) or (_ORIGINAL_HOST_END.search(end) and _HOST_REST.match(token)):
             return first.isalnum() or first in "/.:"
         # A path cut by a paragraph break ("…/train" + "ing/handouts/….pdf"): what follows is more
         # path, lower-case, with slashes — a paragraph of prose does not start like that.
         return (first.islower() or first.isdigit()) and "/" in token and not _NEW_LINK.match(token) \
             and not _WORD_SLASH_WORD.fullmatch(token) and _urlish(token)
-    if grammar.unfinished.search(flat):
-        if flat[-1].isdigit() and not _WHOLE_TIMESTAMP.search(flat):
+    if grammar.cut_short(end):
+        if flat[-1].isdigit() and not _WHOLE_TIMESTAMP.search(end):
             # A timestamp still being written goes on with digits (or "/" after a partial one),
             # not a word: "…/ukgwa/2003" then "land classification" is another column's text.
             return first.isdigit() or first == "/"
         return first.isalnum() or first in "/\\_:"
     if _UNFINISHED_HOST.fullmatch(flat):
         return (first.isalnum() or first in "./:") and ("." in token or "/" in token)
-    if _ORIGINAL_HOST_END.search(flat) and _HOST_REST.match(token) and not _WORD_SLASH_WORD.fullmatch(token):
+    if _HOST_REST.match(token) and _ORIGINAL_HOST_END.search(end) and not _WORD_SLASH_WORD.fullmatch(token):
         # A PDF text layer puts a space inside the original's host ("www.washi ngton.edu/…"): what
         # follows is more host and then a path, which prose after a link never is.
         return True
     if _NEW_LINK.match(token):
         return False  # a scheme or "www." starts the next link, not more of this one
-    file_end = _FILE_END.search(flat)
+    file_end = _FILE_END.search(flat, max(flat.rfind("/"), 0))
     if file_end and _PROSE_WORD.fullmatch(token) and \
             not _EXTENSION_ONLY.fullmatch("." + file_end.group("ext") + token.rstrip(".,;:!?)")):
         return False  # "report.pdf" then "accessed": no file name goes on past its extension
-    if not newline and last.isalnum() and _SPACED_SLUG.fullmatch(token) and _IN_SLUG.search(flat):
+    if not newline and last.isalnum() and _SPACED_SLUG.fullmatch(token) and _IN_SLUG.search(end):
         # A PDF text layer put a space inside a word of a slug ("…/how-to-a re-email-policy.pdf"):
         # joined only when what follows ends the path unmistakably, as a file name or more path.
         return True
     if left.endswith((":", ":/", "://", "\\")):
         return first.isalnum() or first in "/_-"
-    if first == ":" and token.startswith((":/", "://")) and re.search(r"(?:^|/)https?$", flat, re.IGNORECASE):
+    if first == ":" and token.startswith((":/", "://")) and re.search(r"(?:^|/)https?$", end, re.IGNORECASE):
         return True
     if last in "-_\u2010\u2011\u2013\u00ad":
         return first.isalnum() or first == "%"
-    if last == "%" or re.search(r"%[0-9A-Fa-f]$", flat):  # cut inside a percent-escape
+    if last == "%" or re.search(r"%[0-9A-Fa-f]$", end):  # cut inside a percent-escape
         return bool(re.match(r"[0-9A-Fa-f]", token))
     if last in "?&=":
         return "=" in token or first.isalnum()
@@ -149,7 +154,7 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
     if first == "." and len(token) > 1 and token[1].isalnum():
         return bool(_EXTENSION.match(token)) or bool(re.match(r"\.[a-z0-9-]+(?:\.[a-z0-9-]+)*/", token, re.IGNORECASE))
     if newline and last.isalnum() and first.isalnum():
-        partial_extension = re.search(r"\.[A-Za-z]{1,4}$", flat)
+        partial_extension = re.search(r"\.[A-Za-z]{1,4}$", end)
         if partial_extension and _EXTENSION.match(partial_extension.group() + token):
             return True
         if fills_line and not (token[0].isupper() and token[-1] in ".!?:"):
@@ -181,13 +186,12 @@ def iter_link_spans(text: str, grammar: ArchiveGrammar | None = None) -> Iterato
     archives when None.
     """
     grammar = grammar or builtin_grammar()
-    start_at = grammar.start
     position = 0
     line = 1
     counted_to = 0
     length = len(text)
     while position < length:
-        match = start_at.search(text, position)
+        match = _next_start(text, position, grammar)
         found = match.start() if match else length
         start = _glued_start(text, position, found)
         if start is None:
@@ -227,6 +231,24 @@ def iter_link_spans(text: str, grammar: ArchiveGrammar | None = None) -> Iterato
         counted_to = start
         yield LinkSpan(start, end, line)
         position = end
+
+
+def _next_start(text: str, position: int, grammar: ArchiveGrammar) -> re.Match[str] | None:
+    """The next place from ``position`` where a link starts (``grammar.start`` matches), found by
+    skipping to ``grammar.anchor``'s hits: scanning with ``start`` itself would try its look-behind
+    and every branch at every character of the text."""
+    while True:
+        hit = grammar.anchor.search(text, position)
+        if hit is None:
+            return None
+        at = hit.start()
+        if text[at] == ".":  # a schemeless host's ".gov.uk/": walk back to where the host begins
+            while at > position and (text[at - 1].isalnum() or text[at - 1] in ".-"):
+                at -= 1
+        match = grammar.start.match(text, at)
+        if match is not None:
+            return match
+        position = hit.start() + 1
 
 
 def _glued_start(text: str, position: int, before: int) -> int | None:

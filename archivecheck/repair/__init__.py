@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from ..grammar import ArchiveGrammar, builtin_grammar
 from ..textlinks import iter_link_spans
 from ..unwrap import unwrap_all
-from .clean import DROP_MARKERS, MARKERS, clean, fix_scheme, gap_name, join_head, note
+from .clean import MARKERS, clean, drop_markers, fix_scheme, gap_name, join_head, note
 from .readings import MAX_CANDIDATES, decision_points, is_doubtful, readings
 from .settle import ArchiveIndex, diff_names, settle
 
@@ -84,7 +84,7 @@ class RepairedLink:
 
 def _unwrap(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
     """Mail-filter and redirect wrappers hide the real link in a query string: unwrap it."""
-    flat = marked.translate(DROP_MARKERS)
+    flat = drop_markers(marked)
     inner, wrappers = unwrap_all(flat, grammar=grammar)
     if not wrappers:
         return marked
@@ -135,7 +135,7 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
     elif len(candidates) > 1:
         notes.append(f"best of {len(candidates)} readings by word frequency, unconfirmed (offline)")
     alternatives: tuple[str, ...] = ()
-    if grammar.unfinished.search(url):
+    if grammar.cut_short(url):
         # Cut inside its archive prefix or timestamp, with nothing in the text to finish it: not a
         # link anyone can open, and never one to give as repaired.
         uncertain = True

@@ -18,7 +18,12 @@ from ..textlinks import trim_link_end
 # which no link or letter contains).
 NL, SP = "\ue000", "\ue001"
 MARKERS = NL + SP
-DROP_MARKERS = str.maketrans("", "", MARKERS)
+_MARKER = re.compile(f"[{MARKERS}]")
+
+
+def drop_markers(text: str) -> str:
+    """``text`` with its gaps closed (two replaces: far quicker than a deleting translate)."""
+    return text.replace(NL, "").replace(SP, "")
 
 # A gap: spaces, or line breaks with what a line may start with before a link continues on it
 # (mail quoting, indentation, a code comment's "// " or "# "; see textlinks._LINE_LEAD).
@@ -78,7 +83,7 @@ def fix_scheme(url: str, repairs: list[str], grammar: ArchiveGrammar, *, add_mis
         for marker in MARKERS:
             if marker in separator:
                 note(repairs, gap_name(marker))
-        written = separator.translate(DROP_MARKERS)
+        written = drop_markers(separator)
         if written != "://" or written != separator:
             url = f"{scheme.group(1)}://{url[scheme.end():]}"
             if written != "://":
@@ -176,29 +181,25 @@ def join_head(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
     Gaps in the archive prefix, the timestamp, the scheme or the host have one reading: nothing
     was there. Only gaps in the path can hide a hyphen (or the end of the link).
     """
-    if NL not in marked and SP not in marked:
-        flat = marked  # no gap at all: the common case, and the loop below would be for nothing
-    else:
-        flat = marked.translate(DROP_MARKERS)
+    flat = drop_markers(marked)
     archive = grammar.archive_link.match(flat)
     original_start = archive.start("orig") if archive else 0
     head_end = _HEAD.match(flat, original_start).end()
     timestamp = timestamp_bounds(archive)
-    out: list[str] = []
-    seen = 0
-    for offset, char in enumerate(marked if flat is not marked else ""):
-        if char in MARKERS:
+    if flat is not marked and len(flat) != len(marked):
+        out: list[str] = []
+        last = closed = 0
+        for gap in _MARKER.finditer(marked):
+            seen = gap.start() - closed  # where the gap falls in the link with gaps closed
             if seen >= head_end:
-                out.append(marked[offset:])
                 break
             if timestamp and timestamp[0] < seen <= timestamp[1]:
                 note(repairs, "timestamp-space")
             else:
-                note(repairs, gap_name(char))
-            continue
-        out.append(char)
-        seen += 1
-    marked = "".join(out) if flat is not marked else marked
+                note(repairs, gap_name(gap.group()))
+            out.append(marked[last : gap.start()])
+            last, closed = gap.end(), closed + 1
+        marked = "".join(out) + marked[last:]
     if archive:
         offset = archive.start("orig")
         original = marked[offset:]

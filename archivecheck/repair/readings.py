@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..grammar import ArchiveGrammar
 from ..wordsplit import best_split, hyphen_preference, weak_split
@@ -176,23 +177,33 @@ def _lost_hyphens(joined: str, path_start: int, taken: set[int]) -> list[Point]:
     for component in _COMPONENT.finditer(joined, path_start, path_end):
         if "-" not in component.group():
             continue
-        base = component.start()
-        for run in _WORD.finditer(component.group()):
-            if _NAME_CASE.search(run.group()):
-                continue  # "TriJug", "pdfREF": a name as written, not two words run together
-            run_start = base + run.start()
-            split = best_split(run.group().lower())
-            weak = None if split else weak_split(run.group().lower())
-            if split and run_start + split[0] not in taken:
-                found.append(Point(run_start + split[0], False, split[1]))
-            elif weak and run_start + weak[0] not in taken:
-                doubts.append(Point(run_start + weak[0], False, -0.2, True))
-        for date in _RUN_DATE.finditer(component.group()):
-            # "202306-15" in a dated slug: a year and month that lost the hyphen between them.
-            doubts.append(Point(base + date.end(1), False, 0.2, True))
+        for offset, preference, doubtful in _component_points(component.group()):
+            position = component.start() + offset
+            if position not in taken:
+                (doubts if doubtful else found).append(Point(position, False, preference, doubtful))
     if len(found) > 1:
         found = [Point(p.position, p.hyphen_in_text, p.preference, True) for p in found]
     return found + doubts
+
+
+@lru_cache(maxsize=16384)
+def _component_points(component: str) -> tuple[tuple[int, float, bool], ...]:
+    """(offset, preference, doubtful) of each lost-hyphen point in one hyphenated path component.
+    Cached: letters cite the same slugs again and again."""
+    out = []
+    for run in _WORD.finditer(component):
+        if _NAME_CASE.search(run.group()):
+            continue  # "TriJug", "pdfREF": a name as written, not two words run together
+        split = best_split(run.group().lower())
+        weak = None if split else weak_split(run.group().lower())
+        if split:
+            out.append((run.start() + split[0], split[1], False))
+        elif weak:
+            out.append((run.start() + weak[0], -0.2, True))
+    for date in _RUN_DATE.finditer(component):
+        # "202306-15" in a dated slug: a year and month that lost the hyphen between them.
+        out.append((date.end(1), 0.2, True))
+    return tuple(out)
 
 
 def readings(joined: str, points: list[Point]) -> tuple[list[Reading], bool]:

@@ -60,8 +60,10 @@ class CdxPlace:
     url: str
     dialect: Dialect
 
+# A timestamp may end in "*": the Wayback Machine's calendar form ("/web/2023*/url") lists the
+# captures from then on; it names no single capture, so it is read as the latest one.
 _TIMESTAMP_PART = re.compile(
-    r"^(?P<ts>\d{4,14}|\*|\+)?(?P<mod>[a-z]{2}_)?/(?P<rest>.*)$", re.DOTALL
+    r"^(?P<ts>\d{4,14}\*?|\*|\+)?(?P<mod>[a-z]{2}_)?/(?P<rest>.*)$", re.DOTALL
 )
 _SCHEME_FIX = re.compile(r"^(https?):/+(?=[^/])", re.IGNORECASE)
 

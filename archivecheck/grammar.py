@@ -80,7 +80,7 @@ def _compile(prefixes: tuple[str, ...]) -> ArchiveGrammar:
     hosts = dict.fromkeys(p.partition("/")[0] + "/" for p in prefixes)
     flags = re.IGNORECASE | re.VERBOSE
     archive_link = re.compile(
-        rf"^(?P<base>https?://(?:{alternation}))(?P<ts>\d{{4,14}})(?P<mod>[a-z]{{2}}_)?/(?P<orig>.+)$",
+        rf"^(?P<base>https?://(?:{alternation}))(?P<ts>\d{{4,14}}\*?)(?P<mod>[a-z]{{2}}_)?/(?P<orig>.+)$",
         re.IGNORECASE | re.DOTALL,
     )
     bare_hosts = "|".join(re.escape(h) for h in hosts)

@@ -218,3 +218,11 @@ def test_a_redirectors_signature_after_the_link_is_settled_by_the_archive():
     assert online.url == WB + page and online.confirmed and not online.uncertain
     # A shortened visible copy ("[…/web/...](wrapper)") is no link of its own.
     assert [r.url for r in repair_text(f"[http://web.archive.org/web/...]({wrapped})")] == [offline.url]
+
+
+def test_a_percent_encoded_scheme_inside_an_archive_link():
+    result = only("Resolves to `https://web.archive.org/web/20230000000000*/https%3A//www.example.org/a/`")
+    assert result.url == "https://web.archive.org/web/20230000000000*/https://www.example.org/a/"
+    assert "encoded-scheme" in result.repairs
+    query = "https://www.example.net/share?url=https%3A%2F%2Fwww.example.org%2Fa"
+    assert only(query).url == query  # in a query value the escaping is right

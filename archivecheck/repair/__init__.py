@@ -14,7 +14,7 @@ for a run's settings), the built-in ones by default.
 
 Repair names (``RepairedLink.repairs``), in the order applied:
   quoted-printable, html-entity, markdown-escape, html-tag, angle-brackets, quotes, trailing-punctuation,
-  typographic-dash, soft-hyphen, zero-width, ligature, nbsp, line-break, whitespace,
+  encoded-scheme, typographic-dash, soft-hyphen, zero-width, ligature, nbsp, line-break, whitespace,
   timestamp-space, safelinks, proofpoint, google-redirect, redirect-wrapper, hxxp, doubled-scheme,
   scheme-slashes, scheme-added, hyphen-restored, hyphen-removed, glued-word (the next line's word
   was not part of the link), archive-match (the archive's record settled the spelling).
@@ -43,7 +43,7 @@ __all__ = [
 
 REPAIR_NAMES = (
     "quoted-printable", "html-entity", "markdown-escape", "html-tag", "angle-brackets", "quotes", "trailing-punctuation",
-    "typographic-dash", "soft-hyphen", "zero-width", "ligature", "nbsp", "line-break", "whitespace",
+    "encoded-scheme", "typographic-dash", "soft-hyphen", "zero-width", "ligature", "nbsp", "line-break", "whitespace",
     "timestamp-space", "safelinks", "proofpoint", "google-redirect", "redirect-wrapper", "hxxp",
     "doubled-scheme", "scheme-slashes", "scheme-added", "hyphen-restored", "hyphen-removed",
     "glued-word", "archive-match",

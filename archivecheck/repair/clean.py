@@ -36,6 +36,7 @@ _TAG = re.compile(r"</?(?:u|a|b|i|s|em|strong|span|font|ins|del|mark|br|wbr|p|di
 _ESCAPED_BREAK = re.compile(r"(?:\\r)?\\n(?=[A-Za-z0-9%/._~-])")
 _QP_SOFT_BREAK = re.compile(r"=\r?\n(?:[ \t]*>)*[ \t]*")
 _QP_ESCAPE = re.compile(r"=([0-9A-F]{2})")
+_ENCODED_SCHEME = re.compile(r"(?<=/)(https?)%3A(?:%2F%2F|//)", re.IGNORECASE)
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u180e]")
 # PDF text layers keep the typesetter's ligature glyphs; no URL contains them, so each has one
@@ -152,6 +153,11 @@ def clean(text: str, repairs: list[str]) -> str:
             text = untagged
             note(repairs, "html-tag")
     text = strip_wrappers(text, repairs)
+    if "%3" in text and _ENCODED_SCHEME.search(text):
+        # An archived URL in a path is written plain; "…/https%3A//host" is a tool's (a browser's
+        # search shortcut) escaping of the ":" (in a query value, "url=https%3A%2F%2F…" is right).
+        text = _ENCODED_SCHEME.sub(r"\1://", text)
+        note(repairs, "encoded-scheme")
     if _DASHES.search(text):
         text = _DASHES.sub("-", text)
         note(repairs, "typographic-dash")

@@ -226,3 +226,22 @@ def test_a_percent_encoded_scheme_inside_an_archive_link():
     assert "encoded-scheme" in result.repairs
     query = "https://www.example.net/share?url=https%3A%2F%2Fwww.example.org%2Fa"
     assert only(query).url == query  # in a query value the escaping is right
+
+
+def test_a_wiki_title_that_lost_its_underscore_is_uncertain_and_settled_by_the_archive():
+    eaten = f"{WB}https://en.wikipedia.org/wiki/MainPage"
+    offline = only(f"turns into\n{eaten}.\n\nHope")
+    assert offline.url == eaten and offline.uncertain
+    assert offline.alternatives == (f"{WB}https://en.wikipedia.org/wiki/Main_Page",)
+    online = only(eaten, FakeIndex(["https://en.wikipedia.org/wiki/Main_Page"]))
+    assert online.url.endswith("/wiki/Main_Page") and "underscore-restored" in online.repairs
+    assert not only(f"{WB}https://en.wikipedia.org/wiki/Main_Page").uncertain
+
+
+def test_a_url_cut_at_a_bracket_with_the_rest_glued_after_the_markdown_link():
+    text = f"[(Archived)]({WB}https://en.wikipedia.org/wiki/Erica_)(plant) (Accessed: 28 April 2022)."
+    result = only(text)
+    assert result.url == f"{WB}https://en.wikipedia.org/wiki/Erica_(plant)" and result.uncertain
+    assert result.alternatives == (f"{WB}https://en.wikipedia.org/wiki/Erica_",)
+    assert only(f"({WB}https://en.wikipedia.org/wiki/Erica_(plant)) ok").url == \
+        f"{WB}https://en.wikipedia.org/wiki/Erica_(plant)"

@@ -16,8 +16,9 @@ Repair names (``RepairedLink.repairs``), in the order applied:
   quoted-printable, html-entity, markdown-escape, html-tag, angle-brackets, quotes, trailing-punctuation,
   encoded-scheme, typographic-dash, soft-hyphen, zero-width, ligature, nbsp, line-break, whitespace,
   timestamp-space, safelinks, proofpoint, google-redirect, redirect-wrapper, hxxp, doubled-scheme,
-  scheme-slashes, scheme-added, hyphen-restored, hyphen-removed, glued-word (the next line's word
-  was not part of the link), archive-match (the archive's record settled the spelling).
+  scheme-slashes, scheme-added, hyphen-restored, underscore-restored (a wiki title's "_"),
+  hyphen-removed, glued-word (the next line's word was not part of the link), bracket-rejoined (a
+  URL cut at "(" by a tool, its rest put back), archive-match (the archive's record settled it).
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ REPAIR_NAMES = (
     "quoted-printable", "html-entity", "markdown-escape", "html-tag", "angle-brackets", "quotes", "trailing-punctuation",
     "encoded-scheme", "typographic-dash", "soft-hyphen", "zero-width", "ligature", "nbsp", "line-break", "whitespace",
     "timestamp-space", "safelinks", "proofpoint", "google-redirect", "redirect-wrapper", "hxxp",
-    "doubled-scheme", "scheme-slashes", "scheme-added", "hyphen-restored", "hyphen-removed",
-    "glued-word", "archive-match",
+    "doubled-scheme", "scheme-slashes", "scheme-added", "hyphen-restored", "underscore-restored",
+    "hyphen-removed", "glued-word", "bracket-rejoined", "archive-match",
 )
 # Alternatives listed with an uncertain reading: enough to show the choice, few enough to read.
 MAX_ALTERNATIVES = 4

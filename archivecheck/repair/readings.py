@@ -22,7 +22,7 @@ from .clean import MARKERS, NL, SP, gap_name, note, timestamp_bounds
 MAX_CANDIDATES = 64
 # Below this, word frequencies do not settle a hyphen (Zipf units; 1 is a tenfold difference).
 DOUBT = 1.0
-HYPHEN_NAMES = ("hyphen-restored", "hyphen-removed", "glued-word")
+HYPHEN_NAMES = ("hyphen-restored", "underscore-restored", "hyphen-removed", "glued-word", "bracket-rejoined")
 
 # A file name ends the path (a dot and a short extension in the last segment): a word joined on
 # after it across a gap, making no extension of it, is most likely the next line's prose.
@@ -31,6 +31,9 @@ _EXTENSION_ONLY = re.compile(r"\.[a-z][a-z0-9]{1,4}", re.IGNORECASE)
 # What some redirectors append to the link they carry: ":" and a signature ("…/Page%3AyvjjifTnVL…").
 _SIGNATURE = re.compile(r":[A-Za-z0-9_-]{16,}$")
 _WORD = re.compile(r"[A-Za-z]+")
+_WIKI_TITLE = re.compile(r"/wiki/(?P<title>[A-Z][A-Za-z]+)$")
+_CAMEL_JUNCTION = re.compile(r"[a-z](?=[A-Z][a-z])")
+_CUT_BRACKET = re.compile(r"(?<=[_-])\)\((?P<rest>[^()\s/]+)\)?$")
 _SPLIT_GAPS = re.compile(f"([{MARKERS}])")
 _HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?[^/]*", re.IGNORECASE)
 _QUERY = re.compile(r"[?#]")
@@ -53,6 +56,7 @@ class Point:
     preference: float
     doubtful: bool = False
     kind: str = "hyphen"
+    joiner: str = "-"  # what a restored separator is: "_" between the words of a wiki title
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,10 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
             points.append(Point(position, False, evidence if evidence else -0.1, doubtful))
 
     points += _lost_hyphens(joined, path_start, {p.position for p in points})
+    points += _wiki_title_points(joined, path_start)
+    joined, rejoined = _rejoin_cut_bracket(joined, path_start, repairs)
+    if rejoined is not None:
+        points.append(rejoined)
     signature = _SIGNATURE.search(joined, path_start) if "redirect-wrapper" in repairs else None
     if signature:
         # A redirector may carry the link with a signature after it, or the link may end in a
@@ -206,6 +214,29 @@ def _component_points(component: str) -> tuple[tuple[int, float, bool], ...]:
     return tuple(out)
 
 
+def _wiki_title_points(joined: str, path_start: int) -> list[Point]:
+    """A MediaWiki title ("/wiki/Main_Page") writes spaces as "_": capitalised words run together
+    ("MainPage") most likely lost it — to a markdown renderer taking "_" for emphasis — but some
+    titles are written so ("JavaScript"). Doubtful either way: the archive decides."""
+    title = _WIKI_TITLE.match(joined, path_start)
+    if title is None or "_" in title.group("title"):
+        return []
+    return [Point(title.start("title") + junction.start() + 1, False, -0.2, True, joiner="_")
+            for junction in _CAMEL_JUNCTION.finditer(title.group("title"))]
+
+
+def _rejoin_cut_bracket(joined: str, path_start: int, repairs: list[str]) -> tuple[str, Point | None]:
+    """A tool that cut a URL at "(" and glued the rest on after the markdown link's ")" leaves
+    "…/Erica_)(plant": the reading with the bracket put back ("…/Erica_(plant)") is the likelier,
+    the one cut at ")" the other; only the archive can say."""
+    cut = _CUT_BRACKET.search(joined, path_start)
+    if cut is None:
+        return joined, None
+    rejoined = joined[: cut.start()] + "(" + cut.group("rest") + ")"
+    note(repairs, "bracket-rejoined")
+    return rejoined, Point(cut.start(), False, -0.5, doubtful=True, kind="cut")
+
+
 def readings(joined: str, points: list[Point]) -> tuple[list[Reading], bool]:
     """Distinct candidate readings, best first; and whether the candidate bound was hit."""
     limit = MAX_CANDIDATES.bit_length() - 1  # 64 readings = 6 free points
@@ -248,8 +279,8 @@ def _apply(joined: str, points: list[Point], wanted: dict[int, bool]) -> tuple[s
             note(names, "hyphen-removed")
             changes += 1
         elif not point.hyphen_in_text and want:
-            text = text[: point.position] + "-" + text[point.position :]
-            note(names, "hyphen-restored")
+            text = text[: point.position] + point.joiner + text[point.position :]
+            note(names, "hyphen-restored" if point.joiner == "-" else "underscore-restored")
             changes += 1
     return text, tuple(sorted(names, key=HYPHEN_NAMES.index)), changes
 

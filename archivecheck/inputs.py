@@ -36,6 +36,12 @@ def read_input_bytes(path: str, *, limit: int = MAX_INPUT_BYTES) -> tuple[bytes,
 def read_input_text(path: str, *, what: str = "text") -> str:
     """Read a text file ('-' = stdin) as str; raises InputError for missing, unreadable or binary input."""
     data, name = read_input_bytes(path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with its byte-order mark, as Windows tools save lists: read like a UTF-16 letter.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: not valid UTF-16 text") from None
     if b"\x00" in data[:8192]:
         raise InputError(f"{name}: looks like a binary file, not {what}")
     try:

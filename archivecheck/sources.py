@@ -15,13 +15,15 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import logging
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from .errors import InputError, NetworkError
+from .extract.html import page_anchors
 from .http import ArchiveSession
+from .inputs import read_input_bytes
 from .live import LiveHosts, fetch_live_document
 
 DOCUMENT_SUFFIXES = (
@@ -30,6 +32,7 @@ DOCUMENT_SUFFIXES = (
 )
 MAX_INPUT_BYTES = 50_000_000  # a sitemap may hold 50,000 URLs; its uncompressed limit is 50 MB
 MAX_SITEMAPS = 100  # sitemap files followed from one index, at most
+log = logging.getLogger(__name__)
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
@@ -49,23 +52,35 @@ def urls_from_list(text: str) -> list[str]:
 
 def read_source(session: ArchiveSession, hosts: LiveHosts, location: str) -> tuple[bytes, str | None]:
     """The bytes of a URL (fetched like a live page) or a local file, and the URL if it was one.
-    Raises InputError when it cannot be read."""
-    if re.match(r"^https?://", location, re.IGNORECASE):
-        try:
-            return fetch_live_document(session, hosts, location, limit=MAX_INPUT_BYTES), location
-        except NetworkError as exc:
-            raise InputError(f"cannot fetch {location}: {exc}") from None
+    Only for a location the user typed: a local path is read (at most MAX_INPUT_BYTES of it, so a
+    named device cannot exhaust memory). Raises InputError when it cannot be read."""
+    if is_web_url(location):
+        return fetch_source(session, hosts, location), location
+    data, _ = read_input_bytes(location, limit=MAX_INPUT_BYTES)
+    return data, None
+
+
+def fetch_source(session: ArchiveSession, hosts: LiveHosts, url: str) -> bytes:
+    """The bytes of a web document (at most MAX_INPUT_BYTES). Raises InputError."""
     try:
-        return Path(location).read_bytes(), None
-    except OSError as exc:
-        raise InputError(f"{location}: {exc.strerror or exc}") from None
+        return fetch_live_document(session, hosts, url, limit=MAX_INPUT_BYTES)
+    except NetworkError as exc:
+        raise InputError(f"cannot fetch {url}: {exc}") from None
+
+
+def is_web_url(text: str) -> bool:
+    return bool(re.match(r"^https?://", text, re.IGNORECASE))
 
 
 def urls_from_sitemap(session: ArchiveSession, hosts: LiveHosts, location: str) -> list[str]:
     """Every `<loc>` of a sitemap (gzip or not), following a sitemap index to its sitemaps.
-    Raises InputError for something that is not a sitemap."""
+
+    Only `location` (typed by the user) may be a local file. A `<loc>` is a web address or nothing:
+    one naming a local file (`/etc/passwd`, `file:///dev/zero`) or any other scheme is skipped
+    with a warning, never opened. Raises InputError for something that is not a sitemap."""
     out: list[str] = []
     pending, seen = [location], set()
+    skipped = 0
     while pending:
         where = pending.pop(0)
         if where in seen:
@@ -73,16 +88,21 @@ def urls_from_sitemap(session: ArchiveSession, hosts: LiveHosts, location: str) 
         seen.add(where)
         if len(seen) > MAX_SITEMAPS:
             raise InputError(f"{location}: more than {MAX_SITEMAPS} sitemaps in the index")
-        data, _ = read_source(session, hosts, where)
+        data = read_source(session, hosts, where)[0] if where == location else fetch_source(session, hosts, where)
         root = _parse_sitemap(data, where)
         kind = _local(root.tag)
         locs = [(el.text or "").strip() for el in root.iter() if _local(el.tag) == "loc"]
+        web = [loc for loc in locs if is_web_url(loc)]
+        skipped += sum(1 for loc in locs if loc and not is_web_url(loc))
         if kind == "sitemapindex":
-            pending += [loc for loc in locs if loc]
+            pending += web
         elif kind == "urlset":
-            out += [loc for loc in locs if loc]
+            out += web
         else:
             raise InputError(f"{where}: not a sitemap (root element <{kind}>)")
+    if skipped:
+        log.warning("%s: %d <loc> entr%s not a web address (http or https) skipped", location, skipped,
+                    "y" if skipped == 1 else "ies")
     return _unique(out)
 
 
@@ -93,8 +113,12 @@ def _parse_sitemap(data: bytes, where: str) -> ET.Element:
                 data = gz.read(MAX_INPUT_BYTES + 1)
         except (OSError, EOFError):
             raise InputError(f"{where}: damaged gzip file") from None
-    if b"<!DOCTYPE" in data[:1024].upper() and b"<!ENTITY" in data.upper():
-        raise InputError(f"{where}: sitemaps may not declare entities")  # no entity-expansion bombs
+        if len(data) > MAX_INPUT_BYTES:
+            raise InputError(f"{where}: expands beyond {MAX_INPUT_BYTES // 1_000_000} MB; not a sitemap")
+    # Entity declarations are refused wherever they stand (a sitemap never has one): no
+    # entity-expansion bombs, however much padding comes before the DOCTYPE.
+    if b"<!ENTITY" in data:
+        raise InputError(f"{where}: sitemaps may not declare entities")
     try:
         return ET.fromstring(data)
     except ET.ParseError as exc:
@@ -108,23 +132,21 @@ def _local(tag: str) -> str:
 def urls_from_page(html: bytes, page_url: str | None, *, match: str | None = None) -> list[str]:
     """The document links of a listing page, by the rule in this module's docstring.
     Raises InputError for a bad --match or relative links with no base to resolve them against."""
-    from bs4 import BeautifulSoup
-
     try:
         pattern = re.compile(match) if match else None
     except re.error as exc:
         raise InputError(f"--match: not a regular expression ({exc})") from None
-    soup = BeautifulSoup(html, "html.parser")
+    # One linear pass over the page: a fetched page is the network's to shape, deep nesting included.
+    base_href, anchors = page_anchors(html)
     base = page_url
-    base_tag = soup.find("base", href=True)
-    if base_tag:
-        base = urljoin(page_url or "", base_tag["href"]) or base
+    if base_href is not None:
+        base = urljoin(page_url or "", base_href) or base
     page = urldefrag(page_url)[0] if page_url else None
     out = []
-    for a in soup.find_all("a", href=True):
-        if a.find_parent(["nav", "header", "footer"]):
+    for href, in_navigation in anchors:
+        if in_navigation:
             continue
-        href = a["href"].strip()
+        href = href.strip()
         if not re.match(r"^[a-z][a-z0-9+.-]*:", href, re.IGNORECASE) and not base:
             raise InputError("the page has relative links: give its address with --base URL")
         url = urldefrag(urljoin(base or "", href))[0]

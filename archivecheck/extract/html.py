@@ -72,7 +72,7 @@ class _TextCollector(HTMLParser):
             return
         anchor = None
         if tag == "a" and not self.dropping:
-            href = next((value for name, value in attrs if name == "href"), None)
+            href = dict(attrs).get("href")  # the last of repeated attributes, as a browser's DOM keeps
             anchor = len(self.anchors)
             self.anchors.append([href or "", self.length, None])
         if tag in _DROPPED:
@@ -141,6 +141,35 @@ def html_text(markup: str) -> tuple[str, list[Anchor]]:
     anchors = [(href, raw[start:end].replace(_BR, "\n"), collapsed(at_break(start)), collapsed(at_break(end)))
                for href, start, end in collector.anchors]
     return text, anchors
+
+
+class _AnchorCollector(_TextCollector):
+    """Every <a href> of a page, marked when it stands inside <nav>, <header> or <footer>, and the
+    first <base href>; the same one pass over the page, whatever its nesting."""
+
+    def __init__(self):
+        super().__init__()
+        self.base: str | None = None
+        self.links: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        super().handle_starttag(tag, attrs)
+        values = dict(attrs)
+        if tag == "a" and "href" in values:
+            navigation = any(self.open_count[name] for name in ("nav", "header", "footer"))
+            self.links.append((values["href"] or "", navigation))
+        elif tag == "base" and self.base is None and values.get("href") is not None:
+            self.base = values["href"]
+
+
+def page_anchors(markup: str | bytes) -> tuple[str | None, list[tuple[str, bool]]]:
+    """(the page's <base href> or None, [(href, inside site navigation)] in document order)."""
+    if isinstance(markup, bytes):
+        markup = decode_text(markup, None)
+    collector = _AnchorCollector()
+    collector.feed(markup)
+    collector.finish()
+    return collector.base, collector.links
 
 
 def sniff(data: bytes, suffix: str) -> bool:

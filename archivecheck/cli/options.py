@@ -10,12 +10,11 @@ import logging
 import re
 import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 import click
 
 from ..config import Settings, load_settings
-from ..errors import InputError
+from ..outputs import check_output, write_output
 from ..report import FORMATS
 
 
@@ -52,6 +51,9 @@ def settings_from(ctx: click.Context, *, config_file=None, archive_remaps=(), pr
     """Merge the group's and the command's options into Settings (raises ConfigError)."""
     configure_logging(ctx.params.get("verbose") or 0, bool(ctx.params.get("quiet")))
     root = ctx.find_root().obj or {}
+    # Before any work, and before the config is read: the report must not overwrite a file the
+    # command reads (#11: `scan letter.md --output letter.md` replaced the letter).
+    check_output(ctx.params.get("output"), [*_input_paths(ctx.params), root.get("config_file")])
     return load_settings(
         config_file or root.get("config_file"),
         tuple(root.get("archive_remaps", ())) + tuple(archive_remaps),
@@ -59,6 +61,18 @@ def settings_from(ctx: click.Context, *, config_file=None, archive_remaps=(), pr
         timeout=timeout,
         at=parse_at(at) if at else None,
     )
+
+
+# The parameters, across commands, that name files a command reads.
+_INPUT_PARAMS = ("files", "source", "from_file", "list_file", "sitemap", "page", "config_file", "db")
+
+
+def _input_paths(params: dict) -> list[str]:
+    paths: list[str] = []
+    for name in _INPUT_PARAMS:
+        value = params.get(name)
+        paths += list(value) if isinstance(value, (list, tuple)) else [value] if value else []
+    return paths
 
 
 def configure_logging(verbose: int, quiet: bool) -> None:
@@ -99,10 +113,7 @@ def url_lines(text: str) -> list[str]:
 def write_report(text: str, output: str | None) -> None:
     """The report goes to stdout or, whole and at the end, to the one file the user named."""
     if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_output(text, output)  # temp file + rename: never half a report, never a lost file
     else:
         click.echo(text, nl=False)
 

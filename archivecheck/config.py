@@ -32,6 +32,7 @@ Precedence, lowest first: built-in defaults → config file → `ARCHIVECHECK_AR
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -83,10 +84,26 @@ class NetworkPolicy:
                     raise ConfigError(f"{source}: [network].user_agent must be a string")
                 changes[key] = value
                 continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigError(f"{source}: [network].{key} must be a non-negative number")
-            changes[key] = int(value) if key in ("retries", "rate_limit_retries", "max_bytes", "keep_bytes") else float(value)
+            changes[key] = checked_number(value, f"{source}: [network].{key}", positive=key in _POSITIVE,
+                                          integer=key in _INTEGERS)
         return replace(self, **changes)
+
+
+# A value of 0 here would mean "never wait", "no requests at all" or "read nothing": never what is
+# meant, and 0 rates once silently meant "unlimited" (#11). Retries and waits may be 0.
+_POSITIVE = frozenset(("timeout", "connect_timeout", "index_per_minute", "replay_per_minute", "live_per_minute",
+                       "save_per_minute", "max_bytes", "keep_bytes"))
+_INTEGERS = frozenset(("retries", "rate_limit_retries", "max_bytes", "keep_bytes"))
+
+
+def checked_number(value, what: str, *, positive: bool = True, integer: bool = False) -> float | int:
+    """``value`` as a finite number (> 0 when ``positive``, else >= 0; a whole number when
+    ``integer``). Raises ConfigError naming ``what``: nan, inf, a string or a bool never get in."""
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or value < 0 or (positive and value == 0) or (integer and value != int(value))):
+        raise ConfigError(f"{what} must be a non-negative {'whole ' if integer else ''}number"
+                          f"{' above 0' if positive else ''}, not {value!r}")
+    return int(value) if integer else float(value)
 
 
 @dataclass(frozen=True)
@@ -115,6 +132,9 @@ def load_settings(
 
     if config_file:
         data = _read_toml(config_file)
+        for section in ("archives", "network"):
+            if not isinstance(data.get(section, {}), dict):
+                raise ConfigError(f"{config_file}: [{section}] must be a table, not {data[section]!r}")
         for name, table in data.get("archives", {}).items():
             registry = registry.with_archive(_archive_from_config(registry, name, table, config_file))
         network = network.merged(data.get("network", {}), source=config_file)
@@ -136,8 +156,7 @@ def load_settings(
         registry = registry.with_archive(registry.get(name.strip().lower()).remap(url))
 
     if timeout is not None:
-        if timeout <= 0:
-            raise ConfigError("--timeout must be positive")
+        timeout = checked_number(timeout, "--timeout")
         network = replace(network, timeout=timeout, connect_timeout=min(network.connect_timeout, timeout))
 
     if prefer is not None:
@@ -216,10 +235,7 @@ def _archive_rates(name: str, table: dict, source: str) -> dict:
     rates = {}
     for key in _ARCHIVE_RATES:
         if key in table:
-            value = table[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ConfigError(f"{source}: archives.{name}.{key} must be a positive number")
-            rates[key] = float(value)
+            rates[key] = checked_number(table[key], f"{source}: archives.{name}.{key}")
     return rates
 
 

@@ -11,7 +11,7 @@ from ..live import LiveHosts
 from ..report import exit_code
 from ..report.audit import render_audit
 from ..sources import urls_from_list
-from .options import ProgressLine, progress_enabled, report_options, settings_from, write_report
+from .options import FiniteNumber, ProgressLine, progress_enabled, report_options, settings_from, write_report
 
 
 @click.command("audit")
@@ -23,9 +23,9 @@ from .options import ProgressLine, progress_enabled, report_options, settings_fr
               help="With --page: keep links whose URL matches REGEX (instead of document suffixes).")
 @click.option("--save", is_flag=True, help="Ask the Wayback Machine to capture live URLs with no good capture.")
 @click.option("--dry-run", is_flag=True, help="With --save: list what would be saved, save nothing.")
-@click.option("--save-poll", type=float, default=6.0, show_default=True, metavar="SECONDS",
+@click.option("--save-poll", type=FiniteNumber(), default=6.0, show_default=True, metavar="SECONDS",
               help="Seconds between Save Page Now status polls.")
-@click.option("--save-timeout", type=float, default=300.0, show_default=True, metavar="SECONDS",
+@click.option("--save-timeout", type=FiniteNumber(), default=300.0, show_default=True, metavar="SECONDS",
               help="Give up waiting for a capture job after this long.")
 @click.option("--live-override", multiple=True, metavar="HOST=URL",
               help="Send live checks for HOST to URL (a mirror or test server). Repeatable; also "

@@ -13,9 +13,36 @@ from datetime import datetime, timezone
 
 import click
 
-from ..config import Settings, load_settings
+from ..config import Settings, checked_number, load_settings
+from ..errors import ConfigError
 from ..outputs import check_output, write_output
 from ..report import FORMATS
+
+
+class FiniteNumber(click.ParamType):
+    """A float option that must be finite (and above 0 unless ``zero_ok``): click's float and
+    FloatRange let nan and inf through, which then failed deep inside a run (#11)."""
+
+    name = "number"
+
+    def __init__(self, *, zero_ok: bool = False, minimum: float | None = None):
+        self.zero_ok, self.minimum = zero_ok, minimum
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            number = value
+        else:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                self.fail(f"{value!r} is not a number", param, ctx)
+        try:
+            number = checked_number(number, "the value", positive=not self.zero_ok)
+        except ConfigError as exc:
+            self.fail(str(exc).removeprefix("the value "), param, ctx)
+        if self.minimum is not None and number < self.minimum:
+            self.fail(f"must be at least {self.minimum}, not {number!r}", param, ctx)
+        return number
 
 
 def global_options(f):

@@ -6,7 +6,7 @@ import ipaddress
 
 import click
 
-from .options import global_options, settings_from
+from .options import FiniteNumber, global_options, settings_from
 
 
 def default_db() -> str:
@@ -21,9 +21,9 @@ def default_db() -> str:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
               help="SQLite file keeping the checks [default: checks.sqlite in the user's data folder].")
-@click.option("--keep-days", type=click.FloatRange(min=0), default=30, show_default=True,
+@click.option("--keep-days", type=FiniteNumber(zero_ok=True), default=30, show_default=True,
               help="Delete checks older than this (0 keeps them for ever).")
-@click.option("--max-upload", "max_upload_mb", type=click.FloatRange(min=0.1), default=10, show_default=True,
+@click.option("--max-upload", "max_upload_mb", type=FiniteNumber(minimum=0.1), default=10, show_default=True,
               metavar="MB", help="Largest letter accepted.")
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Requests served at once.")

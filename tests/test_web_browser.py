@@ -49,9 +49,11 @@ def server(local_archive, fast_config, tmp_path_factory):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     db = tmp_path_factory.mktemp("serve") / "checks.sqlite"
+    temp = tmp_path_factory.mktemp("serve-tmp")  # the service's temp folder, to see what it leaves
     command = [sys.executable, "-m", "archivecheck", "--config", str(fast_config), *local_archive.cli_args(),
                "serve", "--port", str(port), "--db", str(db), "--max-upload", "1"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env={**os.environ, "TMPDIR": str(temp)})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -68,6 +70,8 @@ def server(local_archive, fast_config, tmp_path_factory):
     output = process.communicate(timeout=10)[0].decode(errors="replace")
     # A traceback anywhere in the service's log means some page went wrong behind a polite face.
     assert "Traceback" not in output, output
+    assert process.returncode == 0, output
+    assert list(temp.iterdir()) == [], "the private upload folder outlived the service"
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
+import sys
 
 import click
 
@@ -62,6 +64,9 @@ def command(ctx, host, port, db_path, keep_days, max_upload_mb, threads, prefer,
         proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto x-forwarded-host"} \
             if trusted_proxy else {}
         body_cap = int(max_upload_mb * 1_000_000) + 100_000
+        # A service manager stops us with SIGTERM: leave through `finally`, so the private upload
+        # folder is removed and the check workers stop, as on Ctrl+C.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             # inbuf_overflow = the cap: waitress keeps a request body in memory rather than spooling
             # it to the system's temp folder, so an upload touches disk only in the private folder.

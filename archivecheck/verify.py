@@ -146,8 +146,9 @@ class Replay:
             link = self.own.parse(urljoin(url, location))
             if link is None:
                 shown = self.archive.to_public(urljoin(url, location))
+                # Not a capture it holds (some archives send out-of-scope URLs to the live web).
                 return Verification(Verdict.BAD, f"the archive redirected outside itself, to {shown}",
-                                    answer=Answer.FAILED, **facts)
+                                    answer=Answer.NO_CAPTURE, **facts)
             # The archive's own hop to the capture it holds: its URL names that capture.
             target, when = link.original_url, link.timestamp or self.ts
             facts["served_timestamp"] = link.timestamp if link.timestamp and len(link.timestamp) == 14 else None

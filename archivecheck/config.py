@@ -99,10 +99,12 @@ _INTEGERS = frozenset(("retries", "rate_limit_retries", "max_bytes", "keep_bytes
 def checked_number(value, what: str, *, positive: bool = True, integer: bool = False) -> float | int:
     """``value`` as a finite number (> 0 when ``positive``, else >= 0; a whole number when
     ``integer``). Raises ConfigError naming ``what``: nan, inf, a string or a bool never get in."""
+    whole = "whole " if integer else ""
+    # 0 where `positive` would mean "never" or "unlimited" depending on the key: refused, not guessed.
     if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
             or value < 0 or (positive and value == 0) or (integer and value != int(value))):
-        raise ConfigError(f"{what} must be a non-negative {'whole ' if integer else ''}number"
-                          f"{' above 0' if positive else ''}, not {value!r}")
+        wanted = f"a positive {whole}number (non-negative and above 0)" if positive else f"a non-negative {whole}number"
+        raise ConfigError(f"{what} must be {wanted}, not {value!r}")
     return int(value) if integer else float(value)
 
 
@@ -112,7 +114,6 @@ class Settings:
     network: NetworkPolicy = field(default_factory=NetworkPolicy)
     prefer: tuple[str, ...] = ("ukgwa", "wayback")
     at: datetime | None = None
-    repair: bool = True
 
 
 def load_settings(

@@ -100,4 +100,5 @@ def extract_links(data: bytes, name: str | None = None, *, grammar=None) -> Extr
     reader = _detect_reader(data, name)
     if reader.max_bytes:
         check_letter_size(data, name, reader.max_bytes, f"a letter in {reader.format}")
-    return reader.read(data, name)
+    with grammar_scope(grammar):
+        return reader.read(data, name)

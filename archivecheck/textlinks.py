@@ -3,12 +3,15 @@
 This is the one place that decides where a link starts and ends in text. Both extraction (which
 first turns a .docx, .pdf, .eml … into text) and ``repair_text`` use it, so a link is delimited the
 same way whichever door it came through. A span covers the damaged link as it stands, line breaks
-and all ("the text it spanned"); repairing it is ``repair.py``'s job.
+and all ("the text it spanned"); repairing it is the ``repair`` package's job. Which archives' links
+are recognised comes from an ``ArchiveGrammar`` compiled from the run's registry.
 
 Continuation across whitespace is decided from the text alone, conservatively: we join when the
 left part cannot be a whole link (an archive link whose timestamp or original URL is unfinished, a
-link ending in ``-`` or ``_``) or when the right part is unmistakably URL-ish (has a path, a file
-extension, or a lower-case slug). Prose after a link is not swallowed.
+link ending in ``-`` or ``_``, a host still being written) or when the right part is unmistakably
+URL-ish (has a path, a file extension, or a lower-case slug). A paragraph break is crossed only
+when the link cannot end before it. Prose after a link is not swallowed: a word after a file name
+is the next line's, and a scheme starts the next link.
 """
 
 from __future__ import annotations

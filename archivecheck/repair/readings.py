@@ -125,8 +125,10 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
     host = _HOST.match(joined, original_start)
     if host:
         path_start = host.end()
+    # Before any point is placed: putting the bracket back moves what follows it by one.
+    joined, rejoined = _rejoin_cut_bracket(joined, path_start, repairs, gaps)
 
-    points: list[Point] = []
+    points: list[Point] = [rejoined] if rejoined is not None else []
     for position, kind in gaps:
         if timestamp and timestamp[0] < position <= timestamp[1]:
             note(repairs, "timestamp-space")
@@ -157,9 +159,6 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
 
     points += _lost_hyphens(joined, path_start, {p.position for p in points})
     points += _wiki_title_points(joined, path_start)
-    joined, rejoined = _rejoin_cut_bracket(joined, path_start, repairs)
-    if rejoined is not None:
-        points.append(rejoined)
     signature = _SIGNATURE.search(joined, path_start) if "redirect-wrapper" in repairs else None
     if signature:
         # A redirector may carry the link with a signature after it, or the link may end in a
@@ -225,12 +224,13 @@ def _wiki_title_points(joined: str, path_start: int) -> list[Point]:
             for junction in _CAMEL_JUNCTION.finditer(title.group("title"))]
 
 
-def _rejoin_cut_bracket(joined: str, path_start: int, repairs: list[str]) -> tuple[str, Point | None]:
+def _rejoin_cut_bracket(joined: str, path_start: int, repairs: list[str],
+                        gaps: list[tuple[int, str]]) -> tuple[str, Point | None]:
     """A tool that cut a URL at "(" and glued the rest on after the markdown link's ")" leaves
     "…/Erica_)(plant": the reading with the bracket put back ("…/Erica_(plant)") is the likelier,
     the one cut at ")" the other; only the archive can say."""
     cut = _CUT_BRACKET.search(joined, path_start)
-    if cut is None:
+    if cut is None or any(position > cut.start() for position, _ in gaps):
         return joined, None
     rejoined = joined[: cut.start()] + "(" + cut.group("rest") + ")"
     note(repairs, "bracket-rejoined")

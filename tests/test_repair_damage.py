@@ -245,3 +245,15 @@ def test_a_url_cut_at_a_bracket_with_the_rest_glued_after_the_markdown_link():
     assert result.alternatives == (f"{WB}https://en.wikipedia.org/wiki/Erica_",)
     assert only(f"({WB}https://en.wikipedia.org/wiki/Erica_(plant)) ok").url == \
         f"{WB}https://en.wikipedia.org/wiki/Erica_(plant)"
+
+
+def test_a_plain_word_ending_a_link_after_a_line_break_may_be_prose():
+    text = f"See {WB}https://www.example.org/guidance/foi\nand\nmore\n"
+    offline = only(text)
+    assert offline.uncertain and f"{WB}https://www.example.org/guidance/foi" in offline.alternatives
+    online = only(text, FakeIndex(["https://www.example.org/guidance/foi"]))
+    assert online.url == f"{WB}https://www.example.org/guidance/foi" and online.confirmed
+    assert rewrite_text(text, FakeIndex(["https://www.example.org/guidance/foi"])) == text
+    # A word wrapped inside the link is still joined, its hyphen weighed as before.
+    wrapped = only(f"See {WB}https://www.example.org/publications/annual\nreport\n")
+    assert wrapped.url == f"{WB}https://www.example.org/publications/annual-report"

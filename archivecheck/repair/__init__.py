@@ -196,13 +196,20 @@ def rewrite_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archi
         pieces.append(text[last : result.start])
         pieces.append(result.url)
         if "glued-word" in result.repairs:
-            pieces.append(_glued_tail(result.input))
+            pieces.append(_glued_tail(result.input, result.url))
         last = result.end
     pieces.append(text[last:])
     return "".join(pieces)
 
 
-def _glued_tail(spanned: str) -> str:
-    """The last line of a spanned link, with its line break: the word cut off as prose."""
-    cut = max(spanned.rfind("\n"), 0)
-    return spanned[cut:]
+def _glued_tail(spanned: str, url: str) -> str:
+    """The lines at the end of a spanned link that the repair cut off as prose, with their line
+    breaks: the fewest last lines without which the text ends as the repaired link does."""
+    def letters(text: str) -> str:
+        return "".join(ch for ch in text.lower() if ch.isalnum())[-12:]
+
+    cut = len(spanned)
+    while (cut := spanned.rfind("\n", 0, cut)) > 0:
+        if letters(spanned[:cut]) == letters(url):
+            return spanned[cut:]
+    return spanned[max(spanned.rfind("\n"), 0):]

@@ -95,6 +95,11 @@ def _cut_point(joined: str, position: int, path_start: int) -> Point | None:
     if file_end and not _EXTENSION_ONLY.fullmatch("." + file_end.group("ext") + right):
         # "report.pdf" + "accessed": no file name goes on past its extension.
         return Point(position, False, 2.0, doubtful=False, kind="cut")
+    if left[-1:].isalpha() and right.islower() and len(right) > 1 and "#" not in left:
+        # "…/guidance/foi" then "and" alone on the next line: the word ends the link, so the link
+        # may as well have ended before it. The join stays the likelier reading (a wrap inside a
+        # word is common), but it is not given as certain: only the archive can tell.
+        return Point(position, False, -0.5, doubtful=True, kind="cut")
     if "#" in left:
         # A fragment is free text, and the archives' indexes do not record fragments, so nothing
         # can settle whether the word belongs to it: flag it, prefer the shorter link.
@@ -139,7 +144,8 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
         cut = _cut_point(joined, position, path_start) if kind == NL else None
         if cut is not None:
             points.append(cut)
-            continue
+            if cut.preference > 0:
+                continue  # the link most likely ends here; when it more likely goes on, weigh how
         before, after = joined[position - 1], joined[position]
         if before == "-" and after.isalpha() and joined[position - 2 : position - 1].isalpha():
             left = _letters_before(joined, position - 1)
@@ -245,11 +251,12 @@ def readings(joined: str, points: list[Point]) -> tuple[list[Reading], bool]:
     bound_hit = len(points) > limit
     ranked: list[tuple[float, int, str, tuple[str, ...], bool]] = []
     for choice in itertools.product((True, False), repeat=len(free)):
-        wanted = {p.position: want for p, want in zip(free, choice)}
-        wanted.update({p.position: p.preference > 0 for p in fixed})
-        agrees = {p.position: wanted[p.position] == (p.preference > 0) for p in points}
-        score = sum(abs(p.preference) if agrees[p.position] else -abs(p.preference) for p in points)
-        plausible = all(agrees[p.position] or p.doubtful for p in points)
+        # Keyed by the point itself: a cut and a hyphen may share a position.
+        wanted = {p: want for p, want in zip(free, choice)}
+        wanted.update({p: p.preference > 0 for p in fixed})
+        agrees = {p: wanted[p] == (p.preference > 0) for p in points}
+        score = sum(abs(p.preference) if agrees[p] else -abs(p.preference) for p in points)
+        plausible = all(agrees[p] or p.doubtful for p in points)
         text, names, changes = _apply(joined, points, wanted)
         ranked.append((-score, changes, text, names, plausible))
     ranked.sort(key=lambda r: (r[0], r[1]))
@@ -262,13 +269,14 @@ def readings(joined: str, points: list[Point]) -> tuple[list[Reading], bool]:
     return out, bound_hit
 
 
-def _apply(joined: str, points: list[Point], wanted: dict[int, bool]) -> tuple[str, tuple[str, ...], int]:
-    """The text with each point's choice applied (right to left, so positions stay valid)."""
+def _apply(joined: str, points: list[Point], wanted: dict[Point, bool]) -> tuple[str, tuple[str, ...], int]:
+    """The text with each point's choice applied (right to left, so positions stay valid; at one
+    position the hyphen before the cut, so that a cut there takes the hyphen with it)."""
     text = joined
     names: list[str] = []
     changes = 0
-    for point in sorted(points, key=lambda p: p.position, reverse=True):
-        want = wanted[point.position]
+    for point in sorted(points, key=lambda p: (p.position, p.kind != "cut"), reverse=True):
+        want = wanted[point]
         if point.kind == "cut":
             if want:
                 text = text[: point.position]

@@ -6,18 +6,40 @@ builds the local archive and serves it in the foreground, printing the bases.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 
 from tests.archive.cases import CASES, LINKS
 
 
+def _stop_on_signal(signum, frame):
+    # SIGTERM's default ends the process on the spot, skipping the finally below: pywb was left
+    # running and the temp directory behind (#11). Raising unwinds through it like Ctrl-C does.
+    raise SystemExit(128 + signum)
+
+
 def serve(args) -> int:
     from tests.archive.server import LocalArchive
 
-    archive = LocalArchive.start(args.root, port=args.port)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop_on_signal)
+    archive = None
+    try:
+        archive = LocalArchive.start(args.root, port=args.port)
+        return _serve_until_stopped(archive, args)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if archive is not None:
+            archive.stop()  # the pywb child, and the build directory unless --root named it
+
+
+def _serve_until_stopped(archive, args) -> int:
     archive.front.configure(latency=args.latency, index_rpm=args.index_rpm,
                             replay_rpm=args.replay_rpm, window=args.window)
+    print("root    %s" % archive.root)
+    print("pywb    pid %d" % archive._process.pid)
     print("ukgwa   %s" % archive.ukgwa_base)
     print("wayback %s" % archive.wayback_base)
     print("ia cdx  %s" % archive.ia_cdx_url)
@@ -25,14 +47,8 @@ def serve(args) -> int:
     for name, value in archive.env().items():
         print("export %s=%s" % (name, value))
     sys.stdout.flush()
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        archive.stop()
-    return 0
+    while True:
+        time.sleep(3600)
 
 
 def readme_tables() -> str:

@@ -11,6 +11,7 @@ from ..live import LiveHosts
 from ..report import exit_code
 from ..report.audit import render_audit
 from ..sources import urls_from_list
+from .interrupts import INTERRUPTED, Keeper, mark_incomplete
 from .options import FiniteNumber, ProgressLine, progress_enabled, report_options, settings_from, write_report
 
 
@@ -55,11 +56,15 @@ def command(ctx, list_file, sitemap, page, page_base, match, save, dry_run, save
                              prefer=prefer, timeout=timeout, at=at)
     urls = urls_from_list(read_input_text(list_file)) if list_file is not None else None
     progress = ProgressLine(progress_enabled(no_progress, quiet))
+    kept = Keeper(progress)
     try:
         findings = audit_urls(urls, sitemap=sitemap, page=page, page_base=page_base, match=match,
                               settings=settings, live_hosts=LiveHosts.parse(live_override), workers=workers,
                               save=save, dry_run=dry_run, save_poll=save_poll, save_timeout=save_timeout,
-                              progress=progress)
+                              progress=kept)
+    except KeyboardInterrupt:  # keep what finished (#11)
+        write_report(mark_incomplete(render_audit(kept.records, fmt), fmt, kept), output)
+        return INTERRUPTED
     finally:
         progress.close()
     write_report(render_audit(findings, fmt), output)

@@ -7,6 +7,7 @@ import click
 from ..api import scan_letters
 from ..report import exit_code, render, render_markdown
 from ..report.scan import render_scan_text
+from .interrupts import INTERRUPTED, Keeper, letters_so_far, mark_incomplete
 from .options import ProgressLine, progress_enabled, report_options, settings_from, write_report
 
 
@@ -28,8 +29,13 @@ def command(ctx, files, fmt, output, at, prefer, timeout, no_progress, verbose, 
     if show:
         click.echo(f"scanning {len(files)} letter{'s' if len(files) != 1 else ''} …", err=True)
     progress = ProgressLine(show)
+    kept = Keeper(progress)
     try:
-        scans = scan_letters(files, settings=settings, progress=progress)
+        scans = scan_letters(files, settings=settings, progress=kept)
+    except KeyboardInterrupt:  # keep what finished (#11)
+        scans = letters_so_far(kept.records)
+    else:
+        kept = None
     finally:
         progress.close()
     links = [link for s in scans for link in s.links]
@@ -42,5 +48,8 @@ def command(ctx, files, fmt, output, at, prefer, timeout, no_progress, verbose, 
         text = render_markdown(links, heading="Evidence record: archive links in " + ", ".join(files))
     else:
         text = render(links, fmt)
+    if kept is not None:
+        write_report(mark_incomplete(text, fmt, kept), output)
+        return INTERRUPTED
     write_report(text, output)
     return exit_code(links)

@@ -1,5 +1,7 @@
-"""``python -m tests.archive serve [--port N] [--latency S] [--index-rpm N] [--replay-rpm N] [--window S]``
-builds the local archive and serves it in the foreground, printing the bases.
+"""``python -m tests.archive serve [--port N] [--latency S] [--index-rpm N] [--replay-rpm N] [--window S]
+[--audit-example]`` builds the local archive and serves it in the foreground, printing the bases and
+the environment to export; with --audit-example, also the README audit example's world
+(tests/audit_example.py).
 
 ``python -m tests.archive readme`` prints the case tables of fixtures/archive/README.md.
 """
@@ -44,7 +46,13 @@ def _serve_until_stopped(archive, args) -> int:
     print("wayback %s" % archive.wayback_base)
     print("ia cdx  %s" % archive.ia_cdx_url)
     print("args    %s" % " ".join(archive.cli_args()))
-    for name, value in archive.env().items():
+    env = archive.env()
+    if args.audit_example:
+        from tests.audit_example import start_audit_example
+
+        # The stand-ins are daemon threads of this process: they go when it goes.
+        _site, _stand_in, env = start_audit_example(archive)
+    for name, value in env.items():
         print("export %s=%s" % (name, value))
     sys.stdout.flush()
     while True:
@@ -73,6 +81,8 @@ def main(argv=None) -> int:
     s.add_argument("--index-rpm", type=int, help="CDX+TimeMap requests allowed per window")
     s.add_argument("--replay-rpm", type=int, help="replay requests allowed per window")
     s.add_argument("--window", type=float, default=60.0, help="rate-limit window in seconds")
+    s.add_argument("--audit-example", action="store_true",
+                   help="also the README audit example's captures, live-site and Save Page Now stand-ins")
     sub.add_parser("readme", help="print the case tables for fixtures/archive/README.md")
     args = parser.parse_args(argv)
     if args.command == "serve":

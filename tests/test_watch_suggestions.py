@@ -61,3 +61,38 @@ def test_suggestions_are_remembered_and_searched_again_only_when_they_fail(local
     assert front.counts["index"] == 2
     assert f"cite instead: {FIRST}" in out
     assert f"the capture to cite instead has changed (was {SECOND})" in out
+
+
+def test_index_work_never_holds_up_other_links_replay_work(local_archive, tmp_path):
+    """(#12) Two workers, four broken links that each need the index, the index paced at one
+    request every 2 s (the first two at once): the healthy links' replay requests all go while the
+    index queue works through the rest, instead of waiting with both workers stuck behind it (the
+    order of requests, not their timing, is asserted)."""
+    from tests.archive import capture
+
+    # healthy captures unrelated to the broken links (none is a candidate suggestion for them)
+    good = ["ico_mps_ukgwa", "ico_mps_web", "web_only_pdf", "html_page_ukgwa", "cooperation_hyphenated", "email_policy"]
+
+    cfg = tmp_path / "slow-index.toml"
+    cfg.write_text("[network]\nindex_per_minute = 30\nreplay_per_minute = 6000\nretries = 1\nbackoff = 0.1\n")
+    broken = [MIXED_2023, SOFT_ONLY, link("link_captured_404").input, link("link_mixed_2020").input]
+    healthy = [capture(c).public_url("id_") for c in good]
+    listfile = tmp_path / "links.txt"
+    listfile.write_text("".join(u + "\n" for u in broken + healthy))
+    front = local_archive.front
+    code, doc, _ = watch(local_archive, cfg, listfile, tmp_path / "w.db", "--concurrency", "2")
+    assert [r["status"] for r in doc["results"]] == ["broken"] * 4 + ["ok"] * 6
+    log = front.requests
+    index_at = [i for i, r in enumerate(log) if r.endpoint == "index"]
+    healthy_paths = {capture(c).replay_path("id_") for c in good}
+    healthy_at = [i for i, r in enumerate(log) if r.path.split("?")[0] in healthy_paths]
+    assert len(index_at) == 4 and len(healthy_at) == 6
+    assert max(healthy_at) < index_at[2]  # every healthy link checked before the first paced index request
+
+
+def test_a_utf16_list_is_read(local_archive, config, tmp_path):  # noqa: F811
+    """(#11) A list saved as UTF-16 (as Windows tools do) is read like any other."""
+    listfile = tmp_path / "links.txt"
+    listfile.write_text(f"# sent in May\n{MIXED_2023}\n", encoding="utf-16")
+    code, doc, err = watch(local_archive, config, listfile, tmp_path / "w.db")
+    assert code == 1 and [r["input"] for r in doc["results"]] == [MIXED_2023], err

@@ -34,6 +34,8 @@ REPLAY = "replay"  # replay/TimeGate: ~480/min at the Internet Archive
 LIVE = "live"  # the original sites themselves (audit's liveness checks): be a polite crawler
 SAVE = "save"  # Save Page Now submissions: a few a minute for anonymous users
 
+POOL_SIZE = 32  # connections kept per host: the most workers any command runs
+
 # Words that appear in AWS WAF / generic bot-challenge pages but not in archived documents' headers.
 _CHALLENGE_MARKERS = (b"awswaf", b"captcha", b"challenge-container", b"gokuprops", b"cf-challenge")
 
@@ -106,6 +108,12 @@ class ArchiveSession:
     def __init__(self, policy: NetworkPolicy | None = None):
         self.policy = policy or NetworkPolicy()
         self._session = requests.Session()
+        # Workers share this session (watch runs up to 32): requests keeps 10 connections per host
+        # by default and opens a new one (a TLS handshake, at a real archive) for every request past
+        # that, dropping it afterwards. Keep as many as there can be workers.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
         self._session.headers["User-Agent"] = self.policy.user_agent or DEFAULT_USER_AGENT
         self._limiters: dict[tuple[str, str], RateLimiter] = {}
         self._lock = threading.Lock()

@@ -14,6 +14,7 @@ links without ambiguity never pay for it; lookups are cached because letters rep
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 __all__ = ["word_frequency", "hyphen_preference", "best_split", "weak_split"]
@@ -34,7 +35,24 @@ def word_frequency(word: str) -> float:
         return 0.0
     from wordfreq import zipf_frequency  # lazy: see module docstring
 
+    _load_table_once(zipf_frequency)
     return zipf_frequency(word.lower(), "en")
+
+
+_TABLE_LOCK = threading.Lock()
+_table_loaded = False
+
+
+def _load_table_once(zipf_frequency) -> None:
+    # wordfreq caches its table, but only after loading it: 32 threads' first lookups at once
+    # (watch's workers) each decoded their own copy, 3 GB at peak. The first caller loads it;
+    # the others wait for it and then share it.
+    global _table_loaded
+    if not _table_loaded:
+        with _TABLE_LOCK:
+            if not _table_loaded:
+                zipf_frequency("the", "en")
+                _table_loaded = True
 
 
 def hyphen_preference(left: str, right: str) -> float:

@@ -85,8 +85,8 @@ def test_output_is_validated_before_any_work(local_archive, config, listfile, tm
     db = tmp_path / "watch.db"
     for output, words in ((tmp_path / "missing" / "report.json", "no such directory"),
                           (tmp_path, "directory"),
-                          (listfile, "the run's own file"),
-                          (db, "the run's own file")):
+                          (listfile, "name another file"),
+                          (db, "name another file")):
         code, out, err = run_cli(["--config", str(config), *local_archive.cli_args(), "watch", str(listfile),
                                   "--db", str(db), "--no-progress", "--output", str(output)])
         assert (code, out) == (2, ""), err

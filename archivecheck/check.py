@@ -120,17 +120,16 @@ class Checker:
         return build_result(prepared, Kind.ORIGINAL, resolution.status, None, detail=detail)
 
 
-def memento_result(prepared: PreparedLink, v: Verification, alternative: Verification | None, *,
-                   extra: dict | None = None) -> Result:
+def memento_result(prepared: PreparedLink, v: Verification, alternative: Verification | None) -> Result:
     """The Result for an archive link from its verification and, for a broken one, the good
     capture found to cite instead (None: none). `watch` finds that capture its own way (#12)."""
     link = prepared.link
     if v.good:
         return build_result(prepared, Kind.MEMENTO, Status.OK, v, modifier=link.modifier,
-                            detail=_ok_detail(v, link.timestamp), extra=extra)
+                            detail=_ok_detail(v, link.timestamp))
     if v.verdict is Verdict.UNVERIFIABLE:
         return build_result(prepared, Kind.MEMENTO, Status.UNVERIFIABLE, v,
-                            detail=f"Could not verify the capture: {v.reason}.", extra=extra)
+                            detail=f"Could not verify the capture: {v.reason}.")
     suggestion = None
     if alternative is not None:
         suggestion = alternative.archive.replay_url(alternative.served_timestamp, alternative.original, link.modifier)
@@ -138,7 +137,7 @@ def memento_result(prepared: PreparedLink, v: Verification, alternative: Verific
     if suggestion:
         detail += f" A working capture from {alternative.memento_datetime[:10]} can be cited instead."
     return build_result(prepared, Kind.MEMENTO, Status.BROKEN, v, suggestion=suggestion, detail=detail,
-                        keep_evidence=v.verdict is Verdict.BAD, extra=extra)
+                        keep_evidence=v.verdict is Verdict.BAD)
 
 
 def prepare_link(text: str, settings: Settings, *, index=None) -> PreparedLink:
@@ -198,7 +197,7 @@ def _ok_detail(v: Verification, link_timestamp: str | None) -> str:
 
 def build_result(prepared: PreparedLink, kind: Kind, status: Status, v: Verification | None, *,
                  detail: str, modifier: str = "", suggestion: str | None = None,
-                 keep_evidence: bool = True, extra: dict | None = None) -> Result:
+                 keep_evidence: bool = True) -> Result:
     """Build the contract record from a verification; every URL in it is in public form.
 
     `keep_evidence` keeps the capture's facts (date, type, size, hash) on a result that is not ok,
@@ -237,7 +236,6 @@ def build_result(prepared: PreparedLink, kind: Kind, status: Status, v: Verifica
         detail=detail,
         uncertain=prepared.uncertain,
         alternatives=prepared.alternatives,
-        extra=extra or {},
     )
 
 

@@ -77,9 +77,6 @@ class Result:
     # only the likeliest reading, `alternatives` the others. Records carry them only when set.
     uncertain: bool = False
     alternatives: tuple[str, ...] = ()
-    # Fields watch adds to a stored record (its own typed record is to come); every other command
-    # wraps Result in a typed record of its own (records.py) instead.
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def result(self) -> "Result":
@@ -87,13 +84,14 @@ class Result:
         return self
 
     def added_fields(self) -> dict:
-        return dict(self.extra)
+        return {}
 
     def to_dict(self) -> dict:
-        """The record as the contract names it (enums as strings, extras appended)."""
+        """The record as the contract names it (enums as strings); `uncertain` and `alternatives`
+        only when the reading is uncertain. Commands' own fields: records.py."""
         out = {}
         for f in fields(self):
-            if f.name == "extra" or (f.name in ("uncertain", "alternatives") and not self.uncertain):
+            if f.name in ("uncertain", "alternatives") and not self.uncertain:
                 continue
             value = getattr(self, f.name)
             if isinstance(value, enum.Enum):
@@ -101,8 +99,6 @@ class Result:
             elif isinstance(value, tuple):
                 value = list(value)
             out[f.name] = value
-        for key, value in self.extra.items():
-            out.setdefault(key, value)
         return out
 
 

@@ -127,3 +127,33 @@ class ProgressEvent:
     done: int
     total: int | None
     record: object
+
+
+@dataclass(frozen=True)
+class WatchedLink:
+    """One link of a watch run: tonight's check and what changed since the last decisive result.
+
+    `change` is one of watch.CHANGES (newly_broken, recovered, …); `suggestion_change` says how
+    the capture to cite instead differs from the last delivered report's (new, changed, withdrawn).
+    """
+
+    result: Result
+    change: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+    previous_status: str | None = None
+    previous_checked_at: str | None = None
+    reused: bool = False
+    reused_from_run: int | None = None
+    suggestion_change: str | None = None
+    previous_suggestion: str | None = None
+    suggestion_searched_at: str | None = None  # when the capture to cite instead was last searched for
+
+    def added_fields(self) -> dict:
+        out = {"labels": dict(self.labels), "change": self.change, "previous_status": self.previous_status,
+               "previous_checked_at": self.previous_checked_at, "reused": self.reused,
+               "suggestion_change": self.suggestion_change, "previous_suggestion": self.previous_suggestion}
+        if self.suggestion_searched_at is not None:
+            out["suggestion_searched_at"] = self.suggestion_searched_at
+        if self.reused_from_run is not None:
+            out["reused_from_run"] = self.reused_from_run
+        return out

@@ -54,6 +54,22 @@ INDEX_WORKERS = 2  # the index limiter sets the pace; a second worker covers one
 
 
 @dataclass(frozen=True)
+class NightCheck:
+    """One link's result tonight, and when its replacement was last searched for (kept in the
+    history so later nights re-verify the remembered suggestion instead of searching again)."""
+
+    result: Result
+    suggestion_searched_at: str | None = None
+
+    def record(self) -> dict:
+        """What the history stores: the contract record, plus the search date when there is one."""
+        out = self.result.to_dict()
+        if self.suggestion_searched_at:
+            out["suggestion_searched_at"] = self.suggestion_searched_at
+        return out
+
+
+@dataclass(frozen=True)
 class Remembered:
     """What the last search for a broken link's replacement found, and when."""
 
@@ -110,7 +126,7 @@ class NightScheduler:
         self._lock = threading.Lock()
         self.index_queries = 0
 
-    def run(self, jobs: Iterable[tuple[str, Remembered | None]]) -> Iterator[tuple[str, Result]]:
+    def run(self, jobs: Iterable[tuple[str, Remembered | None]]) -> Iterator[tuple[str, NightCheck]]:
         """Check each `(link, remembered search)`; at most `workers` links start at once, so an
         interrupted night loses at most those plus the broken links waiting for the index."""
         pending = iter(jobs)
@@ -150,8 +166,8 @@ class NightScheduler:
             if started:
                 self._events.put(("started", link, None))
 
-    def _finish(self, link: str, result: Result) -> None:
-        self._events.put(("done", link, result))
+    def _finish(self, link: str, result: Result, searched_at: str | None = None) -> None:
+        self._events.put(("done", link, NightCheck(result, searched_at)))
 
     def _start(self, link: str, remembered: Remembered | None) -> None:
         prepared = self.checker.prepare(link)
@@ -166,11 +182,11 @@ class NightScheduler:
             return
         if remembered is not None:
             if remembered.suggestion is None:  # searched recently and nothing was found
-                self._finish(link, memento_result(prepared, v, None, extra=_searched(remembered.searched_at)))
+                self._finish(link, memento_result(prepared, v, None), remembered.searched_at)
                 return
             again = self._reverify(remembered.suggestion)
             if again is not None and again.good:
-                self._finish(link, memento_result(prepared, v, again, extra=_searched(remembered.searched_at)))
+                self._finish(link, memento_result(prepared, v, again), remembered.searched_at)
                 return
         order = (target.archive.name,) + tuple(n for n in self.settings.prefer if n != target.archive.name)
         search = _Search(link, prepared, v, [self.settings.registry.get(n) for n in order])
@@ -238,12 +254,8 @@ class NightScheduler:
 
     def _finish_search(self, search: _Search) -> None:
         remember = search.found is not None or not search.doubtful
-        self._finish(search.link, memento_result(search.prepared, search.verification, search.found,
-                                                 extra=_searched(search.searched_at) if remember else None))
-
-
-def _searched(when: str) -> dict:
-    return {"suggestion_searched_at": when}
+        self._finish(search.link, memento_result(search.prepared, search.verification, search.found),
+                     search.searched_at if remember else None)
 
 
 def internal_error(link: str, exc: Exception) -> Result:

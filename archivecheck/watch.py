@@ -37,6 +37,7 @@ from .exits import ExitStatus
 from .errors import InputError
 from .history import History, StoredResult, WriterLock, history_errors
 from .models import CONTRACT_FIELDS, Kind, Result, Status, utc_now_iso
+from .records import WatchedLink
 from .schedule import DEFAULT_SUGGESTION_MAX_AGE, NightScheduler, remembered_from
 from .watchlist import WatchEntry, WatchList, read_watch_list  # noqa: F401 - read_watch_list is API
 
@@ -72,19 +73,19 @@ class WatchReport:
     summary: dict
     exit_code: ExitStatus
     history: History | None = None
-    results_list: list[Result] | None = None
+    results_list: list[WatchedLink] | None = None
 
-    def results(self, change: str | None = None) -> Iterator[Result]:
-        """Every result in list order (with watch's extra fields), or those with `change`."""
+    def results(self, change: str | None = None) -> Iterator[WatchedLink]:
+        """Every link's WatchedLink in list order, or those with `change`."""
         if self.results_list is not None:
-            yield from (r for r in self.results_list if change is None or r.extra["change"] == change)
+            yield from (r for r in self.results_list if change is None or r.change == change)
             return
         if self.history is None:
             raise RuntimeError("the run's results are read while it is delivered; pass deliver= to run_watch")
         for stored, previous, change_, suggestion_change_ in self.history.compared_results(self.run_id, change):
             yield _with_change(stored, previous, change_, suggestion_change_)
 
-    def section(self, change: str) -> Iterator[Result]:
+    def section(self, change: str) -> Iterator[WatchedLink]:
         return self.results(change)
 
 
@@ -242,8 +243,8 @@ def _check_pending(history: History, checker: Checker, run_id: int, entries: Wat
                       "checked": counts["checked"], "status": status})
 
     scheduler = NightScheduler(checker, workers=options.concurrency, suggestion_max_age=options.suggestion_max_age)
-    for link, result in scheduler.run(jobs()):
-        record = result.to_dict()
+    for link, checked in scheduler.run(jobs()):
+        record, result = checked.record(), checked.result
         group = waiting.pop(link)
         history.add_results(run_id, [(e.position, link, e.labels, _as_given(record, e.link), None) for e in group])
         counts["checked"] += 1
@@ -290,30 +291,32 @@ def suggestion_change(status: str, suggestion: str | None, previous_status: str 
     return "new" if previous_suggestion is None else "withdrawn" if suggestion is None else "changed"
 
 
-def _with_change(stored: StoredResult, previous: StoredResult | None, change: str, suggestion_change_: str | None) -> Result:
-    extra = {
-        "labels": stored.labels,
-        "change": change,
-        "previous_status": previous.status if previous else None,
-        "previous_checked_at": previous.checked_at if previous else None,
-        "reused": bool(stored.reused_from),
-        "suggestion_change": suggestion_change_,
-        "previous_suggestion": previous.record.get("suggestion") if previous else None,
-    }
-    return result_from_record(stored.record, extra)
+def _with_change(stored: StoredResult, previous: StoredResult | None, change: str,
+                 suggestion_change_: str | None) -> WatchedLink:
+    return WatchedLink(
+        result=result_from_record(stored.record),
+        change=change,
+        labels=stored.labels or {},
+        previous_status=previous.status if previous else None,
+        previous_checked_at=previous.checked_at if previous else None,
+        reused=bool(stored.reused_from),
+        reused_from_run=stored.record.get("reused_from_run"),
+        suggestion_change=suggestion_change_,
+        previous_suggestion=previous.record.get("suggestion") if previous else None,
+        suggestion_searched_at=stored.record.get("suggestion_searched_at"),
+    )
 
 
-def result_from_record(record: dict, extra: dict | None = None) -> Result:
-    """Rebuild a Result from a stored record; fields beyond the contract's go to `extra`."""
+def result_from_record(record: dict) -> Result:
+    """Rebuild the contract Result from a stored record (watch's own fields are WatchedLink's)."""
     values = {k: record.get(k) for k in CONTRACT_FIELDS}
     values["repairs"] = tuple(values["repairs"] or ())
     values["kind"] = Kind(values["kind"])
     values["status"] = Status(values["status"])
-    more = {k: v for k, v in record.items() if k not in CONTRACT_FIELDS and k not in ("reused", "reused_from_run")}
-    more.update(extra or {})
-    if record.get("reused_from_run") is not None:
-        more["reused_from_run"] = record["reused_from_run"]
-    return Result(**values, extra=more)
+    if record.get("uncertain"):
+        values["uncertain"] = True
+        values["alternatives"] = tuple(record.get("alternatives") or ())
+    return Result(**values)
 
 
 def summarise_run(history: History, run_id: int, options: WatchOptions) -> dict:

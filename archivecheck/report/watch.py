@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import replace
 from typing import TextIO
 
-from ..models import Result
+from ..records import WatchedLink
 from ..watch import (CHANGES, NEWLY_BROKEN, NEWLY_NOT_ARCHIVED, RECOVERED, SECTION_TITLES, STILL_OK,
                      WatchReport)
-from . import CONTRACT_FIELDS, FORMATS, MARKS, md_cell
+from . import CONTRACT_FIELDS, FORMATS, MARKS, md_cell, record_dict
 
 
 def render_watch(report: WatchReport, fmt: str) -> str:
@@ -34,7 +33,7 @@ def _write_json(report: WatchReport, out: TextIO) -> None:
     out.write('{\n  "results": [')
     first = True
     for r in report.results():
-        out.write(("\n" if first else ",\n") + _indented(json.dumps(r.to_dict(), indent=2, ensure_ascii=False), 4))
+        out.write(("\n" if first else ",\n") + _indented(json.dumps(record_dict(r), indent=2, ensure_ascii=False), 4))
         first = False
     out.write("]" if first else "\n  ]")
     summary = json.dumps(report.summary, indent=2, ensure_ascii=False).replace("\n", "\n  ")
@@ -43,7 +42,7 @@ def _write_json(report: WatchReport, out: TextIO) -> None:
 
 def _write_jsonl(report: WatchReport, out: TextIO) -> None:
     for r in report.results():
-        out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+        out.write(json.dumps(record_dict(r), ensure_ascii=False) + "\n")
 
 
 def _indented(text: str, spaces: int) -> str:
@@ -55,21 +54,23 @@ def _write_csv(report: WatchReport, out: TextIO) -> None:
     # Label columns come from the list and vary by row: one pass to learn them, one to write.
     extra: dict[str, None] = {}
     for r in report.results():
-        extra.update((k, None) for k in _flat_labels(r).to_dict() if k not in CONTRACT_FIELDS)
+        extra.update((k, None) for k in _flat_row(r) if k not in CONTRACT_FIELDS)
     writer = csv.DictWriter(out, fieldnames=list(CONTRACT_FIELDS) + list(extra), extrasaction="ignore",
                             lineterminator="\n")
     writer.writeheader()
     for r in report.results():
-        row = _flat_labels(r).to_dict()
+        row = _flat_row(r)
         row["repairs"] = ";".join(row.get("repairs") or [])
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
 
 
-def _flat_labels(r: Result) -> Result:
-    extra = {k: v for k, v in r.extra.items() if k != "labels"}
-    for key, value in (r.extra.get("labels") or {}).items():
-        extra[key if key not in CONTRACT_FIELDS and key not in extra else f"label_{key}"] = value
-    return replace(r, extra=extra)
+def _flat_row(r: WatchedLink) -> dict:
+    """A CSV row: the record with each list label as a column of its own."""
+    row = record_dict(r)
+    labels = row.pop("labels", None) or {}
+    for key, value in labels.items():
+        row[key if key not in row else f"label_{key}"] = value
+    return row
 
 
 def _headline(report: WatchReport) -> str:
@@ -80,16 +81,15 @@ def _headline(report: WatchReport) -> str:
             f"{ch[RECOVERED]} recovered.")
 
 
-def _labels_text(r: Result) -> str:
-    labels = r.extra.get("labels") or {}
+def _labels_text(r: WatchedLink) -> str:
+    labels = r.labels or {}
     return ", ".join(f"{k}: {v}" for k, v in labels.items() if v)
 
 
-def _was(r: Result) -> str:
-    prev = r.extra.get("previous_status")
-    if not prev:
+def _was(r: WatchedLink) -> str:
+    if not r.previous_status:
         return "new to the list"
-    return f"was {prev} on {(r.extra.get('previous_checked_at') or '')[:10]}"
+    return f"was {r.previous_status} on {(r.previous_checked_at or '')[:10]}"
 
 
 def _write_text(report: WatchReport, out: TextIO) -> None:
@@ -102,23 +102,24 @@ def _write_text(report: WatchReport, out: TextIO) -> None:
         if change == STILL_OK or not count:
             continue
         out.write(f"\n{SECTION_TITLES[change]} ({count})\n")
-        for r in report.section(change):
+        for w in report.section(change):
+            r = w.result
             lines = [f"  {MARKS[r.status]}  {r.memento_url or r.url}"]
-            labels = _labels_text(r)
-            lines.append(f"      {_was(r)}{'; ' + labels if labels else ''}")
+            labels = _labels_text(w)
+            lines.append(f"      {_was(w)}{'; ' + labels if labels else ''}")
             lines.append(f"      {r.detail}")
             if r.suggestion:
                 lines.append(f"      cite instead: {r.suggestion}")
-            note = _suggestion_note(r)
+            note = _suggestion_note(w)
             if note:
                 lines.append(f"      {note}")
             out.write("\n".join(lines) + "\n")
     out.write(f"\nOK ({s['changes'].get(STILL_OK, 0)}): not listed.\n")
 
 
-def _suggestion_note(r: Result) -> str | None:
+def _suggestion_note(w: WatchedLink) -> str | None:
     """(#12) What changed about the capture to cite instead since the last delivered report."""
-    change, before = r.extra.get("suggestion_change"), r.extra.get("previous_suggestion")
+    change, before = w.suggestion_change, w.previous_suggestion
     if change == "changed":
         return f"the capture to cite instead has changed (was {before})"
     if change == "new":
@@ -126,10 +127,6 @@ def _suggestion_note(r: Result) -> str | None:
     if change == "withdrawn":
         return f"the capture to cite instead no longer works (was {before}); none found tonight"
     return None
-
-
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _write_markdown(report: WatchReport, out: TextIO) -> None:
@@ -141,15 +138,15 @@ def _write_markdown(report: WatchReport, out: TextIO) -> None:
             continue
         out.write(f"## {SECTION_TITLES[change]} ({count})\n\n| link | status | before | labels | capture | finding |\n"
                   "|---|---|---|---|---|---|\n")
-        for r in report.section(change):
-            note = _suggestion_note(r)
+        for w in report.section(change):
+            r, note = w.result, _suggestion_note(w)
             finding = r.detail + (" Cite instead: " + r.suggestion if r.suggestion else "") + (f" ({note})" if note else "")
-            out.write(f"| {_md(r.memento_url or r.url)} | {r.status.value} | {_md(_was(r))} | "
-                      f"{_md(_labels_text(r) or '—')} | {r.memento_datetime or '—'} | {_md(finding)} |\n")
+            out.write(f"| {md_cell(r.memento_url or r.url)} | {r.status.value} | {md_cell(_was(w))} | "
+                      f"{md_cell(_labels_text(w) or '—')} | {r.memento_datetime or '—'} | {md_cell(finding)} |\n")
         out.write("\n")
     out.write(f"## OK ({report.summary['changes'].get(STILL_OK, 0)})\n\n")
-    for r in report.section(STILL_OK):
-        out.write(f"- {_md(r.memento_url or r.url)}\n")
+    for w in report.section(STILL_OK):
+        out.write(f"- {md_cell(w.result.memento_url or w.result.url)}\n")
     out.write("\n")
 
 

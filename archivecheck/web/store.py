@@ -171,10 +171,10 @@ class CheckStore:
 
 
 def result_from_dict(data: dict) -> Result:
-    """A stored contract record back as a Result; fields beyond the contract return as extras."""
-    known = {name: data.get(name) for name in Result.__dataclass_fields__ if name != "extra"}
-    known["repairs"] = tuple(known["repairs"] or ())
+    """A stored contract record back as a Result (fields it does not know are left out)."""
+    known = {name: data[name] for name in Result.__dataclass_fields__ if name in data}
+    known["repairs"] = tuple(known.get("repairs") or ())
+    known["alternatives"] = tuple(known.get("alternatives") or ())
     known["kind"] = Kind(known["kind"])
     known["status"] = Status(known["status"])
-    extra = {k: v for k, v in data.items() if k not in known}
-    return Result(**known, extra=extra)
+    return Result(**known)

@@ -62,7 +62,7 @@ def test_a_run_that_did_not_deliver_raises_its_alerts_again(local_archive, confi
 
 
 def by_input_results(report) -> dict[str, str]:
-    return {r.input: r.extra["change"] for r in report.results()}
+    return {r.result.input: r.change for r in report.results()}
 
 
 def test_resume_delivers_an_undelivered_run_without_fetching_again(local_archive, config, listfile, tmp_path):

@@ -117,6 +117,9 @@ def render_text(records: Sequence) -> str:
         lines.append(f"{MARKS[r.status]:<{width}}  {link}{when}")
         if r.repairs:
             lines.append(f"{'':<{width}}  repaired ({', '.join(r.repairs)}) from: {_one_line(r.input)}")
+        if r.uncertain:
+            lines.append(f"{'':<{width}}  UNCERTAIN reading: check it before sending; other readings: "
+                         + ", ".join(r.alternatives))
         lines.append(f"{'':<{width}}  {r.detail}")
         if r.suggestion:
             lines.append(f"{'':<{width}}  cite instead: {r.suggestion}")

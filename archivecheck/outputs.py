@@ -12,7 +12,8 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from contextlib import contextmanager
+from typing import Iterable, Iterator, TextIO
 
 from .errors import InputError
 
@@ -51,21 +52,34 @@ def check_output(output: str | None, inputs: Iterable[str | None] = ()) -> None:
 
 def write_output(text: str, output: str) -> None:
     """Replace ``output`` with ``text`` (UTF-8) atomically. Raises InputError (one line)."""
+    with replacing(output) as fh:
+        fh.write(text)
+
+
+@contextmanager
+def replacing(output: str) -> Iterator[TextIO]:
+    """A text file to write a report into; on leaving the block it is flushed to disk and renamed
+    over ``output`` (keeping the old file's permissions). If the block raises, ``output`` is left
+    as it was. Streaming writers (watch's report of 100,000 links) use it directly. Raises
+    InputError (one line) when the file cannot be written."""
     target = Path(output)
     try:
         fd, tmp = tempfile.mkstemp(dir=_parent(target), prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, _mode_for(target))
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
     except OSError as exc:
         raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(target))
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _mode_for(target: Path) -> int:

@@ -12,7 +12,6 @@ name is ignored, one with an open element closes everything opened after it.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from html.parser import HTMLParser
 
 from .limits import MAX_HTML_BYTES
@@ -40,11 +39,12 @@ class _TextCollector(HTMLParser):
         self.pieces: list[str] = []
         self.length = 0
         self.open: list[tuple[str, int | None]] = []  # (tag, index into anchors for an <a>)
-        self.open_count: Counter = Counter()
+        # Plain dicts read with .get: a Counter's miss is a Python-level call, on every end tag.
+        self.open_count: dict[str, int] = {}
         self.dropping = 0  # open elements whose content is dropped
         self.anchors: list[list] = []  # [href, start, end]
         self.data: list[str] = []  # text since the last tag, comment or declaration
-        self.void_started: Counter = Counter()
+        self.void_started: dict[str, int] = {}
 
     def _flush(self) -> None:
         """Hand on the text since the last markup. Text that is only spaces and line breaks
@@ -54,7 +54,7 @@ class _TextCollector(HTMLParser):
             return
         text = "".join(self.data)
         self.data.clear()
-        if not text.strip(_ASCII_SPACE) and not (self.open_count["pre"] or self.open_count["textarea"]):
+        if not text.strip(_ASCII_SPACE) and not (self.open_count.get("pre") or self.open_count.get("textarea")):
             text = "\n" if "\n" in text else " "
         self._emit(text)
 
@@ -64,9 +64,10 @@ class _TextCollector(HTMLParser):
             self.length += len(text)
 
     def handle_starttag(self, tag, attrs):
-        self._flush()
+        if self.data:
+            self._flush()
         if tag in _VOID:
-            self.void_started[tag] += 1
+            self.void_started[tag] = self.void_started.get(tag, 0) + 1
             if tag == "br":
                 self._emit(_BR)
             return
@@ -78,14 +79,15 @@ class _TextCollector(HTMLParser):
         if tag in _DROPPED:
             self.dropping += 1
         self.open.append((tag, anchor))
-        self.open_count[tag] += 1
+        self.open_count[tag] = self.open_count.get(tag, 0) + 1
 
     def handle_endtag(self, tag):
-        if self.void_started[tag]:
+        if self.void_started.get(tag):
             self.void_started[tag] -= 1  # </img> after <img>: nothing to close, and not a break in the text
             return
-        self._flush()
-        if not self.open_count[tag]:
+        if self.data:
+            self._flush()
+        if not self.open_count.get(tag):
             return  # a stray end tag: nothing to close
         while self.open:
             if self._close() == tag:
@@ -156,7 +158,7 @@ class _AnchorCollector(_TextCollector):
         super().handle_starttag(tag, attrs)
         values = dict(attrs)
         if tag == "a" and "href" in values:
-            navigation = any(self.open_count[name] for name in ("nav", "header", "footer"))
+            navigation = any(self.open_count.get(name) for name in ("nav", "header", "footer"))
             self.links.append((values["href"] or "", navigation))
         elif tag == "base" and self.base is None and values.get("href") is not None:
             self.base = values["href"]

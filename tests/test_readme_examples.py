@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,8 @@ def test_readme_example_output(block, local_archive, tmp_path):
         (tmp_path / name).symlink_to(REPO / name)
     env = {**os.environ, **local_archive.env()}
     env.pop("ARCHIVECHECK_LIVE_OVERRIDE", None)
+    # The README types `archivecheck`: the one installed beside this interpreter, venv active or not.
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     if any(command.startswith("archivecheck audit") for command, _ in block):
         site, stand_in, example_env = start_audit_example(local_archive)
         env.update(example_env)

@@ -86,6 +86,12 @@ def test_a_damaged_footnotes_part_is_reported_not_dropped(tmp_path):
     assert "word/footnotes.xml is damaged" in result.output
 
 
+def test_a_pdf_page_whose_text_is_a_bomb_is_reported_not_dropped():
+    found = extract_links(built("pdf_flate_bomb", 200_000_000), "letter.pdf")
+    assert found.links == ()
+    assert found.problems == ("page 1: its text could not be read (LimitReachedError); links in it are not listed",)
+
+
 @pytest.mark.parametrize("builder,args,name,message", [
     ("eml_huge_part", (40_000_000,), "letter.eml", "larger than 50 MB"),
     ("eml_huge_part", (20_000_000,), "letter.eml", "larger than 24 MB; not a letter in eml"),

@@ -45,12 +45,15 @@ def _read_pdf(data: bytes, name: str | None) -> ExtractedText:
     texts: list[str] = []
     page_starts: list[int] = []
     annotations: list[FoundLink] = []
+    problems: list[str] = []
     offset = 0
     for number, page in enumerate(pages, start=1):
         try:
             page_text = page.extract_text() or ""
-        except Exception:  # one bad page (broken font, content stream) must not lose the others
-            page_text = ""
+        except Exception as error:  # one bad page (broken font, content stream, a decompression
+            page_text = ""          # bomb pypdf stops at) must not lose the others, nor go unsaid
+            problems.append(f"page {number}: its text could not be read ({type(error).__name__}); "
+                            f"links in it are not listed")
         page_starts.append(offset)
         texts.append(page_text)
         offset += len(page_text) + 2
@@ -64,7 +67,7 @@ def _read_pdf(data: bytes, name: str | None) -> ExtractedText:
     shown = {(link.page, comparable(re.sub(r"\s+", "", link.text))) for link in links}
     extra = [a for a in annotations if (a.page, comparable(a.text)) not in shown]
     merged = sorted(links + extra, key=lambda link: (link.page or 0, link.start if link.start is not None else 1 << 62))
-    return ExtractedText("pdf", text, tuple(merged))
+    return ExtractedText("pdf", text, tuple(merged), tuple(problems))
 
 
 def _link_annotations(page, number: int, found: list[FoundLink]) -> None:

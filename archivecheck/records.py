@@ -16,7 +16,28 @@ from .models import Result
 from .save import SaveJob
 
 
-class Risk(str, enum.Enum):
+class Change(enum.StrEnum):
+    """What a watched link's status tonight means against its last decisive one (watch's report
+    sections, in the order it shows them)."""
+
+    NEWLY_BROKEN = "newly_broken"
+    NEWLY_NOT_ARCHIVED = "newly_not_archived"
+    RECOVERED = "recovered"
+    STILL_BROKEN = "still_broken"
+    STILL_NOT_ARCHIVED = "still_not_archived"
+    UNVERIFIABLE = "unverifiable"
+    STILL_OK = "ok"
+
+
+class SuggestionChange(enum.StrEnum):
+    """How a still-broken link's capture to cite instead differs from the last delivered report's."""
+
+    NEW = "new"              # none before, one now
+    CHANGED = "changed"      # a different one now
+    WITHDRAWN = "withdrawn"  # one before, none now
+
+
+class Risk(enum.StrEnum):
     """Why a publication team should act on an audited URL."""
 
     LIVE_UNARCHIVED = "live-unarchived"  # live on its site, no good capture anywhere
@@ -133,25 +154,26 @@ class ProgressEvent:
 class WatchedLink:
     """One link of a watch run: tonight's check and what changed since the last decisive result.
 
-    `change` is one of watch.CHANGES (newly_broken, recovered, …); `suggestion_change` says how
-    the capture to cite instead differs from the last delivered report's (new, changed, withdrawn).
+    `change` places it in the report; `suggestion_change` says how the capture to cite instead
+    differs from the last delivered report's.
     """
 
     result: Result
-    change: str
+    change: Change
     labels: Mapping[str, str] = field(default_factory=dict)
     previous_status: str | None = None
     previous_checked_at: str | None = None
     reused: bool = False
     reused_from_run: int | None = None
-    suggestion_change: str | None = None
+    suggestion_change: SuggestionChange | None = None
     previous_suggestion: str | None = None
     suggestion_searched_at: str | None = None  # when the capture to cite instead was last searched for
 
     def added_fields(self) -> dict:
-        out = {"labels": dict(self.labels), "change": self.change, "previous_status": self.previous_status,
+        out = {"labels": dict(self.labels), "change": self.change.value, "previous_status": self.previous_status,
                "previous_checked_at": self.previous_checked_at, "reused": self.reused,
-               "suggestion_change": self.suggestion_change, "previous_suggestion": self.previous_suggestion}
+               "suggestion_change": self.suggestion_change.value if self.suggestion_change else None,
+               "previous_suggestion": self.previous_suggestion}
         if self.suggestion_searched_at is not None:
             out["suggestion_searched_at"] = self.suggestion_searched_at
         if self.reused_from_run is not None:

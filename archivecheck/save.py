@@ -38,7 +38,7 @@ from .models import utc_now_iso
 ENV_ACCESS = "ARCHIVECHECK_IA_ACCESS_KEY"
 ENV_SECRET = "ARCHIVECHECK_IA_SECRET_KEY"
 
-class SaveStatus(str, enum.Enum):
+class SaveStatus(enum.StrEnum):
     """What became of one capture request (a `str` enum: compares and serialises as its value)."""
 
     PENDING = "pending"

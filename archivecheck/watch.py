@@ -37,19 +37,15 @@ from .exits import ExitStatus
 from .errors import InputError
 from .history import History, StoredResult, WriterLock, history_errors
 from .models import CONTRACT_FIELDS, Kind, Result, Status, utc_now_iso
-from .records import WatchedLink
+from .records import Change, SuggestionChange, WatchedLink
 from .schedule import DEFAULT_SUGGESTION_MAX_AGE, NightScheduler, remembered_from
 from .watchlist import WatchEntry, WatchList, read_watch_list  # noqa: F401 - read_watch_list is API
 
-# Changes, in the order the report shows them.
-NEWLY_BROKEN = "newly_broken"
-NEWLY_NOT_ARCHIVED = "newly_not_archived"
-RECOVERED = "recovered"
-STILL_BROKEN = "still_broken"
-STILL_NOT_ARCHIVED = "still_not_archived"
-UNVERIFIABLE = "unverifiable"
-STILL_OK = "ok"
-CHANGES = (NEWLY_BROKEN, NEWLY_NOT_ARCHIVED, RECOVERED, STILL_BROKEN, STILL_NOT_ARCHIVED, UNVERIFIABLE, STILL_OK)
+# Changes, in the order the report shows them (short names for records.Change).
+NEWLY_BROKEN, NEWLY_NOT_ARCHIVED, RECOVERED = Change.NEWLY_BROKEN, Change.NEWLY_NOT_ARCHIVED, Change.RECOVERED
+STILL_BROKEN, STILL_NOT_ARCHIVED = Change.STILL_BROKEN, Change.STILL_NOT_ARCHIVED
+UNVERIFIABLE, STILL_OK = Change.UNVERIFIABLE, Change.STILL_OK
+CHANGES = tuple(Change)
 SECTION_TITLES = {
     NEWLY_BROKEN: "Newly broken", NEWLY_NOT_ARCHIVED: "Newly not archived", RECOVERED: "Recovered",
     STILL_BROKEN: "Still broken", STILL_NOT_ARCHIVED: "Still not archived",
@@ -271,7 +267,7 @@ def _as_given(record: dict, link: str) -> dict:
 
 
 # -- changes ----------------------------------------------------------------------------------
-def classify_change(status: str, previous: str | None) -> str:
+def classify_change(status: str, previous: str | None) -> Change:
     """Tonight's status against the last decisive one (None: never decided, e.g. a new link)."""
     if status == Status.UNVERIFIABLE.value:
         return UNVERIFIABLE
@@ -283,25 +279,27 @@ def classify_change(status: str, previous: str | None) -> str:
 
 
 def suggestion_change(status: str, suggestion: str | None, previous_status: str | None,
-                      previous_suggestion: str | None) -> str | None:
+                      previous_suggestion: str | None) -> SuggestionChange | None:
     """For a link still broken: `new`, `changed` or `withdrawn` when the capture to cite instead
     differs from the last delivered report's; None when it is the same or the link is not still broken."""
     if status != Status.BROKEN.value or previous_status != Status.BROKEN.value or previous_suggestion == suggestion:
         return None
-    return "new" if previous_suggestion is None else "withdrawn" if suggestion is None else "changed"
+    if previous_suggestion is None:
+        return SuggestionChange.NEW
+    return SuggestionChange.WITHDRAWN if suggestion is None else SuggestionChange.CHANGED
 
 
 def _with_change(stored: StoredResult, previous: StoredResult | None, change: str,
                  suggestion_change_: str | None) -> WatchedLink:
     return WatchedLink(
         result=result_from_record(stored.record),
-        change=change,
+        change=Change(change),  # the database hands back the plain string
         labels=stored.labels or {},
         previous_status=previous.status if previous else None,
         previous_checked_at=previous.checked_at if previous else None,
         reused=bool(stored.reused_from),
         reused_from_run=stored.record.get("reused_from_run"),
-        suggestion_change=suggestion_change_,
+        suggestion_change=SuggestionChange(suggestion_change_) if suggestion_change_ else None,
         previous_suggestion=previous.record.get("suggestion") if previous else None,
         suggestion_searched_at=stored.record.get("suggestion_searched_at"),
     )

@@ -7,7 +7,7 @@ import io
 import json
 from typing import TextIO
 
-from ..records import WatchedLink
+from ..records import SuggestionChange, WatchedLink
 from ..watch import (CHANGES, NEWLY_BROKEN, NEWLY_NOT_ARCHIVED, RECOVERED, SECTION_TITLES, STILL_OK,
                      WatchReport)
 from . import CONTRACT_FIELDS, FORMATS, MARKS, md_cell, record_dict
@@ -120,11 +120,11 @@ def _write_text(report: WatchReport, out: TextIO) -> None:
 def _suggestion_note(w: WatchedLink) -> str | None:
     """(#12) What changed about the capture to cite instead since the last delivered report."""
     change, before = w.suggestion_change, w.previous_suggestion
-    if change == "changed":
+    if change is SuggestionChange.CHANGED:
         return f"the capture to cite instead has changed (was {before})"
-    if change == "new":
+    if change is SuggestionChange.NEW:
         return "a capture to cite instead has been found since the last report"
-    if change == "withdrawn":
+    if change is SuggestionChange.WITHDRAWN:
         return f"the capture to cite instead no longer works (was {before}); none found tonight"
     return None
 

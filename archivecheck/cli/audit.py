@@ -11,8 +11,8 @@ from ..live import LiveHosts
 from ..report import exit_code
 from ..report.audit import render_audit
 from ..sources import urls_from_list
-from .interrupts import INTERRUPTED, Keeper, mark_incomplete
-from .options import FiniteNumber, ProgressLine, progress_enabled, report_options, settings_from, write_report
+from .interrupts import INTERRUPTED, mark_incomplete, run_keeping
+from .options import FiniteNumber, progress_enabled, report_options, settings_from, write_report
 
 
 @click.command("audit")
@@ -55,17 +55,15 @@ def command(ctx, list_file, sitemap, page, page_base, match, save, dry_run, save
     settings = settings_from(ctx, config_file=config_file, archive_remaps=archive_remaps,
                              prefer=prefer, timeout=timeout, at=at)
     urls = urls_from_list(read_input_text(list_file)) if list_file is not None else None
-    progress = ProgressLine(progress_enabled(no_progress, quiet))
-    kept = Keeper(progress)
-    try:
-        findings = audit_urls(urls, sitemap=sitemap, page=page, page_base=page_base, match=match,
-                              settings=settings, live_hosts=LiveHosts.parse(live_override), workers=workers,
-                              save=save, dry_run=dry_run, save_poll=save_poll, save_timeout=save_timeout,
-                              progress=kept)
-    except KeyboardInterrupt:  # keep what finished (#11)
-        write_report(mark_incomplete(render_audit(kept.records, fmt), fmt, kept), output)
+    def audit(progress):
+        return audit_urls(urls, sitemap=sitemap, page=page, page_base=page_base, match=match,
+                          settings=settings, live_hosts=LiveHosts.parse(live_override), workers=workers,
+                          save=save, dry_run=dry_run, save_poll=save_poll, save_timeout=save_timeout,
+                          progress=progress)
+
+    findings, interrupted = run_keeping(audit, show=progress_enabled(no_progress, quiet))
+    if interrupted:  # Ctrl-C: report what finished (#11)
+        write_report(mark_incomplete(render_audit(interrupted.records, fmt), fmt, interrupted), output)
         return INTERRUPTED
-    finally:
-        progress.close()
     write_report(render_audit(findings, fmt), output)
     return exit_code(findings)

@@ -8,8 +8,8 @@ from ..api import check_links
 from ..errors import InputError
 from ..inputs import read_input_text
 from ..report import exit_code, render
-from .interrupts import INTERRUPTED, Keeper, mark_incomplete
-from .options import ProgressLine, progress_enabled, report_options, settings_from, url_lines, write_report
+from .interrupts import INTERRUPTED, mark_incomplete, run_keeping
+from .options import progress_enabled, report_options, settings_from, url_lines, write_report
 
 
 @click.command("check")
@@ -35,14 +35,10 @@ def command(ctx, urls, from_file, fmt, output, at, prefer, timeout, no_progress,
         inputs += url_lines(read_input_text(from_file))
     if not inputs:
         raise InputError("no URLs given (pass URLs, --from FILE, or - for stdin)")
-    progress = ProgressLine(progress_enabled(no_progress, quiet))
-    kept = Keeper(progress)
-    try:
-        results = check_links(inputs, settings=settings, progress=kept)
-    except KeyboardInterrupt:  # keep what finished (#11)
-        write_report(mark_incomplete(render(kept.records, fmt), fmt, kept), output)
+    results, interrupted = run_keeping(lambda progress: check_links(inputs, settings=settings, progress=progress),
+                                       show=progress_enabled(no_progress, quiet))
+    if interrupted:  # Ctrl-C: report what finished (#11)
+        write_report(mark_incomplete(render(interrupted.records, fmt), fmt, interrupted), output)
         return INTERRUPTED
-    finally:
-        progress.close()
     write_report(render(results, fmt), output)
     return exit_code(results)

@@ -12,6 +12,7 @@ import json
 import click
 
 from ..exits import ExitStatus
+from .options import ProgressLine
 
 
 class Keeper:
@@ -30,6 +31,19 @@ class Keeper:
     def note(self) -> str:
         total = self.total if self.total is not None else "?"
         return f"INCOMPLETE: interrupted after {len(self.records)} of {total}; only those are reported"
+
+
+def run_keeping(call, *, show: bool):
+    """Run `call(progress)` with the progress line on stderr (when `show`). Returns (its value,
+    None), or, on Ctrl-C, (None, the Keeper holding every record that had finished)."""
+    line = ProgressLine(show)
+    kept = Keeper(line)
+    try:
+        return call(kept), None
+    except KeyboardInterrupt:
+        return None, kept
+    finally:
+        line.close()
 
 
 def mark_incomplete(text: str, fmt: str, keeper: Keeper) -> str:

@@ -7,8 +7,8 @@ import click
 from ..api import scan_letters
 from ..report import exit_code, render, render_markdown
 from ..report.scan import render_scan_text
-from .interrupts import INTERRUPTED, Keeper, letters_so_far, mark_incomplete
-from .options import ProgressLine, progress_enabled, report_options, settings_from, write_report
+from .interrupts import INTERRUPTED, letters_so_far, mark_incomplete, run_keeping
+from .options import progress_enabled, report_options, settings_from, write_report
 
 
 @click.command("scan")
@@ -28,16 +28,10 @@ def command(ctx, files, fmt, output, at, prefer, timeout, no_progress, verbose, 
     show = progress_enabled(no_progress, quiet)
     if show:
         click.echo(f"scanning {len(files)} letter{'s' if len(files) != 1 else ''} …", err=True)
-    progress = ProgressLine(show)
-    kept = Keeper(progress)
-    try:
-        scans = scan_letters(files, settings=settings, progress=kept)
-    except KeyboardInterrupt:  # keep what finished (#11)
-        scans = letters_so_far(kept.records)
-    else:
-        kept = None
-    finally:
-        progress.close()
+    scans, interrupted = run_keeping(lambda progress: scan_letters(files, settings=settings, progress=progress),
+                                     show=show)
+    if interrupted:  # Ctrl-C: report what finished (#11)
+        scans = letters_so_far(interrupted.records)
     links = [link for s in scans for link in s.links]
     for s in scans:
         if not quiet and (s.note or not s.links):
@@ -48,8 +42,8 @@ def command(ctx, files, fmt, output, at, prefer, timeout, no_progress, verbose, 
         text = render_markdown(links, heading="Evidence record: archive links in " + ", ".join(files))
     else:
         text = render(links, fmt)
-    if kept is not None:
-        write_report(mark_incomplete(text, fmt, kept), output)
+    if interrupted:
+        write_report(mark_incomplete(text, fmt, interrupted), output)
         return INTERRUPTED
     write_report(text, output)
     return exit_code(links)

@@ -262,3 +262,21 @@ def test_corrected_docx_puts_right_links_in_headers_and_footnotes():
     notes = next(p for p in document.part.package.iter_parts() if str(p.partname) == "/word/footnotes.xml")
     assert [r.target_ref for r in notes.rels.values()] == [REFERENCE_LINK]
     assert b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"' in notes.blob
+
+
+def test_a_configured_archives_links_are_found_alike_for_the_corrected_letter(tmp_path):
+    # The corrected letter pairs the letter's links with the scan's results by position: both must
+    # be found with the run's grammar, so a configured archive's damaged link is one link, not a
+    # truncated one in one list and a whole one in the other.
+    from archivecheck.config import load_settings
+
+    config = tmp_path / "arq.toml"
+    config.write_text('[archives.arquivo]\nbase = "https://arquivo.pt/wayback/"\n', encoding="utf-8")
+    text = ("See https://arquivo.pt/wayback/2019010 1000000/https://www.example.pt/relatorio-anual.pdf and "
+            "https://webarchive.nationalarchives.gov.uk/ukgwa/20220201210413/https://www.gov.uk/a.pdf today.\n")
+    with CheckService(load_settings(str(config)), CheckStore(tmp_path / "c.sqlite"), workers=1) as service:
+        letter = service.read_letter(text.encode(), "letter.txt")
+    (part,) = letter.parts
+    assert [found.text for found in letter.main.links] == [r.repaired.input for r in part.records]
+    assert part.records[0].repaired.url == (
+        "https://arquivo.pt/wayback/20190101000000/https://www.example.pt/relatorio-anual.pdf")

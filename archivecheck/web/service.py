@@ -19,6 +19,7 @@ from ..api import repair_letter, scan_letter_bytes
 from ..config import Settings
 from ..errors import InputError
 from ..extract import ExtractedText, eml_attachments, extract_links
+from ..grammar import compile_grammar
 from ..http import ArchiveSession
 from ..records import ProgressEvent
 from .letters import corrected_docx, corrected_text, replacements
@@ -80,7 +81,9 @@ class CheckService:
     def read_letter(self, data: bytes, name: str) -> Letter:
         """Find and repair (offline) every link of a letter, format told by its bytes. Raises
         UnreadableInput for data that is no letter, NoLinks for a letter without links."""
-        main = extract_links(data, name)
+        # The same grammar the scan will use (configured archives too): the corrected letter pairs
+        # these links with the scan's results by position, so both must find the same links.
+        main = extract_links(data, name, grammar=compile_grammar(self.settings.registry))
         payloads = [(name, data)]
         if main.format == "eml":
             # A reply often travels as an e-mail with the letter attached: check those links too.

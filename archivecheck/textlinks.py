@@ -128,9 +128,7 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
         return True
     if _NEW_LINK.match(token):
         return False  # a scheme or "www." starts the next link, not more of this one
-    file_end = _FILE_END.search(flat, max(flat.rfind("/"), 0))
-    if file_end and _PROSE_WORD.fullmatch(token) and \
-            not _EXTENSION_ONLY.fullmatch("." + file_end.group("ext") + token.rstrip(".,;:!?)")):
+    if _PROSE_WORD.fullmatch(token) and goes_past_extension(flat, token.rstrip(".,;:!?)")):
         return False  # "report.pdf" then "accessed": no file name goes on past its extension
     if not newline and last.isalnum() and _SPACED_SLUG.fullmatch(token) and _IN_SLUG.search(end):
         # A PDF text layer put a space inside a word of a slug ("…/how-to-a re-email-policy.pdf"):
@@ -180,6 +178,15 @@ def trim_link_end(span: str) -> str:
         else:
             break
     return span
+
+
+def goes_past_extension(left: str, following: str) -> bool:
+    """True when ``left`` ends in a file name (a dot and a short extension in its last path
+    segment) and ``following`` would make no extension of it: "report.pdf" + "accessed". No file
+    name goes on past its extension, so such text is prose after the link. Used where a link ends
+    in text (here) and where a repair weighs cutting a link (repair.readings)."""
+    file_end = _FILE_END.search(left, max(left.rfind("/"), 0))
+    return bool(file_end) and not _EXTENSION_ONLY.fullmatch("." + file_end.group("ext") + following)
 
 
 def iter_link_spans(text: str, grammar: ArchiveGrammar | None = None) -> Iterator[LinkSpan]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..grammar import ArchiveGrammar
+from ..textlinks import goes_past_extension
 from ..wordsplit import best_split, hyphen_preference, weak_split
 from .clean import MARKERS, NL, SP, gap_name, note, timestamp_bounds
 
@@ -24,10 +25,6 @@ MAX_CANDIDATES = 64
 DOUBT = 1.0
 HYPHEN_NAMES = ("hyphen-restored", "underscore-restored", "hyphen-removed", "glued-word", "bracket-rejoined")
 
-# A file name ends the path (a dot and a short extension in the last segment): a word joined on
-# after it across a gap, making no extension of it, is most likely the next line's prose.
-_FILE_END = re.compile(r"/[^/?#]*\.(?P<ext>[a-z][a-z0-9]{1,4})$", re.IGNORECASE)
-_EXTENSION_ONLY = re.compile(r"\.[a-z][a-z0-9]{1,4}", re.IGNORECASE)
 # What some redirectors append to the link they carry: ":" and a signature ("…/Page%3AyvjjifTnVL…").
 _SIGNATURE = re.compile(r":[A-Za-z0-9_-]{16,}$")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -91,8 +88,7 @@ def _cut_point(joined: str, position: int, path_start: int) -> Point | None:
     word = _WORD.match(right)
     if not word or word.end() != len(right):
         return None  # more URL follows (a slash, a dot, digits): not a word of prose
-    file_end = _FILE_END.search(left)
-    if file_end and not _EXTENSION_ONLY.fullmatch("." + file_end.group("ext") + right):
+    if goes_past_extension(left, right):
         # "report.pdf" + "accessed": no file name goes on past its extension.
         return Point(position, False, 2.0, doubtful=False, kind="cut")
     if left[-1:].isalpha() and right.islower() and len(right) > 1 and "#" not in left:

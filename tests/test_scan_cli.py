@@ -131,7 +131,8 @@ def test_rewrite_repairs_the_reference_letter_and_changes_nothing_else():
     rewritten = result.stdout
     assert INTENDED in rewritten
     damaged_line = next(line for line in original.splitlines() if "2022020121041 3" in line)
-    assert rewritten == original.replace(damaged_line, INTENDED)
+    # --offline: the change no archive confirmed is written, and marked (CONTRACT.md).
+    assert rewritten == original.replace(damaged_line, f"{INTENDED} [unconfirmed repair]")
 
 
 def _run_cli(*args, stdin=b""):
@@ -210,3 +211,17 @@ def test_scan_opens_letters_attached_to_an_email(local_archive, fast_config, tmp
     assert record["file"] == f"{mail} \u203a response.pdf" and record["page"] == 1
     text = invoke(local_archive, fast_config, "scan", "--no-progress", str(mail)).stdout
     assert f"{mail} \u203a annex.docx (attachment, 0 links)\n  could not be read:" in text
+
+
+def test_rewrite_online_writes_only_what_the_archive_confirmed(local_archive, fast_config):
+    # The reference link's repair is verified against the local archive and written; an intact link
+    # the repair would read another way ("Greenbook" as "Green-book") is held by no archive: kept.
+    intact = "https://assets.publishing.service.gov.uk/media/62b1/Greenbook-chapter-11-11Mar22.pdf"
+    damaged = REFERENCE_LINK.replace("20220201210413", "2022020121041 3")
+    text = f"See {damaged} and {intact} today.\n"
+    result = invoke(local_archive, fast_config, "repair", "--rewrite", "-", input=text)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"See {INTENDED} and {intact} today.\n"
+    offline = CliRunner().invoke(cli, ["repair", "--rewrite", "--offline", "-"], input=text)
+    assert offline.stdout == (f"See {INTENDED} [unconfirmed repair] and "
+                              f"{intact.replace('Greenbook', 'Green-book')} [unconfirmed repair] today.\n")

@@ -6,6 +6,7 @@ import click
 
 from ..api import repair_letter
 from ..check import Checker
+from ..citable import link_to_write
 from ..errors import InputError
 from ..exits import ExitStatus
 from ..extract import extract_links
@@ -19,8 +20,11 @@ from .options import ProgressLine, global_options, progress_enabled, settings_fr
 
 @click.command("repair")
 @click.argument("source", default="-", metavar="[FILE|-]")
-@click.option("--rewrite", is_flag=True, help="Print the whole text with its links repaired, nothing else changed.")
-@click.option("--offline", is_flag=True, help="Repair by syntax alone; do not ask the archives' indexes.")
+@click.option("--rewrite", is_flag=True,
+              help="Print the whole text with each link an archive confirmed repaired, nothing else changed.")
+@click.option("--offline", is_flag=True,
+              help="Repair by syntax alone; do not ask the archives' indexes (with --rewrite: each unconfirmed "
+                   "change is written followed by [unconfirmed repair]).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Report format (ignored with --rewrite).")
 @click.option("--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE instead of stdout.")
@@ -47,7 +51,15 @@ def command(ctx, source, rewrite, offline, fmt, output, timeout, no_progress, ve
         if extracted.format not in ("txt", "md"):
             raise InputError(f"{name}: --rewrite works on plain text and markdown, not {extracted.format}")
         with Checker(settings, confirm_repairs=not offline) as checker:
-            write_report(rewrite_text(extracted.text, checker.index, grammar=grammar), output)
+            def write(repaired):
+                # The letter-writing rule (citable.py): online, a repair the index did not settle is
+                # written only once its capture is verified; --offline writes it, marked.
+                citation = link_to_write(repaired, offline=offline)
+                if citation.url is None and not offline and not repaired.uncertain and repaired.url != repaired.input:
+                    citation = link_to_write(repaired, checker.check(repaired.input))
+                return citation.text
+
+            write_report(rewrite_text(extracted.text, checker.index, grammar=grammar, write=write), output)
         return ExitStatus.OK
     progress = ProgressLine(progress_enabled(no_progress, quiet))
     try:

@@ -23,6 +23,7 @@ Repair names (``RepairedLink.repairs``), in the order applied:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..grammar import ArchiveGrammar, builtin_grammar
@@ -181,11 +182,15 @@ def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
     return results
 
 
-def rewrite_text(text: str, index: ArchiveIndex | None = None, *, grammar: ArchiveGrammar | None = None) -> str:
+def rewrite_text(text: str, index: ArchiveIndex | None = None, *, grammar: ArchiveGrammar | None = None,
+                 write: Callable[[RepairedLink], str | None] | None = None) -> str:
     """``text`` with every link replaced by its repair and nothing else changed.
 
     A text whose links need no repair comes back identical, byte for byte. A word the repair found
-    glued onto a link (the next line's prose) is kept in the text after the link.
+    glued onto a link (the next line's prose) is kept in the text after the link. ``write``: what
+    to put in place of each repaired link (None keeps it as written); the letter writers pass
+    ``citable.link_to_write``'s answer, so only what may enter a letter does. Without it, every
+    repair is written.
     """
     pieces: list[str] = []
     last = 0
@@ -193,8 +198,11 @@ def rewrite_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archi
         assert result.start is not None and result.end is not None
         if result.url == result.input:
             continue
+        replacement = write(result) if write is not None else result.url
+        if replacement is None or replacement == result.input:
+            continue
         pieces.append(text[last : result.start])
-        pieces.append(result.url)
+        pieces.append(replacement)
         if "glued-word" in result.repairs:
             pieces.append(_glued_tail(result.input, result.url))
         last = result.end

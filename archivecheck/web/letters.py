@@ -13,6 +13,7 @@ import copy
 import io
 import re
 
+from ..citable import link_to_write
 from ..models import Result, Status
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -26,15 +27,17 @@ _ONE_CHAR = {f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n", f"{W}noBreakHyphen
 
 
 def replacements(inputs_and_results: list[tuple[str, Result | None]], *, accept_suggestions: bool) -> dict[str, str]:
-    """Link text as found → the link to put in its place: the repaired link when repair changed
-    it, or (when the caseworker accepts suggestions) a broken link's suggested capture."""
+    """Link text as found → the link to put in its place, as `citable.link_to_write` allows: a
+    repaired link the archive confirmed, or (when the caseworker asks for the suggested captures)
+    a broken link's suggested capture, which counts as their choice."""
     mapping = {}
     for text, result in inputs_and_results:
         if result is None:
             continue
-        target = result.url
+        choice = None
         if accept_suggestions and result.status is Status.BROKEN and result.suggestion:
-            target = result.suggestion
+            choice = result.suggestion
+        target = link_to_write(None, result, choice).url
         if target and target != text:
             mapping[text] = target
     return mapping

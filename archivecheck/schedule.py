@@ -14,6 +14,10 @@ things follow, and this module does both:
   archive that holds nothing answers its replay request with 404 (no index needed to know), and
   other archives are asked first with one replay request for the capture nearest the link's date.
   One CDX answer lists every capture, so the candidates are ranked from it with no second query.
+- **Bytes (#21).** A link whose capture was fetched in full and hashed before (`known`, from the
+  history) is re-checked with one ranged request for its first bytes (recheck.py); only when
+  something differs is the capture fetched in full. Whether a full fetch is due anyway (every
+  `--full-every`) is the caller's decision: it passes no `known` then.
 - **Memory.** What the search found (a capture to cite, or that there is none) is kept in the
   history with when it was searched. On later nights a remembered suggestion is re-verified with one
   replay request and the index is searched again only when that fails or the search is older than
@@ -31,9 +35,10 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from .answers import Excluded
@@ -41,6 +46,7 @@ from .archives import Archive
 from .check import Checker, PreparedLink, memento_result
 from .errors import NetworkError
 from .models import Kind, Result, Status, timestamp_to_datetime, utc_now_iso
+from .recheck import Known, recheck_capture
 from .resolve import rank_candidates, read_captures, verify_candidates
 from .verify import Verdict, Verification, verify_capture
 
@@ -60,12 +66,21 @@ class NightCheck:
 
     result: Result
     suggestion_searched_at: str | None = None
+    # (#21) for an ok capture: how it was verified tonight ("full" or "range"), when it was last
+    # fetched in full, and the hash of its first bytes, so the next night can re-check it cheaply
+    verified_by: str | None = None
+    full_checked_at: str | None = None
+    head_sha256: str | None = None
 
     def record(self) -> dict:
-        """What the history stores: the contract record, plus the search date when there is one."""
+        """What the history stores: the contract record, plus the search date when there is one
+        and the re-check facts of an ok capture."""
         out = self.result.to_dict()
         if self.suggestion_searched_at:
             out["suggestion_searched_at"] = self.suggestion_searched_at
+        if self.verified_by and self.result.status is Status.OK:
+            out.update(verified_by=self.verified_by, full_checked_at=self.full_checked_at,
+                       head_sha256=self.head_sha256)
         return out
 
 
@@ -114,8 +129,10 @@ class NightScheduler:
     """Checks links with one Checker (one session, its rate limits) on two pools; yields
     `(link, Result)` as each link finishes, in the order they finish."""
 
-    def __init__(self, checker: Checker, *, workers: int, suggestion_max_age: timedelta = DEFAULT_SUGGESTION_MAX_AGE):
+    def __init__(self, checker: Checker, *, workers: int, suggestion_max_age: timedelta = DEFAULT_SUGGESTION_MAX_AGE,
+                 now: str | None = None):
         self.checker = checker
+        self.now = now  # the run's time (ISO 8601 UTC), recorded as when a capture was fetched in full
         self.session = checker.session
         self.settings = checker.settings
         self.workers = max(1, workers)
@@ -125,9 +142,10 @@ class NightScheduler:
         self._index = ThreadPoolExecutor(INDEX_WORKERS, thread_name_prefix="watch-index")
         self._lock = threading.Lock()
         self.index_queries = 0
+        self.rechecks = Counter()  # range (matched) | differed (fetched in full after) | whole (Range ignored)
 
-    def run(self, jobs: Iterable[tuple[str, Remembered | None]]) -> Iterator[tuple[str, NightCheck]]:
-        """Check each `(link, remembered search)`; at most `workers` links start at once, so an
+    def run(self, jobs: Iterable[tuple]) -> Iterator[tuple[str, NightCheck]]:
+        """Check each `(link, remembered search[, known capture])`; at most `workers` links start at once, so an
         interrupted night loses at most those plus the broken links waiting for the index."""
         pending = iter(jobs)
         starting = 0  # start tasks queued or running on the replay pool
@@ -142,7 +160,7 @@ class NightScheduler:
                         break
                     starting += 1
                     unfinished += 1
-                    self._replay.submit(self._guarded, job[0], self._start, job[0], job[1], started=True)
+                    self._replay.submit(self._guarded, job[0], self._start, *job, started=True)
                 if exhausted and unfinished == 0:
                     return
                 kind, link, result = self._events.get()
@@ -166,19 +184,29 @@ class NightScheduler:
             if started:
                 self._events.put(("started", link, None))
 
-    def _finish(self, link: str, result: Result, searched_at: str | None = None) -> None:
-        self._events.put(("done", link, NightCheck(result, searched_at)))
+    def _finish(self, link: str, result: Result, searched_at: str | None = None, **facts) -> None:
+        self._events.put(("done", link, NightCheck(result, searched_at, **facts)))
 
-    def _start(self, link: str, remembered: Remembered | None) -> None:
+    def _start(self, link: str, remembered: Remembered | None, known: Known | None = None) -> None:
         prepared = self.checker.prepare(link)
         if prepared.link is None:
             # An original URL (or not a URL): the whole resolution in one go, as `check` does.
             self._finish(link, self.checker.check_prepared(prepared))
             return
         target = prepared.link
-        v = verify_capture(self.session, target.archive, target.original_url, target.timestamp)
+        v, how = self._verify(target, known)
         if v.good or v.verdict is Verdict.UNVERIFIABLE:
-            self._finish(link, memento_result(prepared, v, None))
+            result = memento_result(prepared, v, None)
+            if not v.good:
+                self._finish(link, result)
+            elif how == "range":
+                detail = (f"Re-checked the capture of {v.memento_datetime[:10]} ({v.content_type}, "
+                          f"{v.content_length:,} bytes): {v.reason}.")
+                self._finish(link, replace(result, detail=detail), verified_by=how,
+                             full_checked_at=known.full_checked_at, head_sha256=known.head_sha256)
+            else:
+                self._finish(link, result, verified_by=how, full_checked_at=self.now or utc_now_iso(),
+                             head_sha256=v.head_sha256 if v.sha256 else None)
             return
         if remembered is not None:
             if remembered.suggestion is None:  # searched recently and nothing was found
@@ -195,6 +223,17 @@ class NightScheduler:
             if stale is not None and stale.timestamp:
                 search.known_bad.add(stale.timestamp)  # just re-verified and failed: not a candidate
         self._search_from(search, 0, first=v)
+
+    def _verify(self, target, known: Known | None) -> tuple[Verification, str]:
+        """The link's own capture: re-checked by its first bytes when `known`, else (or when
+        anything differs) fetched in full. Returns the verification and "range" or "full"."""
+        if known is not None:
+            again = recheck_capture(self.session, target.archive, target.original_url, target.timestamp, known)
+            with self._lock:
+                self.rechecks["differed" if again.verification is None else "whole" if again.full else "range"] += 1
+            if again.verification is not None:
+                return again.verification, "full" if again.full else "range"
+        return verify_capture(self.session, target.archive, target.original_url, target.timestamp), "full"
 
     def _reverify(self, suggestion: str) -> Verification | None:
         """One replay request for a remembered suggestion (None if it is not an archive link)."""

@@ -32,6 +32,9 @@ from .judge import judge_document, media_type, site_entrance
 from .models import datetime_to_timestamp, pad_timestamp, parse_http_date
 
 MAX_HOPS = 6
+# The first bytes of a document whose hash is kept (`head_sha256`), so watch can re-check a capture
+# with a ranged request for just these bytes instead of the whole document (#21, recheck.py).
+HEAD_BYTES = 4096
 
 
 class Verdict(str, enum.Enum):
@@ -63,6 +66,7 @@ class Verification:
     sha1_base32: str | None = None
     title: str | None = None
     answer: Answer = Answer.CAPTURE
+    head_sha256: str | None = None  # sha256 of the first HEAD_BYTES bytes (all of a shorter document)
 
     @property
     def good(self) -> bool:
@@ -102,6 +106,8 @@ class Replay:
     """One attempt at verify_capture: the hops of one replay dialogue, one `step` per answer.
     Raises IncompleteBody for a body cut short, so the whole dialogue can be retried."""
 
+    headers: dict | None = None  # extra request headers (recheck.py asks for a byte range)
+
     def __init__(self, session: ArchiveSession, archive: Archive, original: str, timestamp: str | None):
         self.session, self.archive = session, archive
         self.own = ArchiveRegistry({archive.name: archive})
@@ -113,7 +119,7 @@ class Replay:
         url = self.archive.replay_url(self.ts, self.current, "id_", public=False)
         for _ in range(MAX_HOPS):
             hop = self.step(url)
-            if isinstance(hop, Verification):
+            if not isinstance(hop, str):  # the verdict (a subclass's judge may answer None)
                 return hop
             url = hop
         return Verification(Verdict.BAD, f"more than {MAX_HOPS} redirects", **self.base)
@@ -121,7 +127,7 @@ class Replay:
     def step(self, url: str) -> str | Verification:
         """Ask one replay URL (request side): the next one to ask, or the verdict."""
         try:
-            resp = self.session.get(url, endpoint=REPLAY)
+            resp = self.session.get(url, endpoint=REPLAY, headers=self.headers)
             if 300 <= resp.status_code < 400:
                 return self.redirect(resp, url)
             return self.judge(resp)
@@ -193,7 +199,7 @@ class Replay:
         # Past the size cap we only know the document's size if the archive said so.
         length = body.length if body.complete else _int_or_none(resp.headers.get("Content-Length"))
         facts = dict(content_type=judged.content_type, content_length=length, sha256=body.sha256,
-                     title=judged.title, **common)
+                     title=judged.title, head_sha256=hashlib.sha256(body.head[:HEAD_BYTES]).hexdigest(), **common)
         if body.data is not None and body.complete:
             facts["sha1_base32"] = sha1_base32(body.data)
         if fuzzy:

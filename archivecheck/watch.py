@@ -38,6 +38,7 @@ from .errors import InputError
 from .history import History, StoredResult, WriterLock, history_errors
 from .models import CONTRACT_FIELDS, Kind, Result, Status, utc_now_iso
 from .records import Change, SuggestionChange, WatchedLink
+from .recheck import Known, known_from
 from .schedule import DEFAULT_SUGGESTION_MAX_AGE, NightScheduler, remembered_from
 from .watchlist import WatchEntry, WatchList, read_watch_list  # noqa: F401 - read_watch_list is API
 
@@ -55,6 +56,8 @@ SECTION_TITLES = {
 # More than this share of unverifiable results makes the run itself untrustworthy: exit 3.
 MOSTLY_UNVERIFIABLE = 0.5
 DEFAULT_MAX_AGE = timedelta(hours=20)
+# (#21) A capture re-checked by its first bytes is fetched in full and hashed again this often.
+DEFAULT_FULL_EVERY = timedelta(days=7)
 WATCH_FORMATS = ("text", "json", "jsonl", "csv", "markdown")  # the contract's list; rendered by report/watch.py
 
 
@@ -93,6 +96,13 @@ class WatchOptions:
     resume: bool = False
     # a broken link's remembered replacement is trusted (after one replay request) this long
     suggestion_max_age: timedelta = DEFAULT_SUGGESTION_MAX_AGE
+    # a capture fetched in full within this is re-checked by its first bytes (0: always in full)
+    full_every: timedelta = DEFAULT_FULL_EVERY
+    # the run's clock (tests and the bench simulate nights with it); None: the real time
+    clock: Callable[[], datetime] | None = None
+
+    def now(self) -> datetime:
+        return self.clock() if self.clock is not None else datetime.now(timezone.utc)
 
 
 Progress = Callable[[dict], None]
@@ -137,6 +147,8 @@ def run_watch(settings: Settings, entries: WatchList, *, db: str, list_path: str
         summary.update(run=run_id, resumed=options.resume, checked=counts["checked"] + counts["resumed_checked"],
                        fetched_this_session=counts["checked"], reused=counts["reused"] + counts["resumed_reused"],
                        shared_duplicates=counts["duplicates"], index_queries=counts["index_queries"],
+                       rechecked_by_range=counts["recheck_range"], recheck_differed=counts["recheck_differed"],
+                       range_ignored=counts["recheck_whole"],
                        elapsed_seconds=round(time.monotonic() - started, 2), requests=dict(checker.session.stats))
         history.complete_run(run_id, finished_at=utc_now_iso(), summary=summary)
         report = WatchReport(run_id, options.resume, summary, ExitStatus(summary["exit_code"]), history)
@@ -172,7 +184,8 @@ def _open_run(history: History, entries: WatchList, total: int, list_path: str, 
     return history.start_run(started_at=utc_now_iso(), list_path=str(Path(list_path)), total=total,
                              options={"concurrency": options.concurrency,
                                       "max_age_hours": options.max_age.total_seconds() / 3600,
-                                      "fail_on": options.fail_on})
+                                      "fail_on": options.fail_on,
+                                      "full_every_days": options.full_every.total_seconds() / 86400})
 
 
 def _check_pending(history: History, checker: Checker, run_id: int, entries: WatchList, total: int,
@@ -180,7 +193,7 @@ def _check_pending(history: History, checker: Checker, run_id: int, entries: Wat
     """Stream the list through the scheduler: only links in flight are held, with their list
     entries; a repeated link joins its first occurrence in flight or copies its stored result."""
     counts = Counter()
-    now = datetime.now(timezone.utc)
+    now = options.now()
     state = {"finished": 0, "failures": 0}
     waiting: dict[str, list[WatchEntry]] = {}  # link -> its entries, while the link is in flight
     # (#4) Links that were unverifiable last run go first. A persistent fault (a 503, a reset)
@@ -228,7 +241,8 @@ def _check_pending(history: History, checker: Checker, run_id: int, entries: Wat
             _finished(1, Status.OK.value)
             return None
         waiting[entry.link] = [entry]
-        return entry.link, remembered_from(last.record if last else None, now=now, max_age=options.suggestion_max_age)
+        return (entry.link, remembered_from(last.record if last else None, now=now, max_age=options.suggestion_max_age),
+                _cheap_recheck(last, now, options.full_every))
 
     def _finished(n: int, status: str) -> None:
         state["finished"] += n
@@ -238,7 +252,8 @@ def _check_pending(history: History, checker: Checker, run_id: int, entries: Wat
             progress({"done": state["finished"], "total": total, "failures": state["failures"],
                       "checked": counts["checked"], "status": status})
 
-    scheduler = NightScheduler(checker, workers=options.concurrency, suggestion_max_age=options.suggestion_max_age)
+    scheduler = NightScheduler(checker, workers=options.concurrency, suggestion_max_age=options.suggestion_max_age,
+                               now=now.strftime("%Y-%m-%dT%H:%M:%SZ"))
     for link, checked in scheduler.run(jobs()):
         record, result = checked.record(), checked.result
         group = waiting.pop(link)
@@ -246,7 +261,21 @@ def _check_pending(history: History, checker: Checker, run_id: int, entries: Wat
         counts["checked"] += 1
         _finished(len(group), result.status.value)
     counts["index_queries"] = scheduler.index_queries
+    counts.update({f"recheck_{k}": v for k, v in scheduler.rechecks.items()})
     return counts
+
+
+def _cheap_recheck(last: StoredResult | None, now: datetime, full_every: timedelta) -> Known | None:
+    """What a ranged re-check of the link compares with, or None when the capture must be fetched
+    in full tonight: never hashed in full, not ok last time, or its full fetch is `full_every` old."""
+    known = known_from(last.record) if last is not None else None
+    if known is None or full_every.total_seconds() <= 0:
+        return None
+    try:
+        when = datetime.strptime(known.full_checked_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return known if now - when < full_every else None
 
 
 def _reusable(last: StoredResult | None, now: datetime, max_age: timedelta) -> StoredResult | None:

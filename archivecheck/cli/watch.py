@@ -59,12 +59,16 @@ class ProgressLine:
 @click.option("--suggestion-max-age", default="30d", show_default=True, metavar="AGE",
               help="Trust a broken link's remembered replacement (re-verified with one request) this long "
                    "before searching the archives' indexes again (0: search every night).")
+@click.option("--full-every", default="7d", show_default=True, metavar="AGE",
+              help="Re-check a capture fetched in full before by its first bytes (one ranged request), and "
+                   "fetch and hash it in full again when anything differs or this long after its last full "
+                   "fetch (0: always in full).")
 @click.option("--resume", is_flag=True, help="Continue the interrupted run without re-checking finished links.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the change report to FILE (same as --output).")
 @report_options(WATCH_FORMATS)
 @click.pass_context
-def command(ctx, list_file, db, concurrency, max_age, fail_on, suggestion_max_age, resume, report_file, fmt, output,
+def command(ctx, list_file, db, concurrency, max_age, fail_on, suggestion_max_age, full_every, resume, report_file, fmt, output,
             at, prefer, timeout, no_progress, verbose, quiet, config_file, archive_remaps):
     """Nightly link-rot job: check LIST, keep every result in --db, report what changed.
 
@@ -89,7 +93,8 @@ def command(ctx, list_file, db, concurrency, max_age, fail_on, suggestion_max_ag
         check_report_file(destination, inputs=[list_file, db, f"{db}-wal", f"{db}.lock"])
     entries = read_watch_list(list_file)
     options = WatchOptions(concurrency=concurrency, max_age=parse_max_age(max_age), fail_on=fail_on, resume=resume,
-                           suggestion_max_age=parse_max_age(suggestion_max_age, option="--suggestion-max-age"))
+                           suggestion_max_age=parse_max_age(suggestion_max_age, option="--suggestion-max-age"),
+                           full_every=parse_max_age(full_every, option="--full-every"))
     progress = ProgressLine() if progress_enabled(no_progress, quiet) else None
 
     def deliver(report) -> None:

@@ -117,6 +117,7 @@ class Front:
         self._faults: list[Fault] = []
         self._log: list[LoggedRequest] = []
         self._limits: dict[str, _SlidingWindow] = {}
+        self._body_bytes: dict[str, int] = {"index": 0, "replay": 0}
         self.latency = 0.0
         self.stopping = threading.Event()
         self.httpd: ThreadingHTTPServer | None = None
@@ -136,7 +137,8 @@ class Front:
                          the body, then close
           ``captcha``    405 with ``x-amzn-waf-action: captcha`` and a small HTML challenge page
           ``challenge``  202 with ``x-amzn-waf-action: challenge`` and an empty body
-          ``status``     any ``status=``, ``headers={}``, ``body=b""``
+          ``status``     any ``status=``, ``headers={}``, ``body=b""``; ``ranges=True`` answers a
+                         single ``Range: bytes=A-B`` with 206 and Content-Range, as pywb does
         Returns the Fault (its ``hits`` counts how often it fired).
         """
         kind = {"429_no_retry_after": "429", "429-no-retry-after": "429"}.get(kind, kind)
@@ -197,15 +199,28 @@ class Front:
         log = self.requests
         return {cls: sum(1 for r in log if r.endpoint == cls) for cls in ("index", "replay")}
 
+    @property
+    def body_bytes(self) -> dict[str, int]:
+        """Response body bytes sent by endpoint class since the last ``reset_log()`` (headers not
+        counted): what a client cost the archive in transfer."""
+        with self._lock:
+            return dict(self._body_bytes)
+
+    def _count_bytes(self, endpoint: str, n: int) -> None:
+        with self._lock:
+            self._body_bytes[endpoint] = self._body_bytes.get(endpoint, 0) + n
+
     def reset_log(self) -> None:
         with self._lock:
             self._log.clear()
+            self._body_bytes = {"index": 0, "replay": 0}
 
     def reset(self) -> None:
         """Clear faults, limits, latency and the log (what the per-test fixture does)."""
         with self._lock:
             self._faults.clear()
             self._log.clear()
+            self._body_bytes = {"index": 0, "replay": 0}
             self._limits = {}
             self.latency = 0.0
 
@@ -307,6 +322,7 @@ class _FrontHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+            self.front._count_bytes(self._endpoint, len(body))
 
     # -- faults -------------------------------------------------------------------------------
     def _apply_fault(self, fault: Fault):
@@ -330,7 +346,13 @@ class _FrontHandler(BaseHTTPRequestHandler):
         elif kind == "status":
             body = p.get("body", b"")
             body = body.encode() if isinstance(body, str) else body
-            self._send_simple(int(p["status"]), body, list(p.get("headers", {}).items()),
+            status, headers = int(p["status"]), list(p.get("headers", {}).items())
+            wanted = re.fullmatch(r"bytes=(\d+)-(\d+)", self.headers.get("Range") or "")
+            if p.get("ranges") and status == 200 and wanted and int(wanted[1]) < len(body):
+                first, last = int(wanted[1]), min(int(wanted[2]), len(body) - 1)
+                headers.append(("Content-Range", f"bytes {first}-{last}/{len(body)}"))
+                status, body = 206, body[first:last + 1]
+            self._send_simple(status, body, headers,
                               content_type=p.get("content_type", "text/plain; charset=utf-8"))
         elif kind == "reset":
             self._reset(p.get("rst", True))
@@ -432,6 +454,7 @@ class _FrontHandler(BaseHTTPRequestHandler):
                     self.wfile.write(chunk)
                 else:
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.front._count_bytes(self._endpoint, len(chunk))
             if length is None:
                 self.wfile.write(b"0\r\n\r\n")
         finally:

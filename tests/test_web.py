@@ -7,6 +7,7 @@ import io
 import re
 import socket
 import time
+from datetime import datetime
 from pathlib import Path
 
 import docx
@@ -79,18 +80,63 @@ def test_upload_of_the_reference_docx_is_checked_and_corrected(web):
     assert REFERENCE_LINK in evidence and capture("ico_mps_ukgwa").iso in evidence
 
 
-def test_pasted_text_with_a_broken_link_offers_the_suggestion_in_the_corrected_text(web):
+def _decide(client, location: str, position: int, label: str, **kwargs):
+    """Post the decision form of link `position` (0-based) as a browser without JavaScript would:
+    the radio whose label starts with `label`, with the form's hidden fields."""
+    page = client.get(location).get_data(as_text=True)
+    form = re.search(rf'<form method="post" action="({re.escape(location)}/links/{position}/decision)".*?</form>', page, re.S)
+    body = form.group(0)
+    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', body))
+    radios = re.findall(r'name="pick" type="radio" value="(\d+)"[^>]*>\s*<label[^>]*>([^<]+)<', body)
+    data["pick"] = next(value for value, text in radios if text.strip().startswith(label))
+    data = {k: v.replace("&amp;", "&") for k, v in data.items()}
+    return client.post(form.group(1), data=data, **kwargs)
+
+
+def test_a_broken_link_is_left_as_written_until_the_caseworker_chooses_the_suggested_capture(web):
     client, _ = web
     broken = link("link_mixed_2023").input
     response = _submit(client, text=f"Dear requester,\n\nSee {broken} for the bulletin.\n")
-    record = _finished(client, response.headers["Location"])
+    location = response.headers["Location"]
+    record = _finished(client, location)
     [result] = record["results"]
     assert result["status"] == "broken"
     assert result["suggestion"] == capture("mixed_2021").public_url()
-    plain = client.get(response.headers["Location"] + "/letter").get_data(as_text=True)
-    suggested = client.get(response.headers["Location"] + "/letter?suggested=1").get_data(as_text=True)
-    assert plain == f"Dear requester,\n\nSee {broken} for the bulletin.\n"
-    assert suggested == f"Dear requester,\n\nSee {capture('mixed_2021').public_url()} for the bulletin.\n"
+    page = client.get(location).get_data(as_text=True)
+    # What to do comes first, then the link's decision, then the corrected letter.
+    assert page.index("What you need to do") < page.index("1 link needs your decision") < \
+        page.index("What should the letter cite for link 1?") < page.index("The corrected letter")
+    assert client.get(location + "/letter").get_data(as_text=True) == f"Dear requester,\n\nSee {broken} for the bulletin.\n"
+
+    decided = _decide(client, location, 0, "Cite the working capture suggested instead")
+    assert decided.status_code == 303 and decided.headers["Location"] == location + "#link-1"
+    suggested = capture("mixed_2021").public_url()
+    assert client.get(location + "/letter").get_data(as_text=True) == f"Dear requester,\n\nSee {suggested} for the bulletin.\n"
+    page = client.get(location).get_data(as_text=True)
+    assert "1 link needs your decision" not in page and "Decided: cites the suggested capture instead" in page
+    ts = capture("mixed_2021").timestamp
+    day = datetime(int(ts[:4]), int(ts[4:6]), int(ts[6:8]))
+    assert f"(captured {day.day} {day:%B %Y}): {suggested}" in page  # the sentence for the capture chosen
+    assert f'href="{suggested}" target="_blank"' in page  # the capture opens in one click
+    evidence = client.get(location + "/evidence.md").get_data(as_text=True)
+    assert f"Cites the suggested capture instead: {suggested} (by not signed in, 20" in evidence
+
+    # Changing one's mind: keep the link as written; the letter follows.
+    _decide(client, location, 0, "Keep the link as written")
+    assert client.get(location + "/letter").get_data(as_text=True) == f"Dear requester,\n\nSee {broken} for the bulletin.\n"
+    assert "Kept the link as written" in client.get(location + "/evidence.md").get_data(as_text=True)
+
+
+def test_a_decision_for_a_link_the_check_did_not_offer_is_refused(web):
+    client, service = web
+    location = _submit(client, text=link("link_mixed_2023").input).headers["Location"]
+    _finished(client, location)
+    page = client.get(location).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    forged = {"csrf_token": token, "pick": "0", "choice-0": "suggestion", "url-0": "https://evil.example/"}
+    assert client.post(location + "/links/0/decision", data=forged).status_code == 400
+    assert client.post(location + "/links/7/decision", data=forged).status_code == 404
+    assert service.store.get(location.rsplit("/", 1)[1]).links[0].decision is None
 
 
 def test_an_archive_title_is_escaped_in_every_page(web):

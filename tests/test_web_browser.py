@@ -134,9 +134,9 @@ def test_the_reference_letter_is_verified_ok_in_every_format(page, server, fmt):
     for number in range(1, cards.count() + 1):
         card = _link_card(page, number)
         assert card.get_attribute("data-status") == "ok"
-        assert card.locator(".govuk-tag").inner_text() == "OK"
+        assert card.locator(".govuk-tag").inner_text() == "Works"
         assert card.locator(".app-url").inner_text() == REFERENCE_LINK
-        assert capture("ico_mps_ukgwa").iso in card.inner_text()
+        assert capture("ico_mps_ukgwa").iso in card.text_content()  # in "All the facts", closed
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / "timings.txt", "a", encoding="utf-8") as timings:
         timings.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} reference .{fmt}: "
@@ -187,14 +187,43 @@ def test_the_evidence_record_prints_on_a4(page, server):
     assert "".join(REFERENCE_LINK.split()) in "".join(text.split())
 
 
-def test_a_broken_link_shows_its_suggestion(page, server):
-    broken = link("link_mixed_2023").input
-    _check(page, server, text=f"Please see {broken} for the bulletin.")
-    card = _link_card(page, 1)
+def _sentence_date(case: str) -> str:
+    ts = capture(case).timestamp
+    return f"{int(ts[6:8])} {['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][int(ts[4:6]) - 1]} {ts[:4]}"
+
+
+def test_deciding_a_broken_link_changes_the_letter_and_the_copy_button_copies_its_sentence(page, server):
+    broken, suggested = link("link_mixed_2023").input, capture("mixed_2021").public_url()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    _check(page, server, text=f"See {REFERENCE_LINK} and {broken} for the bulletin.")
+    # What to do comes first, naming the link that needs a decision.
+    assert page.locator("#what-to-do").is_visible()
+    assert "1 link needs your decision" in page.inner_text("#progress")
+    card = _link_card(page, 2)
     assert card.locator(".govuk-tag").inner_text() == "Broken"
-    assert card.locator(".app-suggestion").inner_text() == capture("mixed_2021").public_url()
-    assert page.locator("text=Download it citing the suggested captures").count() == 1
-    _shot(page, "check-broken-with-suggestion")
+    assert card.locator(".app-suggestion").text_content() == suggested
+    assert suggested not in page.input_value("#corrected-text")
+    _shot(page, "check-needs-decision")
+    card.get_by_label("Cite the working capture suggested instead").check()
+    card.get_by_role("button", name="Save the decision for link 2").click()
+    page.wait_for_url("**#link-2")
+    card = _link_card(page, 2)
+    assert "1 link needs your decision" not in page.inner_text("#progress")
+    assert page.input_value("#corrected-text") == f"See {REFERENCE_LINK} and {suggested} for the bulletin."
+    sentence = card.locator(".app-sentence").inner_text()
+    assert sentence.endswith(f"(captured {_sentence_date('mixed_2021')}): {suggested}")
+    card.get_by_role("button", name="Copy the sentence").click()
+    assert page.evaluate("navigator.clipboard.readText()") == sentence
+    # The capture opens in one click, in a new tab (answered here: tests never reach a real archive).
+    page.context.route(suggested, lambda route: route.fulfill(body="<title>capture</title>", content_type="text/html"))
+    with page.context.expect_page() as opened:
+        card.locator(".app-capture").click()
+    opened.value.wait_for_load_state()
+    assert opened.value.url == suggested and opened.value.title() == "capture"
+    opened.value.close()
+    _shot(page, "check-decided")
+    page.click("text=Evidence record to print or save as PDF")
+    assert f"Cites the suggested capture instead: {suggested} (by not signed in" in page.inner_text("main")
 
 
 def test_pages_reflow_to_320_css_pixels_without_sideways_scrolling(page, server):
@@ -204,9 +233,14 @@ def test_pages_reflow_to_320_css_pixels_without_sideways_scrolling(page, server)
     pages = {"check": page.url, "evidence": page.url + "/evidence", "start": server + "/"}
     for name, url in pages.items():
         page.goto(url)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 320, name
+        wide = page.evaluate("[...document.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > 321)"
+                             ".map(e => e.tagName + '.' + e.className).slice(-5)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, (name, wide)
     page.goto(pages["check"])
     _shot(page, "check-320px")
+    _check(page, server, text=f"See {link('link_mixed_2023').input} for the bulletin.")  # with its decision form
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    _shot(page, "check-decision-320px")
 
 
 def test_a_capture_titled_with_markup_is_shown_as_text(page, server):
@@ -238,11 +272,49 @@ def test_the_flow_works_without_javascript(browser, server):
                 pass
             page.wait_for_timeout(300)
         assert page.locator("#progress[data-state=done]").count() == 1
-        assert page.locator(".app-link .govuk-tag").inner_text() == "OK"
+        assert page.locator(".app-link .govuk-tag").inner_text() == "Works"
         assert REFERENCE_LINK in page.input_value("#corrected-text")
         _shot(page, "check-no-javascript")
+        # A decision is an ordinary form post: the same flow with no script at all.
+        broken, suggested = link("link_mixed_2023").input, capture("mixed_2021").public_url()
+        page.goto(server + "/")
+        page.fill("#text", f"See {broken} for the bulletin.")
+        page.click("button[type=submit]")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not page.locator("#progress[data-state=done]").count():
+            page.wait_for_timeout(300)
+            try:
+                page.reload()
+            except Exception:
+                pass
+        assert page.locator(".app-copy").first.is_hidden()  # the copy button needs JavaScript
+        page.get_by_label("Cite the working capture suggested instead").check()
+        page.get_by_role("button", name="Save the decision for link 1").click()
+        assert page.input_value("#corrected-text") == f"See {suggested} for the bulletin."
+        assert "Decided: cites the suggested capture instead" in page.inner_text("#progress")
+        _shot(page, "check-decided-no-javascript")
     finally:
         context.close()
+
+
+def test_a_decision_can_be_made_with_the_keyboard_alone(page, server):
+    broken, suggested = link("link_mixed_2023").input, capture("mixed_2021").public_url()
+    _check(page, server, text=f"See {broken} for the bulletin.")
+    page.locator("body").focus()
+    for _ in range(80):  # Tab through the page until the first choice of link 1 has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "link-1-choice-1":
+            break
+    assert page.evaluate("document.activeElement.id") == "link-1-choice-1"
+    assert page.get_by_label("Cite the working capture suggested instead", exact=True).get_attribute("id") == "link-1-choice-1"
+    page.keyboard.press("Space")
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent").strip() == "Save the decision for link 1":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#link-1")
+    assert page.input_value("#corrected-text") == f"See {suggested} for the bulletin."
 
 
 def test_error_pages_are_plain_pages(page, server):

@@ -8,6 +8,7 @@ Linux servers.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import os
@@ -21,12 +22,17 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import InputError
 from ..report import render_markdown, summarise
-from .service import CheckService
+from . import present
+from .decisions import CHOICES, needs_decision, options
+from .service import CheckService, TooManyLinks
 from .store import CheckStore
 
 log = logging.getLogger("archivecheck.web")
 
 CSRF_COOKIE = "archivecheck_csrf"
+# Over HTTPS the cookie is `__Host-`: the browser then refuses it unless it is Secure, for this
+# host only and for every path, so a neighbouring subdomain cannot plant one (#19).
+CSRF_COOKIE_HTTPS = "__Host-archivecheck_csrf"
 ACCEPTED = ".txt .md .html .docx .pdf .eml"
 # Everything the page loads comes from this service: no CDN, no fonts or analytics elsewhere.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -58,9 +64,18 @@ class _PrivateUploads:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days: float = 30) -> Flask:
-    """The web application over `service`; `max_upload` caps a request's size in bytes."""
+def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days: float = 30,
+               public_url: str | None = None, user_header: str | None = None) -> Flask:
+    """The web application over `service`; `max_upload` caps a request's size in bytes.
+
+    `public_url` is the service's address as colleagues reach it: the only base ever written into
+    a page or record (never the request's Host header, which the client chooses). `user_header`
+    names a header set by a signing-in reverse proxy: who made each decision."""
     app = Flask(__name__)
+    public_url = public_url.rstrip("/") if public_url else None
+    # The CSRF token is an HMAC of the cookie's random value under this secret, which never leaves
+    # the process: a cookie and token planted together by someone else do not match (#19).
+    secret = secrets.token_bytes(32)
     uploads = _PrivateUploads()
     app.extensions["archivecheck"] = {"service": service, "uploads": uploads}
     app.config.update(MAX_CONTENT_LENGTH=max_upload, MAX_FORM_MEMORY_SIZE=max_upload)
@@ -79,28 +94,48 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    def cookie_name() -> str:
+        return CSRF_COOKIE_HTTPS if request.is_secure else CSRF_COOKIE
+
+    def sign(nonce: str) -> str:
+        return hmac.new(secret, nonce.encode(), hashlib.sha256).hexdigest()
+
     def csrf_token() -> str:
-        token = request.cookies.get(CSRF_COOKIE)
-        if not token or not re.fullmatch(r"[A-Za-z0-9_-]{32,64}", token):
-            token = secrets.token_urlsafe(32)
-        request.environ["archivecheck.csrf"] = token
-        return token
+        nonce = request.cookies.get(cookie_name())
+        if not nonce or not re.fullmatch(r"[A-Za-z0-9_-]{32,64}", nonce):
+            nonce = request.environ.get("archivecheck.csrf") or secrets.token_urlsafe(32)
+        request.environ["archivecheck.csrf"] = nonce
+        return sign(nonce)
 
     @app.after_request
     def set_csrf_cookie(response: Response) -> Response:
-        token = request.environ.get("archivecheck.csrf")
-        if token and token != request.cookies.get(CSRF_COOKIE):
-            response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="Strict", secure=request.is_secure)
+        nonce = request.environ.get("archivecheck.csrf")
+        if nonce and nonce != request.cookies.get(cookie_name()):
+            response.set_cookie(cookie_name(), nonce, httponly=True, samesite="Strict", secure=request.is_secure,
+                                path="/")
         return response
 
     @app.before_request
     def check_csrf():
-        # Double-submit: the form's hidden token must match the cookie, which another site can
-        # neither read nor (SameSite=Strict) make the browser send.
+        # The form's token must be the HMAC of the cookie's value: another site can neither read
+        # the cookie nor (SameSite=Strict) make the browser send it, and cannot forge the HMAC.
         if request.method == "POST":
-            cookie, sent = request.cookies.get(CSRF_COOKIE, ""), request.form.get("csrf_token", "")
-            if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()):
+            nonce, sent = request.cookies.get(cookie_name(), ""), request.form.get("csrf_token", "")
+            if not nonce or not hmac.compare_digest(sign(nonce).encode(), sent.encode()):
                 abort(403)
+
+    def who() -> str:
+        name = request.headers.get(user_header, "").strip() if user_header else ""
+        return name[:100] if name else "not signed in"
+
+    @app.context_processor
+    def helpers():
+        return {"public_url": public_url, "long_date": present.long_date, "archive_name": lambda code: present.archive_name(service.settings.registry, code),
+                "options": options, "needs_decision": needs_decision, "keep_days": keep_days,
+                "keep_letter_days": service.keep_letter_days, "hold_minutes": service.hold_seconds / 60,
+                "max_links": service.max_links, "choice_words": present.CHOICE_WORDS,
+                "short_date": present.short_date,
+                "sentence_for": lambda link: present.sentence_for(service.settings.registry, link)}
 
     def form_page(errors: dict | None = None, text: str = "", status: int = 200):
         return render_template("index.html", errors=errors or {}, text=text, csrf_token=csrf_token(),
@@ -124,8 +159,10 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
             letter = service.read_letter(data, name)
         except InputError as exc:
             return form_page({field: _reason(exc, name)}, text if field == "text" else "", 422)
-        store.purge(keep_days)
+        finally:
+            data = upload = None  # noqa: F841 - the bytes go as soon as the letter is read
         check_id = service.start(letter)
+        del letter
         return redirect(url_for("show_check", check_id=check_id), code=303)
 
     def load(check_id: str):
@@ -134,11 +171,13 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
             abort(404)
         return check
 
-    def page(template: str, check_id: str):
+    def page(template: str, check_id: str, **extra):
         check = load(check_id)
-        corrected = store.corrected(check.id, suggested=False) if check.state == "done" else None
+        corrected = service.corrected_letter(check) if check.state == "done" else None
         text = corrected[0].decode("utf-8") if corrected and corrected[1] != "docx" else None
-        return render_template(template, check=check, summary=summarise(check.results), corrected_text=text)
+        return render_template(template, check=check, summary=summarise(check.results), corrected_text=text,
+                               has_letter=corrected is not None, queue_position=service.queue_position(check.id),
+                               csrf_token=csrf_token(), **extra)
 
     @app.get("/checks/<check_id>")
     def show_check(check_id: str):
@@ -157,10 +196,39 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
                         "results": [dict(link.result.to_dict(), **link.added_fields()) for link in check.decided_links],
                         "summary": summarise(check.results)})
 
+    @app.post("/checks/<check_id>/links/<int:position>/decision")
+    def decide(check_id: str, position: int):
+        check = load(check_id)
+        if not 0 <= position < len(check.links):
+            abort(404)
+        link = check.links[position]
+        pick = request.form.get("pick", "")
+        if pick.isdigit():
+            i = int(pick)
+            choice, url = request.form.get(f"choice-{i}", ""), request.form.get(f"url-{i}", "")
+            # Only a link the check itself offered may enter a letter: the form's choice is taken
+            # by its place in the offer and must still be the same link (a re-check may change it).
+            offered = options(link.input, link.result)
+            if i >= len(offered) or choice not in CHOICES or (offered[i].choice, offered[i].url) != (choice, url):
+                abort(400)
+            service.decide(check, position, choice, url, who())
+        return redirect(url_for("show_check", check_id=check.id, _anchor=f"link-{position + 1}"), code=303)
+
+    @app.post("/checks/<check_id>/links/<int:position>/recheck")
+    def recheck(check_id: str, position: int):
+        check = load(check_id)
+        if not 0 <= position < len(check.links) or check.state == "running":
+            abort(404 if check.state != "running" else 400)
+        result = check.links[position].result
+        if result is None or result.status.value != "unverifiable":
+            abort(400)
+        service.recheck(check, position)
+        return redirect(url_for("show_check", check_id=check.id, _anchor=f"link-{position + 1}"), code=303)
+
     @app.get("/checks/<check_id>/letter")
     def corrected_letter(check_id: str):
         check = load(check_id)
-        found = store.corrected(check.id, suggested=request.args.get("suggested") == "1")
+        found = service.corrected_letter(check) if check.state == "done" else None
         if found is None:
             abort(404)
         data, kind = found
@@ -170,15 +238,21 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
         return Response(data, mimetype=mime, headers={
             "Content-Disposition": f'attachment; filename="{stem}-corrected.{kind}"'})
 
+    # The check's address opens it for anyone holding it: the records meant for the case file carry
+    # it only when asked (?address=1), and then only under the configured public base.
     @app.get("/checks/<check_id>/evidence")
     def evidence(check_id: str):
         check = load(check_id)
-        return render_template("evidence.html", check=check, summary=summarise(check.results))
+        return render_template("evidence.html", check=check, summary=summarise(check.results),
+                               with_address=request.args.get("address") == "1")
 
     @app.get("/checks/<check_id>/evidence.md")
     def evidence_markdown(check_id: str):
         check = load(check_id)
-        text = render_markdown(check.decided_links, heading=f"Evidence record: archive links in {check.name}")
+        heading = f"Evidence record: archive links in {check.name}"
+        text = render_markdown(check.decided_links, heading=heading)
+        if request.args.get("address") == "1" and public_url:
+            text += f"\nPermanent record: {public_url}{url_for('show_check', check_id=check.id)}\n"
         return Response(text, mimetype="text/markdown", headers={
             "Content-Disposition": f'attachment; filename="evidence-{check.id}.md"'})
 
@@ -207,6 +281,6 @@ def _reason(exc: InputError, name: str) -> str:
     message = str(exc)
     if message.startswith(f"{name}: "):
         message = message[len(name) + 2:]
-    if "No web links" in message:
+    if "No web links" in message or isinstance(exc, TooManyLinks):
         return message
     return f"{name} could not be read as a letter: {message}. Upload a .txt, .md, .html, .docx, .pdf or .eml file"

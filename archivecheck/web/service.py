@@ -7,29 +7,104 @@ verdict as it is decided, so every browser polling the check sees it arrive.
 
 One `ArchiveSession` serves every check and every user, so the archives' rate limits (and a 429's
 pause) hold for the whole service, however many caseworkers are checking at once.
+
+The letter itself is never written to disk unless the service keeps it on purpose
+(`keep_letter_days`): what rebuilds the corrected letter from the caseworker's decisions (the .docx,
+or the text and where its links sit) is held in this process's memory for `hold_minutes`, then
+forgotten by the retention timer.
 """
 
 from __future__ import annotations
 
+import base64
+import ctypes
+import ctypes.util
+import gc
+import json
 import logging
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..api import repair_letter, scan_letter_bytes
+from ..check import Checker
 from ..config import Settings
 from ..errors import InputError
 from ..extract import ExtractedText, eml_attachments, extract_links
 from ..grammar import compile_grammar
 from ..http import ArchiveSession
+from ..models import utc_now_iso
 from ..records import ProgressEvent
-from .letters import corrected_docx, corrected_text, replacements
-from .store import CheckStore
+from ..scan import citation_sentence
+from .decisions import letter_mapping
+from .letters import corrected_docx, corrected_text
+from .store import CheckRow, CheckStore, Decision
 
 log = logging.getLogger("archivecheck.web")
 
 
 class NoLinks(InputError):
     """The letter was read but holds no web links."""
+
+
+class TooManyLinks(InputError):
+    """The letter holds more links than one check takes (`max_links`)."""
+
+
+@dataclass(frozen=True)
+class HeldLetter:
+    """What rebuilds the corrected letter: the .docx's bytes, or the text (UTF-8) with its links'
+    (start, end, text) spans; `links` are the letter's own links as found, in position order."""
+
+    kind: str  # docx | txt | md
+    data: bytes
+    spans: tuple[tuple[int, int, str], ...]
+    links: tuple[str, ...]
+
+    def to_bytes(self) -> bytes:
+        return json.dumps({"kind": self.kind, "data": base64.b64encode(self.data).decode("ascii"),
+                           "spans": self.spans, "links": self.links}).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> "HeldLetter":
+        d = json.loads(raw)
+        return cls(d["kind"], base64.b64decode(d["data"]), tuple(tuple(s) for s in d["spans"]), tuple(d["links"]))
+
+    def build(self, mapping: dict[str, str]) -> bytes:
+        if self.kind == "docx":
+            return corrected_docx(self.data, mapping)
+        return corrected_text(self.data.decode("utf-8"), list(self.spans), mapping).encode("utf-8")
+
+
+def held_letter(letter: "Letter") -> HeldLetter:
+    main = letter.main
+    texts = tuple(found.text for found in main.links)
+    if main.format == "docx":
+        return HeldLetter("docx", letter.data, (), texts)
+    spans = tuple((f.start, f.end, f.text) for f in main.links if f.source == "text" and f.start is not None)
+    return HeldLetter("md" if main.format == "md" else "txt", main.text.encode("utf-8"), spans, texts)
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the system. After a large upload glibc keeps the freed arenas of
+    the threads that read it mapped (RSS rose from 129 MB to ~600 MB and stayed, #19): malloc_trim
+    returns them. A no-op where the C library has no malloc_trim."""
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim  # noqa: B018 - present in glibc only
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC = _libc()
 
 
 @dataclass(frozen=True)
@@ -60,13 +135,23 @@ def _where(part: str, line: int | None, page: int | None) -> str:
 
 
 class CheckService:
-    """Runs checks in the background, records them in `store`; use as a context manager."""
+    """Runs checks in the background, records them in `store`; use as a context manager.
 
-    def __init__(self, settings: Settings, store: CheckStore, *, workers: int = 4):
+    `max_links` caps one letter's links; `hold_minutes` is how long the letter's text stays in
+    memory for the corrected letter; `keep_letter_days` > 0 also keeps it in the store that long."""
+
+    def __init__(self, settings: Settings, store: CheckStore, *, workers: int = 4, max_links: int = 200,
+                 hold_minutes: float = 60, keep_letter_days: float = 0):
         self.settings = settings
         self.store = store
+        self.max_links = max_links
+        self.hold_seconds = hold_minutes * 60
+        self.keep_letter_days = keep_letter_days
         self.session = ArchiveSession(settings.network)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="archivecheck-check")
+        self._lock = threading.Lock()
+        self._waiting: list[str] = []  # queued checks, oldest first, not yet started by a worker
+        self._held: dict[str, tuple[float, HeldLetter]] = {}
 
     def __enter__(self) -> "CheckService":
         return self
@@ -77,13 +162,18 @@ class CheckService:
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
         self.session.close()
+        with self._lock:
+            self._held.clear()
 
     def read_letter(self, data: bytes, name: str) -> Letter:
         """Find and repair (offline) every link of a letter, format told by its bytes. Raises
-        UnreadableInput for data that is no letter, NoLinks for a letter without links."""
+        UnreadableInput for data that is no letter, NoLinks for a letter without links and
+        TooManyLinks past `max_links`."""
         # The same grammar the scan will use (configured archives too): the corrected letter pairs
         # these links with the scan's results by position, so both must find the same links.
         main = extract_links(data, name, grammar=compile_grammar(self.settings.registry))
+        if len(main.links) > self.max_links:
+            raise TooManyLinks(self._too_many(len(main.links)))
         payloads = [(name, data)]
         if main.format == "eml":
             # A reply often travels as an e-mail with the letter attached: check those links too.
@@ -101,43 +191,115 @@ class CheckService:
         letter = Letter(name, data, main, tuple(parts))
         if not letter.link_count:
             raise NoLinks(f"No web links were found in {name}.")
+        if letter.link_count > self.max_links:
+            raise TooManyLinks(self._too_many(letter.link_count))
         return letter
+
+    def _too_many(self, count: int) -> str:
+        return (f"The letter has {count} links; this service checks up to {self.max_links} in one letter. "
+                "Split it into parts and check each part")
 
     def start(self, letter: Letter) -> str:
         """Record the letter's links with their offline repair and queue the check; returns its id."""
         rows = [(_where(part.name, r.line, r.page), r.repaired.input, r.repaired.url, r.repaired.repairs)
                 for part in letter.parts for r in part.records]
         check_id = self.store.create(letter.name, letter.main.format, rows)
+        held = held_letter(letter)
+        with self._lock:
+            self._held[check_id] = (time.monotonic() + self.hold_seconds, held)
+            self._waiting.append(check_id)
+        if self.keep_letter_days > 0:
+            self.store.keep_letter(check_id, held.to_bytes(), self.keep_letter_days)
         self._pool.submit(self._run, check_id, letter)
         return check_id
 
+    def queue_position(self, check_id: str) -> int | None:
+        """How many letters are ahead of this one in the queue; None once a worker has started it."""
+        with self._lock:
+            try:
+                return self._waiting.index(check_id)
+            except ValueError:
+                return None
+
     def _run(self, check_id: str, letter: Letter) -> None:
+        with self._lock:
+            if check_id in self._waiting:
+                self._waiting.remove(check_id)
         try:
-            first, main_links = 0, []
+            first = 0
             for part in letter.parts:
                 def record(event: ProgressEvent, first=first) -> None:
                     # scan_letter_bytes reports links in document order, as repair_letter listed them.
                     self.store.record(check_id, first + event.done - 1, event.record)
 
-                scan = scan_letter_bytes(part.data, part.name, settings=self.settings, session=self.session,
-                                         progress=record)
-                if part.name == letter.name:
-                    main_links = list(scan.links)
+                scan_letter_bytes(part.data, part.name, settings=self.settings, session=self.session, progress=record)
                 first += len(part.records)
-            self._finish(check_id, letter, main_links)
+            self.store.finish(check_id, held_letter(letter).kind)
         except Exception:  # the page must say the check failed, never spin for ever
             log.exception("check %s failed", check_id)
             self.store.fail(check_id, "Something went wrong while checking this letter. Please try again.")
+        finally:
+            del letter
+            release_memory()
 
-    def _finish(self, check_id: str, letter: Letter, links: list) -> None:
-        own = [(found.text, link.result) for found, link in zip(letter.main.links, links)]
-        plain = replacements(own, accept_suggestions=False)
-        suggested = replacements(own, accept_suggestions=True)
-        if letter.main.format == "docx":
-            kind = "docx"
-            build = lambda mapping: corrected_docx(letter.data, mapping)  # noqa: E731
-        else:
-            kind = "md" if letter.main.format == "md" else "txt"
-            spans = [(f.start, f.end, f.text) for f in letter.main.links if f.source == "text" and f.start is not None]
-            build = lambda mapping: corrected_text(letter.main.text, spans, mapping).encode("utf-8")  # noqa: E731
-        self.store.finish(check_id, build(plain), build(suggested) if suggested != plain else None, kind)
+    # -- after the check: decisions, re-checks and the corrected letter --------------------------
+    def decide(self, check: CheckRow, position: int, choice: str, url: str, who: str) -> None:
+        self.store.decide(check.id, position, Decision(choice, url, utc_now_iso(), who))
+
+    def recheck(self, check: CheckRow, position: int) -> None:
+        """Check one link again (after an archive outage, say), in the background."""
+        link = check.links[position]
+        self.store.restart_link(check.id, position)
+        self._pool.submit(self._recheck, check.id, position, link.url)
+
+    def _recheck(self, check_id: str, position: int, url: str) -> None:
+        try:
+            with Checker(self.settings, session=self.session) as checker:
+                result = checker.check(url)
+                sentence = citation_sentence(result, checker)
+            old = self.store.get(check_id)
+            if old is not None:
+                result = replace(result, input=old.links[position].input)
+                self.store.record(check_id, position, _Rechecked(result, sentence))
+        except Exception:
+            log.exception("re-check of %s link %s failed", check_id, position)
+        finally:
+            self.store.done_again(check_id)
+
+    def held(self, check_id: str) -> HeldLetter | None:
+        """The letter as needed for its corrected version, from memory or (kept on purpose) the store."""
+        with self._lock:
+            entry = self._held.get(check_id)
+        if entry is not None and entry[0] > time.monotonic():
+            return entry[1]
+        raw = self.store.kept_letter(check_id)
+        return HeldLetter.from_bytes(raw) if raw else None
+
+    def corrected_letter(self, check: CheckRow) -> tuple[bytes, str] | None:
+        """The corrected letter built from the results and the caseworker's decisions, or None once
+        the letter is no longer held."""
+        held = self.held(check.id)
+        if held is None:
+            return None
+        return held.build(letter_mapping(held.links, check.links)), held.kind
+
+    def forget_expired(self, now: float | None = None) -> int:
+        """Drop the letters held past their time (at `now`, a time.monotonic() value; default: now);
+        returns how many went."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            gone = [cid for cid, (until, _) in self._held.items() if until <= now]
+            for cid in gone:
+                del self._held[cid]
+        if gone:
+            release_memory()
+        return len(gone)
+
+
+@dataclass(frozen=True)
+class _Rechecked:
+    """A re-checked link in the shape store.record takes (archivecheck.records.ScannedLink's)."""
+
+    result: object
+    sentence: str | None
+    warning: str | None = None

@@ -1,0 +1,70 @@
+"""The caseworker's choice per link: what the page offers, and what the corrected letter cites.
+
+The contract's rule for the corrected letter: only a link the archive confirmed, or one a person
+chose on the page, is written into it. Here a verified (`ok`), settled reading is the archive's
+confirmation; anything else stays as written until the caseworker chooses. The choices offered are
+only links the check itself produced (the repaired link, another reading, the suggested capture,
+the link as written), so a forged form cannot put an arbitrary address into a letter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import Kind, Result, Status
+
+CHOICES = ("accept", "reading", "suggestion", "keep")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice on a link's form: `choice` (one of CHOICES), the link it cites, and its label."""
+
+    choice: str
+    url: str
+    label: str
+
+
+def options(link_input: str, result: Result | None) -> list[Option]:
+    """What the caseworker may choose for one link, most useful first; [] while it is checked."""
+    if result is None:
+        return []
+    found = " ".join(link_input.split())
+    out: list[Option] = []
+    if result.status is Status.BROKEN and result.suggestion:
+        out.append(Option("suggestion", result.suggestion, "Cite the working capture suggested instead"))
+    if result.kind is Kind.ORIGINAL and result.status is Status.OK and result.memento_url:
+        out.append(Option("suggestion", result.memento_url, "Cite the archived capture instead of the original address"))
+    if result.url != found:
+        label = "Accept the repaired link" if not result.uncertain else "Accept the likeliest reading"
+        out.append(Option("accept", result.url, label))
+    for other in result.alternatives:
+        if other not in (result.url, found):
+            out.append(Option("reading", other, "Cite this other reading"))
+    out.append(Option("keep", found, "Keep the link as written"))
+    return out
+
+
+def needs_decision(result: Result | None) -> bool:
+    """A link the letter cannot go out with as the machine left it: not verified, or an unsettled reading."""
+    return result is not None and (result.status is not Status.OK or result.uncertain)
+
+
+def cited(link_input: str, result: Result | None, decision) -> str | None:
+    """The link the corrected letter cites in place of `link_input`, or None to leave it as written."""
+    if decision is not None:
+        return decision.url
+    if result is not None and result.status is Status.OK and not result.uncertain:
+        return result.url
+    return None
+
+
+def letter_mapping(found_links, rows) -> dict[str, str]:
+    """Link text as found in the letter → the link to write in its place, pairing the letter's own
+    links (in order) with the stored rows by position."""
+    mapping: dict[str, str] = {}
+    for text, row in zip(found_links, rows):
+        target = cited(row.input, row.result, row.decision)
+        if target and target != text:
+            mapping[text] = target
+    return mapping

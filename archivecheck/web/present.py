@@ -1,0 +1,58 @@
+"""How the page words things: dates as people write them, archives by name, choices in words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .store import CHOICE_WORDS  # noqa: F401 - the templates' one source for a choice in words
+
+
+def _when(iso: str | None) -> datetime | None:
+    if not iso:
+        return None
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def long_date(iso: str | None) -> str:
+    """'2022-02-01T21:04:13Z' → '1 February 2022' (the GOV.UK style); '' for none."""
+    when = _when(iso)
+    return f"{when.day} {when:%B %Y}" if when else (iso or "")
+
+
+def short_date(iso: str | None) -> str:
+    """'2022-02-01T21:04:13Z' → '1 February 2022 at 21:04 UTC', for when something was done."""
+    when = _when(iso)
+    return f"{when.day} {when:%B %Y} at {when:%H:%M} UTC" if when else (iso or "")
+
+
+def archive_name(registry, code: str | None, *, capital: bool = True) -> str:
+    """An archive's name as a person knows it ('The National Archives' UK Government Web Archive'),
+    not its code; the code itself for an archive without a label."""
+    if not code:
+        return ""
+    archive = registry.archives.get(code)
+    label = archive.label if archive is not None and archive.label else code
+    return label[:1].upper() + label[1:] if capital else label
+
+
+def sentence_for(registry, link) -> str | None:
+    """The sentence to paste into the letter for a stored link (store.LinkRow): the check's own for
+    a working link, or one for the capture the caseworker chose to cite instead; None otherwise."""
+    r, decision = link.result, link.decision
+    if r is None:
+        return None
+    if decision is None or (decision.choice != "suggestion" and r.status.value == "ok"):
+        return link.sentence
+    if decision.choice != "suggestion":
+        return None
+    if decision.url == r.memento_url and link.sentence:
+        return link.sentence
+    parsed = registry.parse(decision.url)
+    if parsed is None or not parsed.timestamp or len(parsed.timestamp) < 8:
+        return None
+    ts = parsed.timestamp
+    day = long_date(f"{ts[:4]}-{ts[4:6]}-{ts[6:8]}T00:00:00Z")
+    return f"This information is available from {archive_name(registry, parsed.archive.name, capital=False)} (captured {day}): {decision.url}"

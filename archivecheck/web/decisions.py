@@ -1,16 +1,16 @@
 """The caseworker's choice per link: what the page offers, and what the corrected letter cites.
 
-The contract's rule for the corrected letter: only a link the archive confirmed, or one a person
-chose on the page, is written into it. Here a verified (`ok`), settled reading is the archive's
-confirmation; anything else stays as written until the caseworker chooses. The choices offered are
-only links the check itself produced (the repaired link, another reading, the suggested capture,
-the link as written), so a forged form cannot put an arbitrary address into a letter.
+What may enter the letter is decided by the one rule, `citable.link_to_write` (#18), given the
+link's Result and the caseworker's choice. The choices offered here are only links the check itself
+produced (the repaired link, another reading, the suggested capture, the link as written), so a
+forged form cannot put an arbitrary address into a letter.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..citable import link_to_write
 from ..models import Kind, Result, Status
 
 CHOICES = ("accept", "reading", "suggestion", "keep")
@@ -52,11 +52,9 @@ def needs_decision(result: Result | None) -> bool:
 
 def cited(link_input: str, result: Result | None, decision) -> str | None:
     """The link the corrected letter cites in place of `link_input`, or None to leave it as written."""
-    if decision is not None:
-        return decision.url
-    if result is not None and result.status is Status.OK and not result.uncertain:
-        return result.url
-    return None
+    if result is None:
+        return decision.url if decision is not None else None
+    return link_to_write(None, result, decision.url if decision is not None else None).url
 
 
 def letter_mapping(found_links, rows) -> dict[str, str]:

@@ -67,9 +67,23 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX results_by_link ON results (link, id);
     """,
+    # 1 -> 2 (#21): each link's latest delivered check, so a rolling schedule can pick tonight's
+    # share of a million links without reading every run's results
+    """
+    CREATE TABLE link_state (
+        link        TEXT PRIMARY KEY,
+        checked_at  TEXT NOT NULL,                      -- the run's time when it was last checked
+        status      TEXT NOT NULL,
+        attention   INTEGER NOT NULL DEFAULT 0          -- 1: failed or changed last time: check first
+    );
+    INSERT INTO link_state (link, checked_at, status, attention)
+        SELECT r.link, r.checked_at, r.status, r.status != 'ok' FROM results r
+        WHERE r.id IN (SELECT MAX(p.id) FROM results p JOIN runs ON runs.id = p.run_id
+                       WHERE runs.state = 'finished' AND p.reused_from IS NULL GROUP BY p.link);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-OUR_TABLES = frozenset({"runs", "results"})
+OUR_TABLES = frozenset({"runs", "results"})  # link_state comes with schema 2 (a migration adds it)
 # `PRAGMA application_id` of a database watch created ("ACwd"), so `file(1)` and we can tell it apart.
 APPLICATION_ID = 0x41437764
 
@@ -184,9 +198,70 @@ class History:
         self.conn.execute("UPDATE runs SET state='undelivered', finished_at=?, summary=? WHERE id=?",
                           (finished_at, json.dumps(summary, sort_keys=True), run_id))
 
-    def mark_delivered(self, run_id: int) -> None:
-        """The report was written where the user asked: later runs compare with this one."""
-        self.conn.execute("UPDATE runs SET state='finished' WHERE id=?", (run_id,))
+    def mark_delivered(self, run_id: int, *, checked_at: str | None = None) -> None:
+        """The report was written where the user asked: later runs compare with this one, and its
+        fetched links' state (for the rolling schedule) is now theirs, dated `checked_at` (the run's
+        time; default: each result's own). A link needs attention when it was not ok or its status
+        changed (the change comes from `compare_run`, run just before on this connection)."""
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("UPDATE runs SET state='finished' WHERE id=?", (run_id,))
+            has_baseline = self.conn.execute(
+                "SELECT 1 FROM temp.sqlite_master WHERE name='baseline'").fetchone() is not None
+            change = "(SELECT b.change FROM temp.baseline b WHERE b.position = r.position)" if has_baseline else "NULL"
+            self.conn.execute(
+                "INSERT INTO link_state (link, checked_at, status, attention)"
+                f" SELECT r.link, COALESCE(?, r.checked_at), r.status, r.status != 'ok' OR {change} = 'recovered'"
+                " FROM results r WHERE r.run_id = ? AND r.reused_from IS NULL"
+                " ON CONFLICT (link) DO UPDATE SET checked_at = excluded.checked_at, status = excluded.status,"
+                " attention = excluded.attention", (checked_at, run_id))
+
+    # -- the rolling schedule (#21) ----------------------------------------------------------------
+    def plan_night(self, entries, *, due_before: str) -> int:
+        """Put the list in tonight's order in `temp.plan` (on this connection, the file is not
+        changed): tier 0, links that failed or changed last time; 1, links last checked before
+        `due_before`; 2, links never checked; 3, the rest, longest unchecked first. Returns the
+        number of entries. Streams: the list is never held in memory."""
+        self.conn.execute("DROP TABLE IF EXISTS temp.entries")
+        self.conn.execute("DROP TABLE IF EXISTS temp.plan")
+        self.conn.execute("CREATE TEMP TABLE entries (position INTEGER PRIMARY KEY, link TEXT NOT NULL, labels TEXT)")
+        self.conn.execute("CREATE TEMP TABLE plan (seq INTEGER PRIMARY KEY, position INTEGER, link TEXT,"
+                          " labels TEXT, tier INTEGER)")
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self.conn.executemany("INSERT INTO temp.entries VALUES (?, ?, ?)",
+                                  ((e.position, e.link, json.dumps(e.labels, ensure_ascii=False)) for e in entries))
+            self.conn.execute(
+                "INSERT INTO temp.plan (position, link, labels, tier)"
+                " SELECT e.position, e.link, e.labels, CASE WHEN s.link IS NULL THEN 2 WHEN s.attention THEN 0"
+                " WHEN s.checked_at <= ? THEN 1 ELSE 3 END AS tier FROM temp.entries e"
+                " LEFT JOIN link_state s ON s.link = e.link ORDER BY tier, s.checked_at, e.position", (due_before,))
+        return self.conn.execute("SELECT COUNT(*) FROM temp.entries").fetchone()[0]
+
+    def planned(self, batch: int = 1000) -> Iterator[tuple[int, str, dict, int]]:
+        """`temp.plan` in order: (position, link, labels, tier), read a batch at a time."""
+        last = 0
+        while True:
+            rows = self.conn.execute("SELECT seq, position, link, labels, tier FROM temp.plan WHERE seq > ?"
+                                     " ORDER BY seq LIMIT ?", (last, batch)).fetchall()
+            if not rows:
+                return
+            for seq, position, link, labels, tier in rows:
+                yield position, link, json.loads(labels or "{}"), tier
+            last = rows[-1][0]
+
+    def coverage(self, run_id: int, *, due_before: str) -> dict[str, int]:
+        """After tonight's checks: the list's distinct links, how many were checked tonight, and how
+        many are overdue (not checked tonight, and never checked or last checked before `due_before`)."""
+        links = self.conn.execute("SELECT COUNT(DISTINCT link) FROM temp.entries").fetchone()[0]
+        self.conn.execute("DROP TABLE IF EXISTS temp.tonight")
+        self.conn.execute("CREATE TEMP TABLE tonight (link TEXT PRIMARY KEY)")
+        self.conn.execute("INSERT OR IGNORE INTO temp.tonight SELECT link FROM results WHERE run_id = ?", (run_id,))
+        checked = self.conn.execute("SELECT COUNT(*) FROM temp.tonight").fetchone()[0]
+        overdue = self.conn.execute(
+            "SELECT COUNT(DISTINCT e.link) FROM temp.entries e LEFT JOIN link_state s ON s.link = e.link"
+            " WHERE e.link NOT IN temp.tonight AND (s.link IS NULL OR s.checked_at <= ?)", (due_before,)).fetchone()[0]
+        return {"links": links, "checked": checked, "overdue": overdue}
 
     def abandon_unfinished(self) -> list[int]:
         """Mark interrupted or undelivered runs as abandoned (a new run replaces them); returns

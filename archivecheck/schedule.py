@@ -142,6 +142,7 @@ class NightScheduler:
         self._index = ThreadPoolExecutor(INDEX_WORKERS, thread_name_prefix="watch-index")
         self._lock = threading.Lock()
         self.index_queries = 0
+        self.searching = True  # False once the night's window closes: no new index searches
         self.rechecks = Counter()  # range (matched) | differed (fetched in full after) | whole (Range ignored)
 
     def run(self, jobs: Iterable[tuple]) -> Iterator[tuple[str, NightCheck]]:
@@ -172,6 +173,12 @@ class NightScheduler:
         finally:
             self._replay.shutdown(wait=True, cancel_futures=True)
             self._index.shutdown(wait=True, cancel_futures=True)
+
+    def stop_searching(self) -> None:
+        """The night's window has closed: links in flight finish, but a broken link not yet handed
+        to the index is reported without a suggestion (and not remembered as having none), so the
+        night ends soon after its window instead of when the index queue drains."""
+        self.searching = False
 
     # -- tasks (each runs on a pool; every path ends in _finish or hands the link on) ------------
     def _guarded(self, link: str, task, *args, started: bool = False) -> None:
@@ -256,6 +263,9 @@ class NightScheduler:
                 break
             if nearest.verdict is Verdict.UNVERIFIABLE:
                 search.doubtful = True
+            if nearest.verdict is Verdict.BAD and not search.index_spent and not self.searching:
+                search.doubtful = True
+                break
             if nearest.verdict is Verdict.BAD and not search.index_spent:
                 search.index_spent = True
                 self._index.submit(self._guarded, search.link, self._query_index, search, i, nearest)
@@ -263,6 +273,10 @@ class NightScheduler:
         self._finish_search(search)
 
     def _query_index(self, search: _Search, position: int, nearest: Verification) -> None:
+        if not self.searching:  # queued before the window closed
+            search.doubtful = True
+            self._finish_search(search)
+            return
         archive = search.archives[position]
         with self._lock:
             self.index_queries += 1

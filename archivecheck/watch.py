@@ -39,6 +39,7 @@ from .history import History, StoredResult, WriterLock, history_errors
 from .models import CONTRACT_FIELDS, Kind, Result, Status, utc_now_iso
 from .records import Change, SuggestionChange, WatchedLink
 from .recheck import Known, known_from
+from .rolling import DEFAULT_EVERY, NightPlan
 from .schedule import DEFAULT_SUGGESTION_MAX_AGE, NightScheduler, remembered_from
 from .watchlist import WatchEntry, WatchList, read_watch_list  # noqa: F401 - read_watch_list is API
 
@@ -100,6 +101,15 @@ class WatchOptions:
     full_every: timedelta = DEFAULT_FULL_EVERY
     # the run's clock (tests and the bench simulate nights with it); None: the real time
     clock: Callable[[], datetime] | None = None
+    # (#21) the rolling schedule (rolling.py): a time budget for the night and a coverage target;
+    # with either, the run checks tonight's share of the list, not all of it
+    window: timedelta | None = None
+    every: timedelta | None = None
+    monotonic: Callable[[], float] | None = None  # the window's clock (tests inject one)
+
+    @property
+    def rolling(self) -> bool:
+        return self.window is not None or self.every is not None
 
     def now(self) -> datetime:
         return self.clock() if self.clock is not None else datetime.now(timezone.utc)
@@ -134,16 +144,22 @@ def run_watch(settings: Settings, entries: WatchList, *, db: str, list_path: str
     if total == 0:
         raise InputError(f"{list_path}: the list has no links")
     started = time.monotonic()
+    plan = None
+    if options.rolling:
+        plan = NightPlan(every=options.every or DEFAULT_EVERY, window=options.window, now=options.now(),
+                         monotonic=options.monotonic or time.monotonic)
     with WriterLock(db), History.open(db) as history, history_errors(db):
         run_id = _open_run(history, entries, total, list_path, options)
         own_checker = checker is None
         checker = checker or Checker(settings)
         try:
-            counts = _check_pending(history, checker, run_id, entries, total, options, progress)
+            counts = _check_pending(history, checker, run_id, entries, total, options, progress, plan)
         finally:
             if own_checker:
                 checker.session.close()
         summary = summarise_run(history, run_id, options)
+        if plan is not None:
+            summary["coverage"] = plan.summary(history, run_id)
         summary.update(run=run_id, resumed=options.resume, checked=counts["checked"] + counts["resumed_checked"],
                        fetched_this_session=counts["checked"], reused=counts["reused"] + counts["resumed_reused"],
                        shared_duplicates=counts["duplicates"], index_queries=counts["index_queries"],
@@ -156,7 +172,7 @@ def run_watch(settings: Settings, entries: WatchList, *, db: str, list_path: str
             deliver(report)
         else:
             report.results_list = list(report.results())
-        history.mark_delivered(run_id)
+        history.mark_delivered(run_id, checked_at=options.now().strftime("%Y-%m-%dT%H:%M:%SZ"))
         report.history = None
     return report
 
@@ -185,11 +201,13 @@ def _open_run(history: History, entries: WatchList, total: int, list_path: str, 
                              options={"concurrency": options.concurrency,
                                       "max_age_hours": options.max_age.total_seconds() / 3600,
                                       "fail_on": options.fail_on,
-                                      "full_every_days": options.full_every.total_seconds() / 86400})
+                                      "full_every_days": options.full_every.total_seconds() / 86400,
+                                      "window_hours": options.window / timedelta(hours=1) if options.window else None,
+                                      "every_days": options.every / timedelta(days=1) if options.every else None})
 
 
 def _check_pending(history: History, checker: Checker, run_id: int, entries: WatchList, total: int,
-                   options: WatchOptions, progress: Progress | None) -> Counter:
+                   options: WatchOptions, progress: Progress | None, plan: NightPlan | None = None) -> Counter:
     """Stream the list through the scheduler: only links in flight are held, with their list
     entries; a repeated link joins its first occurrence in flight or copies its stored result."""
     counts = Counter()
@@ -203,21 +221,29 @@ def _check_pending(history: History, checker: Checker, run_id: int, entries: Wat
     # order changes: rate limits, retries and backoff stay the session's. Links with no history
     # keep list order, so a first run still ends on whichever fault it meets last. The list is
     # read twice for that: those links on the first pass, the rest on the second.
-    retry_first = history.unverifiable_last_time(before_run=run_id)
+    retry_first = history.unverifiable_last_time(before_run=run_id) if plan is None else None
+    scheduler = NightScheduler(checker, workers=options.concurrency, suggestion_max_age=options.suggestion_max_age,
+                               now=now.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     def jobs() -> Iterator[tuple[str, object]]:
+        if plan is not None:  # (#21) tonight's share, in the rolling schedule's order
+            yield from filter(None, (_admit_unless_done(e) for e in plan.entries(history, entries, scheduler.stop_searching)))
+            return
         for first_pass in ((True, False) if retry_first else (False,)):
             for entry in entries:
                 if retry_first and (entry.link in retry_first) != first_pass:
                     continue
-                if history.stored_link(run_id, entry.position) is not None:  # done before a --resume
-                    stored = history.result_for_link(run_id, entry.link)
-                    counts["resumed_reused" if stored and stored.reused_from else "resumed_checked"] += 1
-                    state["finished"] += 1
-                    continue
-                job = _admit(entry)
+                job = _admit_unless_done(entry)
                 if job is not None:
                     yield job
+
+    def _admit_unless_done(entry: WatchEntry):
+        if history.stored_link(run_id, entry.position) is not None:  # done before a --resume
+            stored = history.result_for_link(run_id, entry.link)
+            counts["resumed_reused" if stored and stored.reused_from else "resumed_checked"] += 1
+            state["finished"] += 1
+            return None
+        return _admit(entry)
 
     def _admit(entry: WatchEntry):
         if entry.link in waiting:
@@ -252,8 +278,6 @@ def _check_pending(history: History, checker: Checker, run_id: int, entries: Wat
             progress({"done": state["finished"], "total": total, "failures": state["failures"],
                       "checked": counts["checked"], "status": status})
 
-    scheduler = NightScheduler(checker, workers=options.concurrency, suggestion_max_age=options.suggestion_max_age,
-                               now=now.strftime("%Y-%m-%dT%H:%M:%SZ"))
     for link, checked in scheduler.run(jobs()):
         record, result = checked.record(), checked.result
         group = waiting.pop(link)

@@ -19,12 +19,29 @@ B = B_CAP.public_url()
 def test_new_database_is_at_the_current_schema_in_wal_mode(tmp_path):
     db = tmp_path / "h.db"
     with History.open(db) as h:
-        assert h.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+        assert h.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2  # 2: link_state (#21)
         assert h.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in h.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {"runs", "results"} <= tables
+        assert {"runs", "results", "link_state"} <= tables
     with History.open(db) as h:  # reopening migrates nothing and loses nothing
         assert h.runs() == []
+
+
+def test_a_schema_1_database_gains_each_links_state_from_its_delivered_runs(tmp_path):
+    """(#21) Migration 1 -> 2 fills link_state from the latest fetched result of finished runs only."""
+    from archivecheck.history import MIGRATIONS
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+        conn.execute("INSERT INTO runs (id, started_at, list_path, total, state) VALUES (1, 'a', 'l', 2, 'finished'),"
+                     " (2, 'b', 'l', 2, 'abandoned')")
+        rows = [(1, 0, GOOD, "ok", "2026-11-01T00:00:00Z"), (1, 1, B, "broken", "2026-11-01T00:00:00Z"),
+                (2, 0, GOOD, "broken", "2026-11-02T00:00:00Z")]
+        conn.executemany("INSERT INTO results (run_id, position, link, status, checked_at, record) VALUES (?, ?, ?, ?, ?, '{}')",
+                         rows)
+    with History.open(db) as h:
+        state = {r[0]: tuple(r[1:]) for r in h.conn.execute("SELECT link, checked_at, status, attention FROM link_state")}
+    assert state == {GOOD: ("2026-11-01T00:00:00Z", "ok", 0), B: ("2026-11-01T00:00:00Z", "broken", 1)}
 
 
 def test_newer_or_foreign_files_are_refused(tmp_path):

@@ -26,6 +26,15 @@ def parse_max_age(value: str, option: str = "--max-age") -> timedelta:
         raise click.BadParameter(f"{value!r} is longer than a calendar can hold", param_hint=option) from None
 
 
+def _positive(value: str | None, option: str) -> timedelta | None:
+    if value is None:
+        return None
+    duration = parse_max_age(value, option=option)
+    if duration.total_seconds() <= 0:
+        raise click.BadParameter(f"{value!r}: give a duration longer than 0", param_hint=option)
+    return duration
+
+
 class ProgressLine:
     """One self-overwriting line on stderr: count, rate, ETA, failures."""
 
@@ -63,12 +72,18 @@ class ProgressLine:
               help="Re-check a capture fetched in full before by its first bytes (one ranged request), and "
                    "fetch and hash it in full again when anything differs or this long after its last full "
                    "fetch (0: always in full).")
+@click.option("--window", default=None, metavar="AGE",
+              help="Rolling schedule: stop starting links after this long (6h, 90m); links in flight finish. "
+                   "With --every, each night checks failing, due and new links first, then an even share of the rest.")
+@click.option("--every", default=None, metavar="AGE",
+              help="Rolling schedule: check every link at least this often (7d; default 7d with --window); the "
+                   "report says whether the pace covers the list in time and how many links are overdue.")
 @click.option("--resume", is_flag=True, help="Continue the interrupted run without re-checking finished links.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the change report to FILE (same as --output).")
 @report_options(WATCH_FORMATS)
 @click.pass_context
-def command(ctx, list_file, db, concurrency, max_age, fail_on, suggestion_max_age, full_every, resume, report_file, fmt, output,
+def command(ctx, list_file, db, concurrency, max_age, fail_on, suggestion_max_age, full_every, window, every, resume, report_file, fmt, output,
             at, prefer, timeout, no_progress, verbose, quiet, config_file, archive_remaps):
     """Nightly link-rot job: check LIST, keep every result in --db, report what changed.
 
@@ -94,7 +109,8 @@ def command(ctx, list_file, db, concurrency, max_age, fail_on, suggestion_max_ag
     entries = read_watch_list(list_file)
     options = WatchOptions(concurrency=concurrency, max_age=parse_max_age(max_age), fail_on=fail_on, resume=resume,
                            suggestion_max_age=parse_max_age(suggestion_max_age, option="--suggestion-max-age"),
-                           full_every=parse_max_age(full_every, option="--full-every"))
+                           full_every=parse_max_age(full_every, option="--full-every"),
+                           window=_positive(window, "--window"), every=_positive(every, "--every"))
     progress = ProgressLine() if progress_enabled(no_progress, quiet) else None
 
     def deliver(report) -> None:
@@ -112,4 +128,6 @@ def command(ctx, list_file, db, concurrency, max_age, fail_on, suggestion_max_ag
             f"{s['not_archived']} not archived, {s['unverifiable']} unverifiable; "
             f"{ch['newly_broken'] + ch['newly_not_archived']} newly failing, {ch['recovered']} recovered",
             err=True)
+        if s.get("coverage"):
+            click.echo(f"archivecheck watch: {s['coverage']['sentence']}", err=True)
     return report.exit_code

@@ -97,6 +97,8 @@ def _write_text(report: WatchReport, out: TextIO) -> None:
     s = report.summary
     out.write(f"{s.get('checked', 0)} checked, {s.get('reused', 0)} reused from recent runs "
               f"(ok within --max-age), {s.get('shared_duplicates', 0)} duplicates shared a check.\n")
+    if s.get("coverage"):  # (#21) the rolling schedule: tonight's share of the list
+        out.write(f"Coverage: {s['coverage']['sentence']}\n")
     for change in CHANGES:
         count = s["changes"].get(change, 0)
         if change == STILL_OK or not count:
@@ -132,6 +134,8 @@ def _suggestion_note(w: WatchedLink) -> str | None:
 def _write_markdown(report: WatchReport, out: TextIO) -> None:
     out.write("\n".join(["# Archive link watch", "", f"Generated {report.summary['generated_at']} by archivecheck.",
                          "", _headline(report), ""]) + "\n")
+    if report.summary.get("coverage"):
+        out.write(f"Coverage: {report.summary['coverage']['sentence']}\n\n")
     for change in CHANGES:
         count = report.summary["changes"].get(change, 0)
         if change == STILL_OK or not count:

@@ -12,6 +12,9 @@ so a long-lived process does not grow without bound.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .audit import Auditor, require_original
 from .check import Checker, require_url
@@ -27,6 +30,9 @@ from .repair import repair_link, repair_text
 from .save import SavePageNow
 from .sources import read_source, urls_from_page, urls_from_sitemap
 from .scan import LetterScan, scan_letter, scan_letters as _scan_letters
+
+if TYPE_CHECKING:  # evidence brings warcio: loaded only by a run that keeps evidence
+    from .evidence import Evidence, Recorder
 
 Progress = Callable[[ProgressEvent], None]
 
@@ -54,16 +60,24 @@ class _Counter:
 
 
 def check_links(urls: Iterable[str], *, settings: Settings | None = None, session: ArchiveSession | None = None,
-                progress: Progress | None = None, workers: int = 1, **options) -> list[Result]:
+                progress: Progress | None = None, workers: int = 1, evidence: "Evidence | None" = None,
+                **options) -> list[Result]:
     """Check archive links or original URLs (damaged ones are repaired first) → Results in input
     order. Raises InputError for an input that is not a URL (before any request); network
-    trouble never raises, it becomes `unverifiable`."""
+    trouble never raises, it becomes `unverifiable`. With `evidence`, every HTTP exchange of the
+    run is kept in one WACZ in its directory (named in `evidence.packs`)."""
     settings = _settings(settings, options)
     urls = list(urls)
     for text in urls:
         require_url(text, settings)
-    with Checker(settings, session=session) as checker:
-        return list(checker.check_many(urls, workers=workers, on_result=_Counter(progress, len(urls))))
+    if evidence is None:
+        with Checker(settings, session=session) as checker:
+            return list(checker.check_many(urls, workers=workers, on_result=_Counter(progress, len(urls))))
+    with evidence.recording() as recorder, Checker(settings, session=session, recorder=recorder) as checker:
+        results = list(checker.check_many(urls, workers=workers, on_result=_Counter(progress, len(urls))))
+        evidence.package(recorder, "check", results,
+                         title=f"archivecheck check of {len(urls)} link{'s' if len(urls) != 1 else ''}")
+    return results
 
 
 def repair_links(text: str, *, offline: bool = True, settings: Settings | None = None,
@@ -107,18 +121,40 @@ def repair_letter(data: bytes, name: str, *, offline: bool = False, settings: Se
 
 
 def scan_letters(paths: Sequence[str], *, settings: Settings | None = None, session: ArchiveSession | None = None,
-                 progress: Progress | None = None, **options) -> list[LetterScan]:
+                 progress: Progress | None = None, evidence: "Evidence | None" = None, **options) -> list[LetterScan]:
     """Extract, repair and check every link in letters (and letters attached to e-mails) →
-    LetterScans of ScannedLinks. Raises InputError for a file the user named that cannot be read."""
-    with Checker(_settings(settings, options), session=session) as checker:
-        return _scan_letters(paths, checker, on_link=_Counter(progress, None))
+    LetterScans of ScannedLinks. Raises InputError for a file the user named that cannot be read.
+    With `evidence`, one WACZ per letter named (an e-mail's attachments go in its pack), each
+    LetterScan's `evidence` naming it."""
+    settings = _settings(settings, options)
+    counter = _Counter(progress, None)
+    if evidence is None:
+        with Checker(settings, session=session) as checker:
+            return _scan_letters(paths, checker, on_link=counter)
+    own = session is None
+    session = session or ArchiveSession(settings.network)  # one session: rate limits hold across letters
+    try:
+        scans = []
+        for path in paths:
+            # A checker (and its memo) per letter, so each pack holds every exchange its letter's
+            # verdicts rest on, even for a link an earlier letter also cited.
+            with evidence.recording() as recorder, Checker(settings, session=session, recorder=recorder) as checker:
+                found = _scan_letters([path], checker, on_link=counter)
+                pack = evidence.package(recorder, Path(str(path)).name, [link.result for s in found for link in s.links],
+                                        title=f"archivecheck scan of {Path(str(path)).name}", letter=str(path))
+            scans += [replace(s, evidence=pack) for s in found]
+        return scans
+    finally:
+        if own:
+            session.close()
 
 
 def scan_letter_bytes(data: bytes, name: str, *, settings: Settings | None = None,
                       session: ArchiveSession | None = None, progress: Progress | None = None,
-                      **options) -> LetterScan:
-    """`scan_letters` for one letter already in memory (an upload), named `name` for its format."""
-    with Checker(_settings(settings, options), session=session) as checker:
+                      recorder: "Recorder | None" = None, **options) -> LetterScan:
+    """`scan_letters` for one letter already in memory (an upload), named `name` for its format;
+    `recorder` (evidence.Recorder) keeps its exchanges, for a caller packaging several parts as one."""
+    with Checker(_settings(settings, options), session=session, recorder=recorder) as checker:
         return scan_letter(name, checker, data=data, on_link=_Counter(progress, None))
 
 

@@ -47,6 +47,7 @@ class Checker:
     settings: Settings
     session: ArchiveSession = None  # type: ignore[assignment]
     confirm_repairs: bool = True
+    recorder: object = None  # evidence.recorder.Recorder: keeps this checker's exchanges (#22)
     _memo: dict = field(default_factory=dict)
     _owns_session: bool = False
 
@@ -54,6 +55,8 @@ class Checker:
         if self.session is None:
             self.session = ArchiveSession(self.settings.network)
             self._owns_session = True
+        if self.recorder is not None:
+            self.session = self.session.recording(self.recorder)
         self.index = CdxIndex(self.session, self.settings) if self.confirm_repairs else None
 
     def __enter__(self) -> "Checker":

@@ -8,6 +8,7 @@ one that saw it) — the archive's own 429, never a captured one — WAF/captcha
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import threading
@@ -118,6 +119,7 @@ class ArchiveSession:
         self._limiters: dict[tuple[str, str], RateLimiter] = {}
         self._lock = threading.Lock()
         self.stats: Counter = Counter()  # requests sent, by endpoint class and outcome
+        self.recorder = None  # evidence.recorder.Recorder keeping every exchange as WARC records (#22)
 
     def __enter__(self) -> "ArchiveSession":
         return self
@@ -127,6 +129,13 @@ class ArchiveSession:
 
     def close(self) -> None:
         self._session.close()
+
+    def recording(self, recorder) -> "ArchiveSession":
+        """This session — same connections, limits and pauses — handing every answer to `recorder`
+        (one check's evidence) as well; the session itself, shared by other checks, records nothing."""
+        view = copy.copy(self)
+        view.recorder = recorder
+        return view
 
     def limiter(self, url: str, endpoint: str) -> RateLimiter:
         key = (urlsplit(url).netloc.lower(), endpoint)
@@ -174,6 +183,8 @@ class ArchiveSession:
             # Debug output names the URL actually requested (a remapped host, say): that is what
             # someone debugging a remap needs to see. Reports never do.
             log.debug("%s %s -> %s (%s)", method, resp.url, resp.status_code, endpoint)
+            if self.recorder is not None:  # every answer, retried ones included: they are evidence too
+                self.recorder.track(resp)
             if captured(resp):
                 return resp  # whatever the site answered when it was crawled, 429 and 5xx included
             if resp.status_code == 429:

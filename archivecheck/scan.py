@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .check import Checker
 from .errors import InputError
@@ -18,6 +19,9 @@ from .grammar import compile_grammar
 from .inputs import read_input_bytes
 from .models import Result, Status
 from .records import ScannedLink
+
+if TYPE_CHECKING:
+    from .evidence import EvidencePack
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class LetterScan:
     format: str
     links: tuple[ScannedLink, ...]
     note: str | None = None  # why a letter (an attachment) could not be read
+    evidence: "EvidencePack | None" = None  # the WACZ of its exchanges, when evidence was kept (#22)
 
     @property
     def results(self) -> tuple[Result, ...]:

@@ -22,8 +22,13 @@ def option_reference() -> str:
     from archivecheck.cli import cli
 
     parts = [START, "", "Generated from `--help` by `python tools/readme_help.py`; a test fails when they drift.", ""]
-    for name in ["", *sorted(cli.commands)]:
-        argv = [name, "--help"] if name else ["--help"]
+    names = [""]
+    for name in sorted(cli.commands):
+        names.append(name)
+        # A command group (`evidence`): each of its commands too.
+        names += [f"{name} {sub}" for sub in sorted(getattr(cli.commands[name], "commands", {}))]
+    for name in names:
+        argv = [*name.split(), "--help"] if name else ["--help"]
         result = CliRunner().invoke(cli, argv, terminal_width=WIDTH, prog_name="archivecheck")
         parts += [f"#### `archivecheck {name} --help`".replace("  ", " "), "", "```text",
                   result.output.rstrip(), "```", ""]

@@ -15,10 +15,10 @@ import click
 from .. import __version__
 from ..errors import ArchiveCheckError
 from ..exits import ExitStatus
-from . import audit, check, history, repair, scan, serve, watch
+from . import audit, check, evidence, history, repair, scan, serve, watch
 from .options import global_options
 
-COMMANDS = (check, repair, scan, watch, history, audit, serve)
+COMMANDS = (check, repair, scan, watch, history, audit, serve, evidence)
 
 
 class ArchiveCheckCLI(click.Group):

@@ -73,6 +73,53 @@ def report_options(formats: tuple[str, ...] = FORMATS):
     return decorate
 
 
+def evidence_options(f):
+    """--evidence DIR and --sign-key PEM (#22): keep each verification's HTTP exchanges as a WACZ."""
+    f = click.option("--sign-key", "sign_key", type=click.Path(dir_okay=False), default=None, metavar="PEM",
+                     help="Sign each evidence pack's digest with this ECDSA (P-256) private key (needs --evidence).")(f)
+    f = click.option("--evidence", "evidence_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+                     help="Keep the HTTP exchanges behind every verdict as a WACZ in DIR, named with its"
+                          " SHA-256 in the report.")(f)
+    return f
+
+
+def evidence_from(evidence_dir: str | None, sign_key: str | None):
+    """The run's evidence.Evidence, or None without --evidence. Raises ConfigError for a key that
+    cannot be read and click.UsageError for --sign-key alone."""
+    if evidence_dir is None:
+        if sign_key:
+            raise click.UsageError("--sign-key signs evidence packs: give --evidence DIR too")
+        return None
+    from ..evidence import Evidence
+    from ..evidence.signing import load_signing_key
+
+    key = load_signing_key(sign_key) if sign_key else None
+    try:
+        from pathlib import Path
+
+        Path(evidence_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot make the evidence directory {evidence_dir}: {exc.strerror or exc}") from None
+    return Evidence(evidence_dir, key)
+
+
+def with_packs(text: str, fmt: str, packs) -> str:
+    """The report with the evidence packs named in it (text, markdown; json carries them in its
+    summary); csv and jsonl are one record a line, so stderr names them."""
+    if not packs:
+        return text
+    from ..report.evidence import packs_markdown, packs_text
+
+    if fmt == "text":
+        return text + "\n" + packs_text(packs)
+    if fmt == "markdown":
+        return text.rstrip("\n") + "\n\n" + packs_markdown(packs)
+    if fmt in ("csv", "jsonl"):
+        for p in packs:
+            click.echo(f"archivecheck: evidence: {p.path} (SHA-256 {p.sha256})", err=True)
+    return text
+
+
 def settings_from(ctx: click.Context, *, config_file=None, archive_remaps=(), prefer=None,
                   timeout=None, at=None) -> Settings:
     """Merge the group's and the command's options into Settings (raises ConfigError)."""

@@ -1,0 +1,298 @@
+"""Evidence packs (#22): `check`/`scan --evidence DIR` keep every HTTP exchange as WARC records in a
+WACZ, against the real local archive; `evidence verify` checks every digest and the signature, and
+fails, naming the WARC inside the pack, when one byte of one record's payload is flipped or the
+signature is altered."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from warcio.archiveiterator import ArchiveIterator
+
+from archivecheck.cli import cli
+from tests.reference import REFERENCE_LINK, REFERENCE_LINK_DAMAGED
+
+REPO = Path(__file__).resolve().parents[1]
+LETTER = REPO / "fixtures" / "letters" / "ico-foi-response-IC-252019-Z2Y2.md"
+
+
+def invoke(local_archive, fast_config, *args):
+    argv = ["--config", str(fast_config), *local_archive.cli_args(), *args]
+    result = CliRunner().invoke(cli, argv)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def verify(*args):
+    return CliRunner().invoke(cli, ["evidence", "verify", *map(str, args)])
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def records_of(wacz: Path) -> list[tuple]:
+    """(type, target URI, status, payload bytes, headers) of every record in the pack's WARC."""
+    out = []
+    with zipfile.ZipFile(wacz) as zf, zf.open("archive/data.warc") as f:
+        for record in ArchiveIterator(f):
+            status = record.http_headers.get_statuscode() if record.http_headers else None
+            out.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), status,
+                        record.content_stream().read(), record.rec_headers))
+    return out
+
+
+def keypair(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    private, public = tmp_path / f"{name}.pem", tmp_path / f"{name}.pub"
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+    return private, public
+
+
+def rewrite_member(wacz: Path, out: Path, name: str, change) -> None:
+    """Copy the pack with one member's bytes changed and a valid zip around it (a careful forger)."""
+    with zipfile.ZipFile(wacz) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            dst.writestr(info.filename, change(data) if info.filename == name else data)
+
+
+@pytest.fixture(scope="module")
+def scanned(local_archive, fast_config, tmp_path_factory):
+    """`scan --evidence DIR` of the reference letter, signed: (result JSON, the DIR, the key pair)."""
+    folder = tmp_path_factory.mktemp("evidence")
+    private, public = keypair(folder.parent, "org")
+    local_archive.front.reset()
+    result = invoke(local_archive, fast_config, "scan", "--format", "json", "--no-progress",
+                    "--evidence", str(folder), "--sign-key", str(private), str(LETTER))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), folder, (private, public)
+
+
+def test_scan_writes_one_wacz_named_with_its_sha256(scanned):
+    doc, folder, _ = scanned
+    packs = list(folder.glob("*.wacz"))
+    assert len(packs) == 1
+    assert [p.name for p in folder.iterdir()] == [packs[0].name]  # no spool left behind
+    (named,) = doc["summary"]["evidence"]
+    assert Path(named["wacz"]) == packs[0]
+    assert named["sha256"] == sha256_of(packs[0])
+    assert named["letter"] == str(LETTER) and named["signed"] is True
+    assert "127.0.0.1" not in json.dumps(doc["results"])  # the report stays in public form
+
+
+def test_the_pack_holds_the_verified_capture_exactly_as_received(scanned):
+    doc, folder, _ = scanned
+    (result,) = doc["results"]
+    assert result["status"] == "ok" and result["url"] == REFERENCE_LINK
+    wacz = next(folder.glob("*.wacz"))
+    records = records_of(wacz)
+    assert records[0][0] == "warcinfo"
+    responses = [r for r in records if r[0] == "response"]
+    requests = [r for r in records if r[0] == "request"]
+    assert len(requests) == len(responses) >= 2  # the index lookup that settled the repair, then the capture
+    capture = [r for r in responses if "20220201210413id_/https://ico.org.uk/" in r[1]]
+    assert len(capture) == 1
+    _, uri, status, payload, headers = capture[0]
+    assert status == "200"
+    assert hashlib.sha256(payload).hexdigest() == result["sha256"]
+    assert len(payload) == result["content_length"]
+    assert headers.get_header("WARC-Payload-Digest") == "sha256:" + result["sha256"]
+    assert headers.get_header("WARC-Date") and headers.get_header("WARC-Truncated") is None
+    assert any("/cdx" in r[1] for r in responses)  # the repair's confirmation is evidence too
+    with zipfile.ZipFile(wacz) as zf:
+        pages = [json.loads(line) for line in zf.read("pages/pages.jsonl").splitlines()]
+        manifest = json.loads(zf.read("datapackage.json"))
+        assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}
+    assert pages[0]["format"] == "json-pages-1.0"
+    assert [p["url"] for p in pages[1:]] == [uri]
+    assert pages[1]["title"] == result["title"]
+    assert manifest["profile"] == "data-package" and manifest["wacz_version"] == "1.1.1"
+    assert {r["path"] for r in manifest["resources"]} == {"archive/data.warc", "indexes/index.cdx",
+                                                          "pages/pages.jsonl"}
+
+
+def test_the_index_is_what_webrecorders_indexer_makes_of_the_warc(scanned, tmp_path):
+    from cdxj_indexer.main import write_cdx_index
+
+    _, folder, _ = scanned
+    with zipfile.ZipFile(next(folder.glob("*.wacz"))) as zf:
+        zf.extract("archive/data.warc", tmp_path)
+        ours = zf.read("indexes/index.cdx").decode()
+    theirs = tmp_path / "index.cdx"
+    write_cdx_index(str(theirs), [str(tmp_path / "archive" / "data.warc")], {"sort": True})
+    assert ours == theirs.read_text()
+    assert len(ours.splitlines()) >= 2
+
+
+def test_verify_holds_on_the_pack_as_written(scanned):
+    _, folder, (_, public) = scanned
+    wacz = next(folder.glob("*.wacz"))
+    result = verify(wacz, "--public-key", public)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "✓ archive/data.warc: SHA-256 matches datapackage.json" in result.output
+    assert "✓ datapackage.json: SHA-256 matches datapackage-digest.json" in lines
+    assert any(line.startswith("✓ signature by the key in the pack (secp256r1) is valid") for line in lines)
+    assert "✓ the signing key is the organisation's key given with --public-key" in lines
+    assert any(line.startswith("✓ archive/data.warc: 5 WARC records, each matching") for line in lines)
+    assert lines[-1] == f"{wacz}: all {len(lines) - 1} checks hold"
+
+
+def test_one_flipped_payload_byte_fails_naming_the_warc_and_the_record(scanned, tmp_path):
+    doc, folder, _ = scanned
+    wacz = next(folder.glob("*.wacz"))
+    data = bytearray(wacz.read_bytes())
+    with zipfile.ZipFile(wacz) as zf:
+        start = zf.getinfo("archive/data.warc").header_offset
+    at = data.index(b"%PDF-", start) + 20  # inside the verified capture's payload, stored as is
+    data[at] ^= 0x01
+    flipped = tmp_path / "flipped.wacz"
+    flipped.write_bytes(bytes(data))
+    result = verify(flipped)
+    assert result.exit_code == 1, result.output
+    failing = [line for line in result.output.splitlines() if line.startswith("✗")]
+    assert failing[0].startswith("✗ archive/data.warc: its bytes changed after packing")
+    assert any(line.startswith("✗ archive/data.warc: the response record for http://127.0.0.1:")
+               and "20220201210413id_/https://ico.org.uk/" in line and "payload digest failed" in line
+               for line in failing)
+    assert result.output.splitlines()[-1].startswith(f"{flipped}: ") and "FAIL" in result.output
+
+
+def test_a_flip_behind_a_rebuilt_zip_still_fails_on_the_manifest_and_the_record(scanned, tmp_path):
+    # A forger who rebuilds the zip (so its CRC is right) still meets datapackage.json's SHA-256
+    # and the record's own digest.
+    _, folder, _ = scanned
+    wacz, forged = next(folder.glob("*.wacz")), tmp_path / "forged.wacz"
+
+    def flip(data: bytes) -> bytes:
+        at = data.index(b"%PDF-") + 20
+        return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]
+
+    rewrite_member(wacz, forged, "archive/data.warc", flip)
+    result = verify(forged)
+    assert result.exit_code == 1
+    assert "✗ archive/data.warc: SHA-256 " in result.output
+    assert "is not the " in result.output and "payload digest failed" in result.output
+
+
+def test_an_altered_signature_fails(scanned, tmp_path):
+    _, folder, (_, public) = scanned
+    wacz, altered = next(folder.glob("*.wacz")), tmp_path / "altered.wacz"
+
+    def alter(data: bytes) -> bytes:
+        digest = json.loads(data)
+        signature = bytearray(base64.b64decode(digest["signedData"]["signature"]))
+        signature[-1] ^= 0x01
+        digest["signedData"]["signature"] = base64.b64encode(bytes(signature)).decode()
+        return json.dumps(digest).encode()
+
+    rewrite_member(wacz, altered, "datapackage-digest.json", alter)
+    result = verify(altered)
+    assert result.exit_code == 1
+    assert "✗ the signature does not match the signed hash and key" in result.output.splitlines()
+    assert "✓ archive/data.warc: SHA-256 matches datapackage.json" in result.output  # the rest still holds
+
+
+def test_a_pack_signed_with_another_key_fails_against_the_organisations_key(scanned, tmp_path):
+    _, folder, _ = scanned
+    _, other = keypair(tmp_path, "other")
+    result = verify(next(folder.glob("*.wacz")), "--public-key", other)
+    assert result.exit_code == 1
+    assert "✗ the pack was signed with another key than the one given with --public-key" in result.output
+
+
+def test_a_changed_manifest_fails_on_the_digest_file(scanned, tmp_path):
+    _, folder, _ = scanned
+    wacz, changed = next(folder.glob("*.wacz")), tmp_path / "changed.wacz"
+    rewrite_member(wacz, changed, "datapackage.json", lambda data: data.replace(b'"title": "', b'"title": "X'))
+    result = verify(changed)
+    assert result.exit_code == 1
+    assert "datapackage.json: sha256:" in result.output and "changed after packing" in result.output
+
+
+def test_verify_refuses_what_is_not_a_wacz(tmp_path):
+    junk = tmp_path / "junk.wacz"
+    junk.write_bytes(b"not a zip")
+    result = verify(junk)
+    assert result.exit_code == 2
+    assert result.output.startswith("archivecheck: error: ") and "not a WACZ" in result.output
+    assert verify(tmp_path / "missing.wacz").exit_code == 2
+
+
+def test_check_keeps_every_hop_and_retry(local_archive, fast_config, tmp_path):
+    # A 429 the session waited out, then a Wayback-style redirect to the nearest capture: the
+    # pack holds all three answers, each with its request.
+    local_archive.front.inject("20220101000000", "429", times=1, retry_after=0)
+    link = ("https://web.archive.org/web/20220101000000/https://ico.org.uk/media/action-weve-taken/"
+            "audits-and-advisory-visits/4018997/metropolitan-police-service-executive-summary-v1_0.pdf")
+    result = invoke(local_archive, fast_config, "check", "--no-progress", "--evidence", str(tmp_path), link)
+    assert result.exit_code == 0, result.output
+    (wacz,) = tmp_path.glob("check-*.wacz")
+    assert f"evidence: {wacz}\n          SHA-256 {sha256_of(wacz)} (" in result.stdout
+    responses = [r for r in records_of(wacz) if r[0] == "response"]
+    assert [r[2] for r in responses] == ["429", "302", "200"]
+    assert "20220101000000id_/" in responses[0][1] and "20220315093000id_/" in responses[2][1]
+    assert verify(wacz).exit_code == 0
+
+
+def test_a_body_not_read_is_marked_truncated_never_padded(local_archive, fast_config, tmp_path):
+    # The captured redirect (a 302 with a 100-byte body, served by pywb) ends the dialogue; the
+    # session closes it unread, so its record holds no body and says it was cut: WARC-Truncated.
+    link = ("https://webarchive.nationalarchives.gov.uk/ukgwa/20210511080000/https://www.gov.uk/government/"
+            "uploads/system/uploads/attachment_data/file/600123/removed-report.pdf")
+    invoke(local_archive, fast_config, "check", "--no-progress", "--evidence", str(tmp_path), link)
+    (wacz,) = tmp_path.glob("check-*.wacz")
+    redirects = [r for r in records_of(wacz) if r[0] == "response" and r[2] == "302"]
+    assert redirects
+    for _, _, _, payload, headers in redirects:
+        assert payload == b"" and headers.get_header("WARC-Truncated") == "length"
+    assert verify(wacz).exit_code == 0  # truncated is honest, not broken: its digests still hold
+
+
+def test_an_empty_body_is_complete(local_archive, fast_config, tmp_path):
+    # The Wayback-style hop to the nearest capture has Content-Length: 0: nothing was cut.
+    link = ("https://web.archive.org/web/20220101000000/https://ico.org.uk/media/action-weve-taken/"
+            "audits-and-advisory-visits/4018997/metropolitan-police-service-executive-summary-v1_0.pdf")
+    invoke(local_archive, fast_config, "check", "--no-progress", "--evidence", str(tmp_path), link)
+    (wacz,) = tmp_path.glob("check-*.wacz")
+    (hop,) = [r for r in records_of(wacz) if r[0] == "response" and r[2] == "302"]
+    assert hop[3] == b"" and hop[4].get_header("WARC-Truncated") is None
+
+
+def test_markdown_evidence_record_names_the_pack(local_archive, fast_config, tmp_path):
+    result = invoke(local_archive, fast_config, "scan", "--format", "markdown", "--no-progress",
+                    "--evidence", str(tmp_path), str(LETTER))
+    assert result.exit_code == 0
+    (wacz,) = tmp_path.glob("*.wacz")
+    assert "## Evidence packs" in result.stdout
+    assert f"| {LETTER} | `{wacz.name}` | `{sha256_of(wacz)}` | " in result.stdout
+
+
+def test_sign_key_alone_is_a_usage_error(local_archive, fast_config, tmp_path):
+    private, _ = keypair(tmp_path, "org")
+    result = invoke(local_archive, fast_config, "check", "--sign-key", str(private), REFERENCE_LINK_DAMAGED)
+    assert result.exit_code == 2
+    assert "--sign-key signs evidence packs: give --evidence DIR too" in result.output
+
+
+def test_a_key_that_is_not_ecdsa_is_refused_before_any_request(local_archive, fast_config, tmp_path):
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a key")
+    result = invoke(local_archive, fast_config, "check", "--evidence", str(tmp_path / "ev"), "--sign-key", str(bad),
+                    REFERENCE_LINK_DAMAGED)
+    assert result.exit_code == 2
+    assert result.output.startswith("archivecheck: error: cannot read the signing key")
+    assert local_archive.front.requests == []

@@ -296,3 +296,49 @@ def test_a_key_that_is_not_ecdsa_is_refused_before_any_request(local_archive, fa
     assert result.exit_code == 2
     assert result.output.startswith("archivecheck: error: cannot read the signing key")
     assert local_archive.front.requests == []
+
+
+def test_the_page_offers_the_pack_and_the_printed_record_shows_its_sha256(local_archive, fast_config, tmp_path):
+    import io
+    import re
+    import time
+
+    import archivecheck
+    from archivecheck.web import CheckService, CheckStore, create_app
+    from archivecheck.web.retention import RetentionTimer
+
+    settings = archivecheck.load_settings(str(fast_config), archives={
+        "ukgwa": local_archive.ukgwa_base, "wayback": local_archive.wayback_base})
+    with CheckService(settings, CheckStore(tmp_path / "checks.sqlite")) as service:
+        app = create_app(service, max_upload=200_000)
+        client = app.test_client()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+        posted = client.post("/checks", data={"csrf_token": token, "text": "",
+                                              "letter": (io.BytesIO(LETTER.read_bytes()), LETTER.name)},
+                             content_type="multipart/form-data")
+        location = posted.headers["Location"]
+        deadline = time.monotonic() + 20
+        while client.get(location + ".json").get_json()["state"] == "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        check_id = location.rsplit("/", 1)[1]
+        download = client.get(location + "/evidence.wacz")
+        assert download.status_code == 200
+        assert download.headers["Content-Disposition"] == f"attachment; filename=evidence-{check_id}.wacz"
+        saved = tmp_path / "downloaded.wacz"
+        saved.write_bytes(download.data)
+        digest = hashlib.sha256(download.data).hexdigest()
+        page = client.get(location).get_data(as_text=True)
+        assert f'href="{location}/evidence.wacz"' in page and digest in page
+        printed = client.get(location + "/evidence").get_data(as_text=True)
+        assert f"evidence-{check_id}.wacz" in printed and f"SHA-256 <code>{digest}</code>" in printed
+        assert verify(saved).exit_code == 0
+        (result,) = client.get(location + ".json").get_json()["results"]
+        capture = [r for r in records_of(saved) if r[0] == "response" and r[2] == "200" and "id_/https://ico" in r[1]]
+        assert hashlib.sha256(capture[0][3]).hexdigest() == result["sha256"]
+        # The pack goes with its check.
+        time.sleep(1.1)  # the store's times are to the second
+        RetentionTimer(service, keep_days=1e-9).purge_now()
+        assert client.get(location + "/evidence.wacz").status_code == 404
+        assert list((tmp_path / "evidence").glob("*")) == []
+        app.extensions["archivecheck"]["uploads"].close()

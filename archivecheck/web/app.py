@@ -17,7 +17,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from flask import Flask, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 
 from ..errors import InputError
@@ -177,6 +177,7 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
         text = corrected[0].decode("utf-8") if corrected and corrected[1] != "docx" else None
         return render_template(template, check=check, summary=summarise(check.results), corrected_text=text,
                                has_letter=corrected is not None, queue_position=service.queue_position(check.id),
+                               pack=service.packs.find(check.id),
                                csrf_token=csrf_token(), **extra)
 
     @app.get("/checks/<check_id>")
@@ -244,7 +245,16 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
     def evidence(check_id: str):
         check = load(check_id)
         return render_template("evidence.html", check=check, summary=summarise(check.results),
-                               with_address=request.args.get("address") == "1")
+                               with_address=request.args.get("address") == "1", pack=service.packs.find(check.id))
+
+    @app.get("/checks/<check_id>/evidence.wacz")
+    def evidence_pack(check_id: str):
+        check = load(check_id)
+        pack = service.packs.find(check.id)
+        if pack is None:
+            abort(404)
+        return send_file(pack.path, mimetype="application/wacz+zip", as_attachment=True,
+                         download_name=f"evidence-{check.id}.wacz", etag=pack.sha256, max_age=0)
 
     @app.get("/checks/<check_id>/evidence.md")
     def evidence_markdown(check_id: str):

@@ -27,6 +27,7 @@ class RetentionTimer:
         """One purge; returns how many checks went."""
         gone = self.service.store.purge(self.keep_days)
         self.service.forget_expired()
+        self.service.packs.purge(self.service.store)  # a check's evidence pack goes with it (#22)
         if gone:
             log.info("purged %d check(s) older than %g days", gone, self.keep_days)
         return gone

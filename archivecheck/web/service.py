@@ -26,6 +26,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from ..api import repair_letter, scan_letter_bytes
 from ..check import Checker
@@ -39,6 +40,7 @@ from ..records import ProgressEvent
 from ..scan import citation_sentence
 from .decisions import letter_mapping
 from .letters import corrected_docx, corrected_text
+from .packs import EvidenceShelf
 from .store import CheckRow, CheckStore, Decision
 
 log = logging.getLogger("archivecheck.web")
@@ -148,6 +150,7 @@ class CheckService:
         self.hold_seconds = hold_minutes * 60
         self.keep_letter_days = keep_letter_days
         self.session = ArchiveSession(settings.network)
+        self.packs = EvidenceShelf(Path(store.path).parent / "evidence")  # one WACZ per check (#22)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="archivecheck-check")
         self._lock = threading.Lock()
         self._waiting: list[str] = []  # queued checks, oldest first, not yet started by a worker
@@ -226,14 +229,18 @@ class CheckService:
             if check_id in self._waiting:
                 self._waiting.remove(check_id)
         try:
-            first = 0
-            for part in letter.parts:
-                def record(event: ProgressEvent, first=first) -> None:
-                    # scan_letter_bytes reports links in document order, as repair_letter listed them.
-                    self.store.record(check_id, first + event.done - 1, event.record)
+            first, results = 0, []
+            with self.packs.recording() as recorder:
+                for part in letter.parts:
+                    def record(event: ProgressEvent, first=first) -> None:
+                        # scan_letter_bytes reports links in document order, as repair_letter listed them.
+                        self.store.record(check_id, first + event.done - 1, event.record)
 
-                scan_letter_bytes(part.data, part.name, settings=self.settings, session=self.session, progress=record)
-                first += len(part.records)
+                    scan = scan_letter_bytes(part.data, part.name, settings=self.settings, session=self.session,
+                                             progress=record, recorder=recorder)
+                    results += scan.results
+                    first += len(part.records)
+                self.packs.keep(check_id, recorder, results, name=letter.name)
             self.store.finish(check_id, held_letter(letter).kind)
         except Exception:  # the page must say the check failed, never spin for ever
             log.exception("check %s failed", check_id)

@@ -55,10 +55,11 @@ class ScannedLink:
     source: str | None            # text, a hyperlink's target, a footnote …
     sentence: str | None = None   # ready for the letter, for an ok link
     warning: str | None = None    # a hyperlink whose target differs from its displayed text
+    sentence_html: str | None = None  # the sentence in HTML, its link a Robust Link (robustlinks.py, #22)
 
     def added_fields(self) -> dict:
         return {"file": self.file, "line": self.line, "page": self.page, "source": self.source,
-                "sentence": self.sentence, "warning": self.warning}
+                "sentence": self.sentence, "warning": self.warning, "sentence_html": self.sentence_html}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .grammar import compile_grammar
 from .inputs import read_input_bytes
 from .models import Result, Status
 from .records import ScannedLink
+from .robustlinks import robust_sentence
 
 if TYPE_CHECKING:
     from .evidence import EvidencePack
@@ -71,8 +72,9 @@ def scan_letter(path: str, checker: Checker, *, data: bytes | None = None,
         if found.target_mismatch:
             warning = (f"the link's displayed text names {found.target_mismatch}, "
                        f"but clicking it opens {found.text}")
-        links.append(ScannedLink(result, path, found.line, found.page, found.source,
-                                 sentence=citation_sentence(result, checker), warning=warning))
+        sentence = citation_sentence(result, checker)
+        links.append(ScannedLink(result, path, found.line, found.page, found.source, sentence=sentence,
+                                 warning=warning, sentence_html=robust_sentence(sentence, result)))
         if on_link:
             on_link(links[-1])
     # A part of the letter that could not be read (a damaged footnotes part) is said, not hidden.

@@ -342,3 +342,17 @@ def test_the_page_offers_the_pack_and_the_printed_record_shows_its_sha256(local_
         assert client.get(location + "/evidence.wacz").status_code == 404
         assert list((tmp_path / "evidence").glob("*")) == []
         app.extensions["archivecheck"]["uploads"].close()
+
+
+def test_the_sentence_and_the_evidence_carry_a_robust_link(local_archive, fast_config, tmp_path):
+    result = invoke(local_archive, fast_config, "scan", "--format", "json", "--no-progress", str(LETTER))
+    (record,) = json.loads(result.stdout)["results"]
+    original = ("https://ico.org.uk/media/action-weve-taken/audits-and-advisory-visits/4018997/"
+                "metropolitan-police-service-executive-summary-v1_0.pdf")
+    link = (f'<a href="{REFERENCE_LINK}" data-originalurl="{original}" data-versiondate="2022-02-01">'
+            f"{REFERENCE_LINK}</a>")
+    assert record["sentence_html"] == ("This information is available from The National Archives&#x27; UK Government"
+                                       f" Web Archive (captured 1 February 2022): {link}")
+    markdown = invoke(local_archive, fast_config, "check", "--format", "markdown", "--no-progress",
+                      REFERENCE_LINK_DAMAGED).stdout
+    assert f"| Robust Link | `{link}` |" in markdown

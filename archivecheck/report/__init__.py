@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from ..exits import ExitStatus, exit_status_for
 from ..models import CONTRACT_FIELDS, Result, Status, utc_now_iso
+from ..robustlinks import robust_link
 
 FORMATS = ("text", "json", "jsonl", "csv", "markdown")
 
@@ -162,7 +163,12 @@ def render_markdown(records: Sequence, *, heading: str = "Archive link check") -
         ]
         if r.suggestion:
             rows.append(("Cite instead", md_cell(r.suggestion)))
+        robust = robust_link(r)
+        if robust:  # for an HTML letter: falls back to the original or another archive (#22)
+            rows.append(("Robust Link", f"`{md_cell(robust)}`"))
         for key, value in record.added_fields().items():
+            if key == "sentence_html":
+                continue  # the Robust Link row above says it
             if value not in (None, "", [], {}):
                 rows.append((key.replace("_", " ").capitalize(), md_cell(str(value))))
         out += [f"| {k} | {v} |" for k, v in rows]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -104,7 +105,14 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, (list, dict, tuple)):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value[:1] in _FORMULA:
+        # A spreadsheet runs a cell starting with one of these as a formula: an archived page's
+        # title like '=HYPERLINK(…)' is shown as text instead (the OWASP advice for CSV injection).
+        return "'" + value
     return value
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render_text(records: Sequence) -> str:
@@ -130,13 +138,13 @@ def render_text(records: Sequence) -> str:
         f"{s['total']} link{'s' if s['total'] != 1 else ''}: {s['ok']} ok, {s['broken']} broken, "
         f"{s['not_archived']} not archived, {s['unverifiable']} unverifiable"
     )
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")
 
 
 def render_markdown(records: Sequence, *, heading: str = "Archive link check") -> str:
     """An evidence record for a case file: what was checked, when, and what the capture was."""
     results = results_of(records)
-    out = [f"# {heading}", "", f"Generated {utc_now_iso()} by archivecheck.", ""]
+    out = [f"# {md_cell(heading)}", "", f"Generated {utc_now_iso()} by archivecheck.", ""]
     s = summarise(results)
     out.append(f"**{s['total']} link{'s' if s['total'] != 1 else ''}:** {s['ok']} ok, {s['broken']} broken, {s['not_archived']} not archived, "
                f"{s['unverifiable']} unverifiable.")
@@ -147,14 +155,14 @@ def render_markdown(records: Sequence, *, heading: str = "Archive link check") -
         out.append("| | |")
         out.append("|---|---|")
         rows = [
-            ("Link as found", f"`{_one_line(r.input)}`"),
+            ("Link as found", md_cell(_one_line(r.input))),
             ("Link to cite", md_cell(r.memento_url or r.suggestion or r.url)),
-            ("Repairs", ", ".join(r.repairs) or "none"),
+            ("Repairs", md_cell(", ".join(r.repairs) or "none")),
             ("Original URL", md_cell(r.original_url or "")),
-            ("Archive", r.archive or "—"),
-            ("Capture date", r.memento_datetime or "—"),
+            ("Archive", md_cell(r.archive or "—")),
+            ("Capture date", md_cell(r.memento_datetime or "—")),
             ("HTTP status", str(r.http_status) if r.http_status is not None else "—"),
-            ("Type", r.content_type or "—"),
+            ("Type", md_cell(r.content_type or "—")),
             ("Size", f"{r.content_length:,} bytes" if r.content_length is not None else "—"),
             ("SHA-256", f"`{r.sha256}`" if r.sha256 else "—"),
             ("Title", md_cell(r.title or "—")),
@@ -182,5 +190,25 @@ def _one_line(text: str) -> str:
 
 def md_cell(text) -> str:
     """Text safe inside a markdown table cell: pipes escaped, line breaks folded. The one escaper
-    every markdown renderer uses."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    every markdown renderer uses.
+
+    Also inert when the record is rendered (#19): an archived page's <title>, a file's name or a
+    link's text is not ours, and markdown passes raw HTML through and builds links from brackets.
+    So '<' becomes '&lt;', '&' before an entity name becomes '&amp;', and backslash, brackets and
+    backticks are backslash-escaped. A plain URL's '&', '_' and '*' are left as they are."""
+    text = str(text).replace("\\", "\\\\")
+    for char in "|[]`":
+        text = text.replace(char, "\\" + char)
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;")
+    return _CONTROL.sub(" ", text.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+
+
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+# Control characters (a terminal escape sequence in a <title>, say) are never ours to print.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def printable(text) -> str:
+    """`text` with control characters other than tab and line breaks replaced by spaces, for the
+    text format: an archived page's title must not drive the caseworker's terminal."""
+    return _CONTROL.sub(" ", str(text))

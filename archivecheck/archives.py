@@ -83,6 +83,9 @@ class Archive:
     # (a small institution's pywb may allow fewer index queries than the Internet Archive).
     index_per_minute: float | None = None
     replay_per_minute: float | None = None
+    # (#20) Extra request headers for this archive ([archives.NAME] headers): an allow-list token,
+    # say. Secret: kept out of repr (identity.py).
+    request_headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     def __post_init__(self):
         if not self.request_base:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from .archives import ArchiveLink, normalise_original
 from .config import Settings
+from .corroborate import Corroboration, EarlierCheck, corroborate
 from .errors import InputError
 from .http import ArchiveSession
 from .index import CdxIndex
@@ -16,6 +17,7 @@ from .grammar import compile_grammar
 from .pool import map_bounded
 from .repair import repair_link
 from .resolve import resolve_original, suggest_capture
+from .answers import Answer
 from .verify import Verdict, Verification, verify_capture
 
 log = logging.getLogger("archivecheck.check")
@@ -48,6 +50,9 @@ class Checker:
     session: ArchiveSession = None  # type: ignore[assignment]
     confirm_repairs: bool = True
     recorder: object = None  # evidence.recorder.Recorder: keeps this checker's exchanges (#22)
+    # (#20) A link -> how an earlier check verified it (None: never), for a link that cannot be
+    # checked now; the web service passes one reading its stored checks.
+    recall: Callable[[str], EarlierCheck | None] | None = None
     _memo: dict = field(default_factory=dict)
     _owns_session: bool = False
 
@@ -102,7 +107,11 @@ class Checker:
         link = prepared.link
         v = verify_capture(self.session, link.archive, link.original_url, link.timestamp)
         alternative = None
-        if not v.good and v.verdict is not Verdict.UNVERIFIABLE:
+        if v.verdict is Verdict.UNVERIFIABLE:
+            # (#20) Not checked (a challenge, say): the same document verified elsewhere, to cite meanwhile.
+            earlier = self.recall(prepared.url) if self.recall else None
+            return memento_result(prepared, v, None, corroborate(self.session, self.settings, v, earlier=earlier))
+        if not v.good:
             # Broken: offer a working capture to cite instead, nearest the link's date, same archive first.
             at = timestamp_to_datetime(link.timestamp) if link.timestamp else None
             alternative = suggest_capture(self.session, self.settings, v, at).chosen
@@ -120,19 +129,29 @@ class Checker:
             detail = f"Could not find out whether it is archived: {resolution.detail}."
         else:
             detail = f"No usable capture: {resolution.detail}."
-        return build_result(prepared, Kind.ORIGINAL, resolution.status, None, detail=detail)
+        challenged = next((v.archive.name for v in resolution.attempts if v.answer is Answer.CHALLENGED), None)
+        result = build_result(prepared, Kind.ORIGINAL, resolution.status, None, detail=detail)
+        return replace(result, challenged_by=challenged) if resolution.status is Status.UNVERIFIABLE else result
 
 
-def memento_result(prepared: PreparedLink, v: Verification, alternative: Verification | None) -> Result:
+def memento_result(prepared: PreparedLink, v: Verification, alternative: Verification | None,
+                   corroboration: Corroboration | None = None) -> Result:
     """The Result for an archive link from its verification and, for a broken one, the good
-    capture found to cite instead (None: none). `watch` finds that capture its own way (#12)."""
+    capture found to cite instead (None: none). `watch` finds that capture its own way (#12).
+    For an unverifiable one, `corroboration` is what the other archives said (#20)."""
     link = prepared.link
     if v.good:
         return build_result(prepared, Kind.MEMENTO, Status.OK, v, modifier=link.modifier,
                             detail=_ok_detail(v, link.timestamp))
     if v.verdict is Verdict.UNVERIFIABLE:
-        return build_result(prepared, Kind.MEMENTO, Status.UNVERIFIABLE, v,
-                            detail=f"Could not verify the capture: {v.reason}.")
+        challenged = link.archive.name if v.answer is Answer.CHALLENGED else None
+        if corroboration is None:
+            result = build_result(prepared, Kind.MEMENTO, Status.UNVERIFIABLE, v,
+                                  detail=f"Could not verify the capture: {v.reason}.")
+        else:
+            result = build_result(prepared, Kind.MEMENTO, Status.UNVERIFIABLE, v, detail=corroboration.detail(),
+                                  suggestion=corroboration.suggestion(link.modifier))
+        return replace(result, challenged_by=challenged)
     suggestion = None
     if alternative is not None:
         suggestion = alternative.archive.replay_url(alternative.served_timestamp, alternative.original, link.modifier)

@@ -9,6 +9,8 @@ Precedence, lowest first: built-in defaults → config file → `ARCHIVECHECK_AR
     label = "Example Archive"
     index_per_minute = 10         # optional: this archive's own limits, in place of [network]'s
     replay_per_minute = 60
+    headers = { X-Example-Token = "..." }  # optional: extra request headers for this archive only
+                                  # (an allow-list token it issued); never logged or printed
 
     [archives.ukgwa]              # or remap a built-in one
     base = "http://127.0.0.1:8080/ukgwa/"
@@ -28,6 +30,9 @@ Precedence, lowest first: built-in defaults → config file → `ARCHIVECHECK_AR
     live_per_minute = 30          # requests per original (live) site host, for `audit`
     save_per_minute = 4           # Save Page Now requests (IA allows a few a minute anonymously)
     max_bytes = 200000000         # stop reading a body after this many bytes
+    contact = "foi-team@example.gov.uk"  # who runs this service: goes into the User-Agent
+    challenge_cooldown = 900      # seconds to send nothing to an archive's endpoint after it asked
+                                  # for human verification (then one request tries again); 0: off
 """
 
 from __future__ import annotations
@@ -41,7 +46,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .archives import DIALECTS, Archive, ArchiveRegistry, normalise_base
+from .challenge import DEFAULT_COOLDOWN
 from .errors import ConfigError
+from .identity import HostHeaders, checked_contact, checked_headers, host_headers
 
 ENV_PREFIX = "ARCHIVECHECK_ARCHIVE_"
 
@@ -70,11 +77,18 @@ class NetworkPolicy:
     # Bodies up to this size are kept in memory to read a PDF's title; larger ones are only hashed.
     keep_bytes: int = 32_000_000
     user_agent: str = ""
+    # (#20) Who runs this service (an e-mail or web address), named in the User-Agent so an archive
+    # that challenges robots knows whom to ask, and whom to let in (identity.py).
+    contact: str = ""
+    # (#20) After a challenge nothing goes to that endpoint for this long (challenge.py); 0: off.
+    challenge_cooldown: float = DEFAULT_COOLDOWN
     # Per-archive limits from [archives.NAME] (not a [network] setting): see _host_rates.
     host_rates: tuple[tuple[str, str, float], ...] = ()
+    # Per-archive request headers from [archives.NAME] headers (not a [network] setting).
+    host_headers: tuple[HostHeaders, ...] = ()
 
     def merged(self, values: dict, *, source: str) -> "NetworkPolicy":
-        known = {f.name: f.type for f in fields(self) if f.name != "host_rates"}
+        known = {f.name: f.type for f in fields(self) if f.name not in ("host_rates", "host_headers")}
         changes = {}
         for key, value in values.items():
             if key not in known:
@@ -83,6 +97,9 @@ class NetworkPolicy:
                 if not isinstance(value, str):
                     raise ConfigError(f"{source}: [network].user_agent must be a string")
                 changes[key] = value
+                continue
+            if key == "contact":
+                changes[key] = checked_contact(value, f"{source}: [network].contact")
                 continue
             changes[key] = checked_number(value, f"{source}: [network].{key}", positive=key in _POSITIVE,
                                           integer=key in _INTEGERS)
@@ -166,7 +183,8 @@ def load_settings(
         prefer_names = tuple(registry.archives)
     for name in prefer_names:
         registry.get(name)  # raises for an unknown name
-    network = replace(network, host_rates=_host_rates(registry))
+    network = replace(network, host_rates=_host_rates(registry),
+                      host_headers=host_headers(registry.archives.values()))
     return Settings(registry=registry, network=network, prefer=prefer_names, at=at)
 
 
@@ -198,13 +216,13 @@ def _archive_from_config(registry: ArchiveRegistry, name: str, table, source: st
     name = name.lower()
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: [archives.{name}] must be a table")
-    unknown = set(table) - {"base", "public_base", "dialect", "label", "aliases", *_ARCHIVE_RATES}
+    unknown = set(table) - {"base", "public_base", "dialect", "label", "aliases", "headers", *_ARCHIVE_RATES}
     if unknown:
         raise ConfigError(f"{source}: unknown key archives.{name}.{sorted(unknown)[0]}")
     existing = registry.archives.get(name)
     if existing is not None:
         # For a built-in archive, `base` remaps requests; the public form stays as it is.
-        archive = replace(existing, **_archive_rates(name, table, source))
+        archive = replace(existing, **_archive_rates(name, table, source), **_archive_headers(name, table, source))
         if "public_base" in table:
             archive = replace(archive, public_base=normalise_base(str(table["public_base"]), what=source))
         if "base" in table:
@@ -226,6 +244,7 @@ def _archive_from_config(registry: ArchiveRegistry, name: str, table, source: st
         name=name, public_base=public, request_base=base, dialect=dialect,
         aliases=tuple(normalise_base(str(a), what=source) for a in aliases),
         label=str(table.get("label", name)), **_archive_rates(name, table, source),
+        **_archive_headers(name, table, source),
     )
 
 
@@ -238,6 +257,12 @@ def _archive_rates(name: str, table: dict, source: str) -> dict:
         if key in table:
             rates[key] = checked_number(table[key], f"{source}: archives.{name}.{key}")
     return rates
+
+
+def _archive_headers(name: str, table: dict, source: str) -> dict:
+    if "headers" not in table:
+        return {}
+    return {"request_headers": checked_headers(table["headers"], f"{source}: archives.{name}.headers")}
 
 
 def _host_rates(registry: ArchiveRegistry) -> tuple[tuple[str, str, float], ...]:

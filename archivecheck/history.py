@@ -366,6 +366,12 @@ class History:
             "SELECT COUNT(*) FROM temp.baseline WHERE suggestion_change IS NOT NULL").fetchone()[0]
         return counts
 
+    def challenged_count(self, run_id: int) -> int:
+        """(#20) The run's links that could not be checked because an archive asked for human verification."""
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM results WHERE run_id=? AND status='unverifiable'"
+            " AND json_extract(record, '$.challenged_by') IS NOT NULL", (run_id,)).fetchone()[0]
+
     def status_counts(self, run_id: int) -> dict[str, int]:
         return {status: n for status, n in self.conn.execute(
             "SELECT status, COUNT(*) FROM results WHERE run_id=? GROUP BY status", (run_id,))}

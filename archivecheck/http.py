@@ -21,8 +21,10 @@ import requests
 import urllib3
 
 from . import __version__
+from .challenge import ChallengeState, Gate
 from .config import NetworkPolicy
 from .errors import Blocked, IncompleteBody, NetworkError, RateLimited
+from .identity import headers_for, user_agent
 from .models import parse_http_date
 
 log = logging.getLogger("archivecheck.http")
@@ -115,7 +117,8 @@ class ArchiveSession:
         adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
-        self._session.headers["User-Agent"] = self.policy.user_agent or DEFAULT_USER_AGENT
+        self._session.headers["User-Agent"] = user_agent(self.policy.user_agent or DEFAULT_USER_AGENT, self.policy.contact)
+        self.challenges = ChallengeState(self.policy.challenge_cooldown)  # (#20) cool-down after a challenge
         self._limiters: dict[tuple[str, str], RateLimiter] = {}
         self._lock = threading.Lock()
         self.stats: Counter = Counter()  # requests sent, by endpoint class and outcome
@@ -164,10 +167,13 @@ class ArchiveSession:
         WAF challenge, NetworkError when the archive cannot be reached or keeps failing.
         """
         limiter = self.limiter(url, endpoint)
+        gate = self.challenges.gate(url, endpoint)  # (#20) the cool-down after a challenge
+        headers = headers_for(url, headers, self.policy.host_headers)  # (#20) e.g. an allow-list token
         tries = _Tries()
         while True:
             self._refuse_while_paused(limiter, url)
             limiter.acquire()
+            gate.enter()  # (#20) Blocked at once, nothing sent, while the endpoint cools down
             self.stats[endpoint] += 1
             try:
                 resp = self._session.request(
@@ -186,18 +192,18 @@ class ArchiveSession:
             if self.recorder is not None:  # every answer, retried ones included: they are evidence too
                 self.recorder.track(resp)
             if captured(resp):
-                return resp  # whatever the site answered when it was crawled, 429 and 5xx included
+                return gate.through(resp)  # whatever the site answered when it was crawled, 429 and 5xx included
             if resp.status_code == 429:
                 self._wait_out_429(resp, limiter, tries, url)
                 continue
             challenge = waf_challenge(resp)
             if challenge:
-                self._challenged(resp, challenge, limiter, tries, url)
+                self._challenged(resp, challenge, limiter, tries, url, gate)
                 continue
             if resp.status_code >= 500:
                 self._archive_failed(resp, tries, url)
                 continue
-            return resp
+            return gate.through(resp)
 
     def _refuse_while_paused(self, limiter: RateLimiter, url: str) -> None:
         held = limiter.paused_for()
@@ -228,14 +234,15 @@ class ArchiveSession:
         tries.waited += wait
 
     def _challenged(self, resp: requests.Response, challenge: str, limiter: RateLimiter, tries: "_Tries",
-                    url: str) -> None:
+                    url: str, gate: Gate) -> None:
         self.stats["captcha"] += 1
         resp.close()
         tries.failures += 1
         # (watch, #4) A challenge means "slow down" as much as a 429 does: every worker on this
         # endpoint backs off, not just the one that met it.
         limiter.pause(self.policy.backoff * 2 ** (tries.failures - 1))
-        if tries.failures > self.policy.retries:
+        if tries.failures > self.policy.retries or gate.probe:  # a probe after a cool-down is one request
+            gate.challenged(challenge)
             raise Blocked(f"{urlsplit(url).netloc} answered with a {challenge} instead of content"
                           f" ({tries.failures} attempts)", url=url)
         # AWS WAF's captcha/challenge is usually rate-based and lifts after a pause, so a few

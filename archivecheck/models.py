@@ -77,6 +77,9 @@ class Result:
     # only the likeliest reading, `alternatives` the others. Records carry them only when set.
     uncertain: bool = False
     alternatives: tuple[str, ...] = ()
+    # (#20) The archive (name) that asked for human verification instead of answering, when that is
+    # why the link is unverifiable; records carry it only when set.
+    challenged_by: str | None = None
 
     @property
     def result(self) -> "Result":
@@ -92,6 +95,8 @@ class Result:
         out = {}
         for f in fields(self):
             if f.name in ("uncertain", "alternatives") and not self.uncertain:
+                continue
+            if f.name == "challenged_by" and self.challenged_by is None:
                 continue
             value = getattr(self, f.name)
             if isinstance(value, enum.Enum):

@@ -17,7 +17,7 @@ from .errors import InputError
 from .extract import eml_attachments, extract_links
 from .grammar import compile_grammar
 from .inputs import read_input_bytes
-from .models import Result, Status
+from .models import Result, Status, timestamp_to_datetime
 from .records import ScannedLink
 from .robustlinks import robust_sentence
 
@@ -82,11 +82,21 @@ def scan_letter(path: str, checker: Checker, *, data: bytes | None = None,
 
 
 def citation_sentence(result: Result, checker: Checker) -> str | None:
-    """"This information is available from … (captured 1 February 2022): <link>" for an ok link."""
+    """"This information is available from … (captured 1 February 2022): <link>" for an ok link,
+    and (#20) for an unverifiable one whose document was verified in another archive, citing that
+    capture (its `suggestion`: only a verified capture is ever put there for an unverifiable link)."""
+    if result.status is Status.UNVERIFIABLE and result.suggestion:
+        cited = checker.settings.registry.parse(result.suggestion)
+        if cited is None or not cited.timestamp or len(cited.timestamp) != 14:
+            return None
+        return _sentence(cited.archive, timestamp_to_datetime(cited.timestamp), result.suggestion)
     if result.status is not Status.OK or not result.memento_url or not result.memento_datetime:
         return None
     archive = checker.settings.registry.archives.get(result.archive or "")
-    name = archive.label if archive and archive.label else (result.archive or "a web archive")
     when = datetime.fromisoformat(result.memento_datetime.replace("Z", "+00:00"))
-    day = f"{when.day} {when:%B %Y}"
-    return f"This information is available from {name} (captured {day}): {result.memento_url}"
+    return _sentence(archive, when, result.memento_url, fallback=result.archive)
+
+
+def _sentence(archive, when: datetime, url: str, fallback: str | None = None) -> str:
+    name = archive.label if archive and archive.label else (fallback or "a web archive")
+    return f"This information is available from {name} (captured {when.day} {when:%B %Y}): {url}"

@@ -44,6 +44,7 @@ from datetime import datetime, timedelta, timezone
 from .answers import Excluded
 from .archives import Archive
 from .check import Checker, PreparedLink, memento_result
+from .corroborate import EarlierCheck, corroborate
 from .errors import NetworkError
 from .models import Kind, Result, Status, timestamp_to_datetime, utc_now_iso
 from .recheck import Known, recheck_capture
@@ -146,7 +147,7 @@ class NightScheduler:
         self.rechecks = Counter()  # range (matched) | differed (fetched in full after) | whole (Range ignored)
 
     def run(self, jobs: Iterable[tuple]) -> Iterator[tuple[str, NightCheck]]:
-        """Check each `(link, remembered search[, known capture])`; at most `workers` links start at once, so an
+        """Check each `(link, remembered search[, known capture[, earlier verification]])`; at most `workers` links start at once, so an
         interrupted night loses at most those plus the broken links waiting for the index."""
         pending = iter(jobs)
         starting = 0  # start tasks queued or running on the replay pool
@@ -194,7 +195,8 @@ class NightScheduler:
     def _finish(self, link: str, result: Result, searched_at: str | None = None, **facts) -> None:
         self._events.put(("done", link, NightCheck(result, searched_at, **facts)))
 
-    def _start(self, link: str, remembered: Remembered | None, known: Known | None = None) -> None:
+    def _start(self, link: str, remembered: Remembered | None, known: Known | None = None,
+               earlier: EarlierCheck | None = None) -> None:
         prepared = self.checker.prepare(link)
         if prepared.link is None:
             # An original URL (or not a URL): the whole resolution in one go, as `check` does.
@@ -204,8 +206,9 @@ class NightScheduler:
         v, how = self._verify(target, known)
         if v.good or v.verdict is Verdict.UNVERIFIABLE:
             result = memento_result(prepared, v, None)
-            if not v.good:
-                self._finish(link, result)
+            if not v.good:  # (#20) not checked tonight: what the other archives hold
+                self._finish(link, memento_result(prepared, v, None, corroborate(self.session, self.settings, v,
+                                                                                 earlier=earlier)))
             elif how == "range":
                 detail = (f"Re-checked the capture of {v.memento_datetime[:10]} ({v.content_type}, "
                           f"{v.content_length:,} bytes): {v.reason}.")

@@ -33,6 +33,7 @@ from pathlib import Path
 from .archives import normalise_original
 from .check import Checker, require_url
 from .config import Settings
+from .corroborate import EarlierCheck
 from .exits import ExitStatus
 from .errors import InputError
 from .history import History, StoredResult, WriterLock, history_errors
@@ -267,8 +268,12 @@ def _check_pending(history: History, checker: Checker, run_id: int, entries: Wat
             _finished(1, Status.OK.value)
             return None
         waiting[entry.link] = [entry]
+        # (#20) How the history last verified the link, should it not be checkable tonight.
+        verified = last if last is not None and last.status == Status.OK.value else history.last_decisive(
+            entry.link, before_run=run_id)
         return (entry.link, remembered_from(last.record if last else None, now=now, max_age=options.suggestion_max_age),
-                _cheap_recheck(last, now, options.full_every))
+                _cheap_recheck(last, now, options.full_every),
+                EarlierCheck.from_record(verified.record if verified else None, "the watch history"))
 
     def _finished(n: int, status: str) -> None:
         state["finished"] += n
@@ -367,6 +372,7 @@ def result_from_record(record: dict) -> Result:
     if record.get("uncertain"):
         values["uncertain"] = True
         values["alternatives"] = tuple(record.get("alternatives") or ())
+    values["challenged_by"] = record.get("challenged_by")
     return Result(**values)
 
 
@@ -382,6 +388,9 @@ def summarise_run(history: History, run_id: int, options: WatchOptions) -> dict:
         **{s.value: statuses.get(s.value, 0) for s in Status},
         "changes": by_change,
         "suggestions_changed": changes.get("suggestion_changed", 0),
+        # (#20) Unverifiable because an archive asked for human verification: like every unverifiable
+        # link, compared with nothing, so none of their states changes.
+        "challenged": history.challenged_count(run_id),
         "unverifiable_share": round(share, 3),
         "exit_code": int(watch_exit_code(by_change, statuses, options.fail_on)),
         "generated_at": utc_now_iso(),

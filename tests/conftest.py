@@ -53,6 +53,7 @@ max_retry_after = 5
 rate_limit_retries = 2
 index_per_minute = 100000
 replay_per_minute = 100000
+challenge_cooldown = 0  # tests put a captcha on one path of a host every archive shares (see test_challenge.py)
 """
 
 

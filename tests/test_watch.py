@@ -29,6 +29,9 @@ replay_per_minute = 6000
 retries = 1
 backoff = 0.1
 retry_after_default = 1
+# These tests put a captcha on one link's path of a host every archive shares here: without this the
+# whole host would be left alone for the cool-down (tests/test_challenge.py tests that).
+challenge_cooldown = 0
 """
 
 GOOD = link("link_ico_mps").input  # A
@@ -339,7 +342,8 @@ def test_captcha_seen_by_one_worker_pauses_all(local_archive):
     from archivecheck.errors import Blocked
     from archivecheck.http import REPLAY, ArchiveSession
 
-    session = ArchiveSession(NetworkPolicy(replay_per_minute=6000, backoff=1.5, retries=0))
+    # No cool-down (#20): the limiter's pause, not the refusal that would follow, is tested here.
+    session = ArchiveSession(NetworkPolicy(replay_per_minute=6000, backoff=1.5, retries=0, challenge_cooldown=0))
     front = local_archive.front
     front.inject("captcha.pdf", "captcha", times=1)
     cap = capture("ico_mps_ukgwa")

@@ -32,6 +32,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .. import __version__
+from ..identity import recordable_headers
 
 WARC_NAME = "data.warc"
 RECORD_END = b"\r\n\r\n"  # what warcio writes after every record
@@ -306,7 +307,8 @@ def _request_headers(prepared) -> StatusAndHeaders:
     parts = urlsplit(prepared.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = [("Host", parts.netloc)]
-    headers += [(k, v) for k, v in prepared.headers.items() if k.lower() != "host"]
+    # (#20) recordable_headers: a configured header's value (an allow-list token) is a secret, kept out.
+    headers += recordable_headers((k, v) for k, v in prepared.headers.items() if k.lower() != "host")
     return StatusAndHeaders(f"{prepared.method} {target} HTTP/1.1", headers, is_http_request=True)
 
 

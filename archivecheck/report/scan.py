@@ -34,6 +34,8 @@ def render_scan_text(scans) -> str:
                 out.append(f"    {r.detail}")
                 if r.suggestion:
                     out.append(f"    send instead: {r.suggestion}")
+                if link.sentence:  # (#20) a link that could not be checked, its document verified elsewhere
+                    out.append(f"    sentence: {link.sentence}")
             if link.warning:
                 out.append(f"    warning: {link.warning}")
         out.append("")

@@ -81,6 +81,16 @@ def _headline(report: WatchReport) -> str:
             f"{ch[RECOVERED]} recovered.")
 
 
+def challenged_line(summary: dict) -> str | None:
+    """(#20) "N links could not be checked: the archive asked for human verification", or None."""
+    n = summary.get("challenged", 0)
+    if not n:
+        return None
+    return (f"{n} link{'s' if n != 1 else ''} could not be checked: the archive asked for human verification."
+            " Their states are unchanged; each was looked up in the other archives (see below), and the"
+            " archive will be asked again on the next run.")
+
+
 def _labels_text(r: WatchedLink) -> str:
     labels = r.labels or {}
     return ", ".join(f"{k}: {v}" for k, v in labels.items() if v)
@@ -94,6 +104,8 @@ def _was(r: WatchedLink) -> str:
 
 def _write_text(report: WatchReport, out: TextIO) -> None:
     out.write(_headline(report) + "\n")
+    if challenged_line(report.summary):
+        out.write(challenged_line(report.summary) + "\n")
     s = report.summary
     out.write(f"{s.get('checked', 0)} checked, {s.get('reused', 0)} reused from recent runs "
               f"(ok within --max-age), {s.get('shared_duplicates', 0)} duplicates shared a check.\n")
@@ -134,6 +146,8 @@ def _suggestion_note(w: WatchedLink) -> str | None:
 def _write_markdown(report: WatchReport, out: TextIO) -> None:
     out.write("\n".join(["# Archive link watch", "", f"Generated {report.summary['generated_at']} by archivecheck.",
                          "", _headline(report), ""]) + "\n")
+    if challenged_line(report.summary):
+        out.write(challenged_line(report.summary) + "\n\n")
     if report.summary.get("coverage"):
         out.write(f"Coverage: {report.summary['coverage']['sentence']}\n\n")
     for change in CHANGES:

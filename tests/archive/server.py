@@ -89,6 +89,7 @@ class LoggedRequest:
     endpoint: str  # index | replay
     fault: str | None
     at: float
+    headers: dict = field(default_factory=dict, repr=False)  # as the client sent them (#20: User-Agent)
 
 
 class _SlidingWindow:
@@ -303,7 +304,8 @@ class _FrontHandler(BaseHTTPRequestHandler):
         if not self._logged:
             self._logged = True
             self.front._record(LoggedRequest(self.command, self.path, status, self._endpoint,
-                                             self._fault.kind if self._fault else None, time.time()))
+                                             self._fault.kind if self._fault else None, time.time(),
+                                             dict(self.headers.items())))
 
     # -- plain responses ----------------------------------------------------------------------
     def send_response(self, code, message=None):

@@ -1,0 +1,120 @@
+"""No hammering a challenge (#20): after an archive's endpoint asks for human verification, nothing
+more goes to it for a cool-down, then exactly one request tries again.
+
+The UK Government Web Archive sits behind AWS WAF. When it decides a client is a robot it answers
+HTTP 405 with `x-amzn-waf-action: captcha` (or 202 with `challenge`) to every request from that
+address for a while; a public report of 9 October 2026 saw its TimeMap and CDX endpoints do so, where
+the same requests got 200 in August. Each further request only confirms the robot verdict, so once
+the session's few spaced retries (http.py) have not got past a challenge, the endpoint — the host
+and the kind of request, as the session's rate limits count them — "cools down": every request to
+it is refused here, at once, without going out, as `Blocked`, so the link is `unverifiable` and is
+corroborated elsewhere (corroborate.py). When the cool-down is over, the next request is a probe:
+it is sent once, with no retries. If it is challenged again the cool-down starts again; if it gets
+any other answer the endpoint is open again. While a probe is out, other requests are refused, as
+during the cool-down: one request, not a burst, tells us whether the challenge has lifted.
+
+The state lives in the session (one per command run, one for the whole web service), so a nightly
+`watch` sends at most `retries + 1` requests to a challenged endpoint, then one per cool-down.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from .errors import Blocked
+
+# (#20) 15 minutes. A rate-based WAF rule counts a client's requests over a window of minutes, and
+# AWS WAF's challenge and CAPTCHA "immunity time" (how long a solved puzzle is trusted) defaults to
+# 300 s (docs.aws.amazon.com/waf/latest/developerguide/waf-tokens-immunity-times.html): a challenge
+# seen now says little about a request a quarter of an hour later, and a night of 1,000 links to a
+# challenged archive then costs a handful of requests to it, not 4,000.
+DEFAULT_COOLDOWN = 900.0
+
+
+@dataclass
+class _Cooling:
+    """One challenged endpoint: until when it is left alone (monotonic), and what it said."""
+
+    until: float
+    until_wall: float  # the same moment by the wall clock, for messages
+    what: str  # the challenge as waf_challenge named it
+    probing: bool = False  # the cool-down is over and one request has gone to see if it lifted
+
+
+class Gate:
+    """One request's passage through the cool-down: `enter()` before each attempt (raises Blocked
+    while the endpoint cools down, even between the retries of a request that began before the
+    challenge); `probe` is True for the one request sent after a cool-down. Tell the gate how the
+    request ended."""
+
+    def __init__(self, state: "ChallengeState", key: tuple[str, str], url: str):
+        self._state, self._key, self._url = state, key, url
+        self.probe = False
+
+    def enter(self) -> None:
+        if not self.probe:  # the probe's own retries (a 5xx, a reset) are its business
+            self.probe = self._state.admit(self._key, self._url)
+
+    def through(self, resp):
+        """The endpoint answered (anything but a challenge): a probe ends the cool-down. Returns `resp`."""
+        if self.probe:
+            self._state.lift(self._key)
+        return resp
+
+    def challenged(self, what: str) -> None:
+        """The request gives up on a challenge: the endpoint cools down from now."""
+        self._state.cool(self._key, what)
+
+
+class ChallengeState:
+    """Per-endpoint "challenged until" state, shared by every worker of one session."""
+
+    def __init__(self, cooldown: float = DEFAULT_COOLDOWN, clock=time.monotonic):
+        self.cooldown = cooldown
+        self._clock = clock
+        self._cooling: dict[tuple[str, str], _Cooling] = {}
+        self._lock = threading.Lock()
+        self.refused = 0  # requests refused (never sent) during cool-downs
+
+    def gate(self, url: str, endpoint: str) -> Gate:
+        """The gate for one request to `url` (an `endpoint` class, as the rate limits count them)."""
+        return Gate(self, (urlsplit(url).netloc.lower(), endpoint), url)
+
+    def admit(self, key: tuple[str, str], url: str) -> bool:
+        """May a request to `key` go? False: yes; True: yes, as the probe after a cool-down.
+        Raises Blocked while the endpoint cools down or a probe is out."""
+        with self._lock:
+            cooling = self._cooling.get(key)
+            if cooling is None:
+                return False
+            now = self._clock()
+            if cooling.until <= now:
+                cooling.probing = True
+                # Should the probe never report back (a crash, a reset), a later request may probe.
+                cooling.until = now + self.cooldown
+                cooling.until_wall = time.time() + self.cooldown
+                return True
+            self.refused += 1
+            when = datetime.fromtimestamp(cooling.until_wall, timezone.utc).strftime("%H:%M UTC")
+        raise Blocked(f"{key[0]} asked for human verification ({cooling.what}); to give it no more robot traffic,"
+                      f" nothing is sent to it before {when}", url=url)
+
+    def cool(self, key: tuple[str, str], what: str) -> None:
+        if self.cooldown <= 0:
+            return  # cool-down disabled: each request makes its own bounded retries
+        with self._lock:
+            self._cooling[key] = _Cooling(self._clock() + self.cooldown, time.time() + self.cooldown, what)
+
+    def lift(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._cooling.pop(key, None)
+
+    def cooling(self) -> dict[tuple[str, str], float]:
+        """Endpoints cooling down now: (host, endpoint) -> seconds left (0 while a probe is out)."""
+        now = self._clock()
+        with self._lock:
+            return {key: max(0.0, c.until - now) for key, c in self._cooling.items()}

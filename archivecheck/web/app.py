@@ -24,6 +24,7 @@ from ..errors import InputError
 from ..report import render_markdown, summarise
 from . import present
 from .decisions import CHOICES, needs_decision, options
+from .confirm import Answer, Confirmations, ConfirmedLink, can_confirm, clean_name
 from .service import CheckService, TooManyLinks
 from .store import CheckStore
 
@@ -124,6 +125,12 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
             if not nonce or not hmac.compare_digest(sign(nonce).encode(), sent.encode()):
                 abort(403)
 
+    confirmations = Confirmations(store.path)  # (#20) people's confirmations of links not checked
+
+    def signed_in() -> str | None:
+        """The user the trusted proxy names, or None (then a person types their name)."""
+        return (clean_name(request.headers.get(user_header, "")) or None) if user_header else None
+
     def who() -> str:
         name = request.headers.get(user_header, "").strip() if user_header else ""
         return name[:100] if name else "not signed in"
@@ -134,7 +141,7 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
                 "options": options, "needs_decision": needs_decision, "keep_days": keep_days,
                 "keep_letter_days": service.keep_letter_days, "hold_minutes": service.hold_seconds / 60,
                 "max_links": service.max_links, "choice_words": present.CHOICE_WORDS,
-                "short_date": present.short_date,
+                "short_date": present.short_date, "can_confirm": can_confirm,
                 "sentence_for": lambda link: present.sentence_for(service.settings.registry, link)}
 
     def form_page(errors: dict | None = None, text: str = "", status: int = 200):
@@ -178,7 +185,8 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
         return render_template(template, check=check, summary=summarise(check.results), corrected_text=text,
                                has_letter=corrected is not None, queue_position=service.queue_position(check.id),
                                pack=service.packs.find(check.id),
-                               csrf_token=csrf_token(), **extra)
+                               csrf_token=csrf_token(), confirmations=confirmations.of_check(check.id),
+                               signed_in=signed_in(), **extra)
 
     @app.get("/checks/<check_id>")
     def show_check(check_id: str):
@@ -215,6 +223,26 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
             service.decide(check, position, choice, url, who())
         return redirect(url_for("show_check", check_id=check.id, _anchor=f"link-{position + 1}"), code=303)
 
+    @app.post("/checks/<check_id>/links/<int:position>/confirmation")
+    def confirm_link(check_id: str, position: int):
+        """(#20) A person opened a capture the machine could not check and says what they saw. Not
+        a choice of link (that is `decide`) and never a verdict: the result stays as it is."""
+        check = load(check_id)
+        if not 0 <= position < len(check.links) or not can_confirm(check.links[position].result):
+            abort(404)
+        link = check.links[position]
+        try:
+            answer = Answer(request.form.get("answer", ""))
+        except ValueError:
+            abort(400)
+        name, source = signed_in(), "proxy"
+        if name is None:
+            name, source = clean_name(request.form.get("name", "")), "entered"
+        if not name:
+            return page("check.html", check_id, confirm_errors={position: "Enter your name"}), 422
+        confirmations.add(check.id, position, answer, who=name, who_from=source, shown=link.result.url)
+        return redirect(url_for("show_check", check_id=check.id, _anchor=f"link-{position + 1}"), code=303)
+
     @app.post("/checks/<check_id>/links/<int:position>/recheck")
     def recheck(check_id: str, position: int):
         check = load(check_id)
@@ -245,7 +273,8 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
     def evidence(check_id: str):
         check = load(check_id)
         return render_template("evidence.html", check=check, summary=summarise(check.results),
-                               with_address=request.args.get("address") == "1", pack=service.packs.find(check.id))
+                               with_address=request.args.get("address") == "1", pack=service.packs.find(check.id),
+                               confirmations=confirmations.of_check(check.id))
 
     @app.get("/checks/<check_id>/evidence.wacz")
     def evidence_pack(check_id: str):
@@ -260,7 +289,9 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
     def evidence_markdown(check_id: str):
         check = load(check_id)
         heading = f"Evidence record: archive links in {check.name}"
-        text = render_markdown(check.decided_links, heading=heading)
+        confirmed = confirmations.of_check(check.id)
+        links = [ConfirmedLink(link, tuple(confirmed.get(link.position, ()))) for link in check.decided_links]
+        text = render_markdown(links, heading=heading)
         if request.args.get("address") == "1" and public_url:
             text += f"\nPermanent record: {public_url}{url_for('show_check', check_id=check.id)}\n"
         return Response(text, mimetype="text/markdown", headers={

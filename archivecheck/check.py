@@ -12,6 +12,7 @@ from .corroborate import Corroboration, EarlierCheck, corroborate
 from .errors import InputError
 from .http import ArchiveSession
 from .index import CdxIndex
+from .known import embedded_original, known_archive
 from .models import Kind, Result, Status, timestamp_to_datetime, utc_now_iso
 from .grammar import compile_grammar
 from .pool import map_bounded
@@ -94,6 +95,11 @@ class Checker:
                            detail="This is not a web address that can be checked.")
         if prepared.link is not None:
             return self._check_memento(prepared)
+        known = known_archive(prepared.url)
+        if known is not None:
+            # An archive link into an archive this run does not check: name it, never "not archived".
+            return build_result(replace(prepared, original_url=embedded_original(prepared.url, known)), Kind.MEMENTO,
+                                Status.UNVERIFIABLE, None, detail=known.detail())
         return self._check_original(prepared)
 
     def check_many(self, texts: Iterable[str], *, workers: int = 1,

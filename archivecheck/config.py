@@ -82,20 +82,26 @@ class NetworkPolicy:
     contact: str = ""
     # (#20) After a challenge nothing goes to that endpoint for this long (challenge.py); 0: off.
     challenge_cooldown: float = DEFAULT_COOLDOWN
+    # (#21) the machine-wide request budget (budget.py): a file path, "off", or "" for the default
+    # file in the user's data directory; ARCHIVECHECK_BUDGET overrides it
+    shared_budget: str = ""
+    # (#21) "background" (watch) yields the shared budget to "interactive" work (check, scan, serve);
+    # set by the command, not a config setting
+    priority: str = "interactive"
     # Per-archive limits from [archives.NAME] (not a [network] setting): see _host_rates.
     host_rates: tuple[tuple[str, str, float], ...] = ()
     # Per-archive request headers from [archives.NAME] headers (not a [network] setting).
     host_headers: tuple[HostHeaders, ...] = ()
 
     def merged(self, values: dict, *, source: str) -> "NetworkPolicy":
-        known = {f.name: f.type for f in fields(self) if f.name not in ("host_rates", "host_headers")}
+        known = {f.name: f.type for f in fields(self) if f.name not in ("host_rates", "host_headers", "priority")}
         changes = {}
         for key, value in values.items():
             if key not in known:
                 raise ConfigError(f"{source}: unknown setting [network].{key}")
-            if key == "user_agent":
+            if key in ("user_agent", "shared_budget"):
                 if not isinstance(value, str):
-                    raise ConfigError(f"{source}: [network].user_agent must be a string")
+                    raise ConfigError(f"{source}: [network].{key} must be a string")
                 changes[key] = value
                 continue
             if key == "contact":

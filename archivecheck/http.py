@@ -22,6 +22,7 @@ import urllib3
 
 from . import __version__
 from .challenge import ChallengeState, Gate
+from .budget import machine_limiter
 from .config import NetworkPolicy
 from .errors import Blocked, IncompleteBody, NetworkError, RateLimited
 from .identity import headers_for, user_agent
@@ -148,7 +149,8 @@ class ArchiveSession:
                         SAVE: self.policy.save_per_minute}.get(endpoint, self.policy.replay_per_minute)
                 # An archive's own limit from the config file ([archives.NAME] index_per_minute).
                 rate = next((r for host, kind, r in self.policy.host_rates if (host, kind) == key), rate)
-                self._limiters[key] = RateLimiter(rate, burst=2)
+                # (#21) shared by every archivecheck process on the machine (budget.py), else this one's
+                self._limiters[key] = machine_limiter(self.policy, *key, rate, burst=2) or RateLimiter(rate, burst=2)
             return self._limiters[key]
 
     def get(self, url: str, *, endpoint: str, params: dict | None = None,

@@ -51,16 +51,20 @@ LATENCY = 0.05
 BROKEN_SHARE = 0.15
 
 
-def pdf_bytes(i: int) -> str:
+def pdf_bytes(i: int, mean_size: int = 0) -> str:
+    """A small PDF; with `mean_size`, padded to between 0.5 and 1.5 x that (mean: mean_size)."""
+    pad = 200 + i % 50
+    if mean_size:
+        pad = max(pad, int(mean_size * (0.5 + (i % 11) / 10)) - 60)
     return (f"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% bench document {i}\n"
-            + "x" * (200 + i % 50) + "\n%%EOF\n")
+            + "x" * pad + "\n%%EOF\n")
 
 
 SOFT_404_HTML = ("<!DOCTYPE html><html><head><title>Page not found - GOV.UK</title></head>"
                  "<body><h1>Page not found</h1><p>This page has been removed.</p></body></html>\n")
 
 
-def make_cases(n: int, seed: int = 12):
+def make_cases(n: int, seed: int = 12, doc_bytes: int = 0):
     """(captures, links): links are (public link, replay path, expected status, expected suggestion)."""
     rnd = random.Random(seed)
     n_broken = -(-n * int(BROKEN_SHARE * 100) // 100)
@@ -74,7 +78,7 @@ def make_cases(n: int, seed: int = 12):
 
     def pdf(cid, coll, url, stamp, i):
         return Capture(id=cid, collection=coll, url=url, timestamp=stamp, status=200, mime="application/pdf",
-                       expected="ok", tests="bench", body_text=pdf_bytes(i))
+                       expected="ok", tests="bench", body_text=pdf_bytes(i, doc_bytes))
 
     for i in range(n_healthy):
         coll = "ukgwa" if i % 3 else "web"
@@ -211,6 +215,9 @@ def main(argv=None) -> int:
     ap.add_argument("--no-linkchecker", action="store_true")
     ap.add_argument("--scale", type=int, default=0, help="run N links with the rate limits lifted instead")
     ap.add_argument("--scale-alone", action="store_true", help="with --scale: skip the run at a tenth of N")
+    ap.add_argument("--doc-kb", type=float, default=0, help="healthy documents' mean size in KB (0: ~300 bytes)")
+    ap.add_argument("--serve", action="store_true",
+                    help="then serve + watch together against the front at the archive's own limits, counting 429s")
     args = ap.parse_args(argv)
     if args.scale:
         from bench.bench_watch_scale import run_scale
@@ -220,7 +227,7 @@ def main(argv=None) -> int:
     rates = {"index": IA_INDEX_PER_MIN * args.factor, "replay": IA_REPLAY_PER_MIN * args.factor}
     root = Path(tempfile.mkdtemp(prefix="bench-watch-"))
     print(f"building the archive in {root} ...", file=sys.stderr)
-    captures, links = make_cases(args.links)
+    captures, links = make_cases(args.links, doc_bytes=int(args.doc_kb * 1024))
     t = time.monotonic()
     big = build_archive(root, captures, args.big_gb)
     print(f"  {len(captures)} captures built in {time.monotonic() - t:.1f}s", file=sys.stderr)
@@ -260,6 +267,7 @@ def _bench(args, archive, front, links, rates, big, root) -> int:
     expected = {public: (status, suggestion) for public, _, status, suggestion in links}
     healthy_paths = {p for _, p, e, _ in links if e == "ok"}
     n_healthy = len(healthy_paths)
+    mean_doc = sum(len(pdf_bytes(i, int(args.doc_kb * 1024)).encode()) for i in range(n_healthy)) / n_healthy
     n_broken = n - n_healthy
     print(f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {os.cpu_count()} cores; Python {sys.version.split()[0]}; "
           f"command: python bench/bench_watch.py {' '.join(sys.argv[1:])}".rstrip())
@@ -280,12 +288,17 @@ def _bench(args, archive, front, links, rates, big, root) -> int:
         fig = front_figures(front, rates)
         floor = max(n / rates["replay"], (n_broken if night == 1 else 0) / rates["index"]) * 60
         healthy = sum(1 for r in front.requests if _hits(r.path, healthy_paths))
+        healthy_bytes = sum(b for path, b in front.bytes_by_path.items() if _hits(path, healthy_paths))
         rows.append(dict(name=f"archivecheck night {night}", wall=wall, floor=floor, fig=fig, rss=rss,
                          right=n - sum(wrong.values()), per_healthy=healthy / n_healthy,
-                         per_broken=fig["index"] / n_broken))
+                         per_broken=fig["index"] / n_broken, bytes_per_healthy=healthy_bytes / n_healthy,
+                         mean_doc=mean_doc, summary=doc["summary"]))
         print(f"\narchivecheck watch --concurrency {args.concurrency} {' '.join(extra)} (exit {code}): night {night}, "
               + ("a fresh database" if night == 1 else "the same database, night 1's results as history"))
         _print_figures(rows[-1], n, wrong)
+        print(f"  body bytes per healthy link {healthy_bytes / n_healthy:,.0f} = {healthy_bytes / n_healthy / mean_doc:.3f} x "
+              f"the mean document ({mean_doc:,.0f} bytes); re-checked by range {doc['summary'].get('rechecked_by_range', 0)}, "
+              f"differed {doc['summary'].get('recheck_differed', 0)}")
         print("  stderr: " + err.decode().strip().splitlines()[-1])
 
     # LinkChecker over the same links' replay URLs, its fairest settings: the same thread count and
@@ -317,14 +330,90 @@ def _bench(args, archive, front, links, rates, big, root) -> int:
         print(f"\nLinkChecker -t {args.concurrency} --timeout 30 -r0 (exit {code})")
         _print_figures(rows[-1], n, wrong)
 
-    print("\n| | wall | floor | wall / floor | req / healthy link | index req / broken link | 429s | right | peak RSS |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n| | wall | floor | wall / floor | req / healthy link | body bytes / healthy link | index req / broken link "
+          "| 429s | right | peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
+        per_bytes = (f"{r['bytes_per_healthy']:,.0f} ({r['bytes_per_healthy'] / r['mean_doc']:.3f} x mean doc)"
+                     if "bytes_per_healthy" in r else "-")
         print(f"| {r['name']} | {r['wall']:.1f} s | {r['floor']:.1f} s | {r['wall'] / r['floor']:.3f} | "
-              f"{r['per_healthy']:.3f} | {r['per_broken']:.3f} | {r['fig']['429s']} | {r['right']}/{n} | {r['rss']:.0f} MB |")
+              f"{r['per_healthy']:.3f} | {per_bytes} | {r['per_broken']:.3f} | {r['fig']['429s']} | {r['right']}/{n} | {r['rss']:.0f} MB |")
+    if args.serve:
+        _serve_and_watch(archive, root, listfile, links, env)
     if big:
         _big_pdf(big, archive, cfg, env, args.big_gb)
     return 0
+
+
+def _serve_and_watch(archive, root, listfile, links, env, letters: int = 8, per_letter: int = 5) -> None:
+    """(#21) `serve` and a `watch` night on one machine, the front at the archive's own limits (not
+    x factor), both at archivecheck's default limits, sharing the machine's budget file: 429s, and
+    how long a caseworker's letter takes with the nightly job running against without it."""
+    import re
+    import socket
+    import statistics
+
+    import requests
+
+    front = archive.front
+    front.configure(latency=LATENCY, index_rpm=IA_INDEX_PER_MIN, replay_rpm=IA_REPLAY_PER_MIN, window=60.0)
+    time.sleep(60)  # the nights before filled the front's 60 s window: start from an empty one
+    front.reset_log()
+    env = dict(env, ARCHIVECHECK_BUDGET=str(root / "budget.sqlite"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    serve = subprocess.Popen([sys.executable, "-m", "archivecheck", *archive.cli_args(), "serve", "--port", str(port)],
+                             env=env, cwd=str(REPO), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    healthy = [public for public, _, e, _ in links if e == "ok"]
+    try:
+        for _ in range(100):
+            try:
+                requests.get(base + "/", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+
+        def letter(k: int) -> float:
+            web = requests.Session()
+            token = re.search(r'name="csrf_token" value="([^"]+)"', web.get(base + "/").text).group(1)
+            chosen = healthy[(k * per_letter) % len(healthy):][:per_letter]
+            text = "Dear requester,\n\n" + "".join(f"See {u} for the document.\n" for u in chosen)
+            start = time.monotonic()
+            resp = web.post(base + "/checks", data={"csrf_token": token, "text": text}, allow_redirects=False)
+            check_id = resp.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+            while web.get(f"{base}/checks/{check_id}.json").json()["state"] != "done":
+                time.sleep(0.1)
+            return time.monotonic() - start
+
+        alone = [letter(k) for k in range(3)]
+        front.reset_log()
+        start = time.monotonic()
+        watch = subprocess.Popen([sys.executable, "-m", "archivecheck", *archive.cli_args(), "watch", str(listfile),
+                                  "--db", str(root / "watch.db"), "--no-progress", "--max-age", "0", "--concurrency", "32",
+                                  "--output", str(root / "night3.txt")], env=env, cwd=str(REPO),
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        together = []
+        for k in range(3, 3 + letters):
+            time.sleep(5)
+            together.append(letter(k))
+        _, err = watch.communicate()
+        wall = time.monotonic() - start
+    finally:
+        serve.terminate()
+        serve.wait(10)
+    log = front.requests
+    replay = sum(1 for r in log if r.endpoint == "replay" and r.status != 429)
+    print(f"\nserve + watch on one machine, front at the archive's own limits (replay {IA_REPLAY_PER_MIN}/min, index "
+          f"{IA_INDEX_PER_MIN}/min, {LATENCY * 1000:.0f} ms), both at archivecheck's defaults, one budget file:")
+    print(f"  429s: {sum(1 for r in log if r.status == 429)} (0); watch night 3 {wall:.1f}s for {len(links)} links while "
+          f"{letters} letters of {per_letter} links were checked; {replay} replay requests in all = floor "
+          f"{replay / IA_REPLAY_PER_MIN * 60:.1f}s at the archive's limit")
+    print(f"  a letter of {per_letter} links, submit to done: alone median {statistics.median(alone):.2f}s (max "
+          f"{max(alone):.2f}s); with the nightly job running median {statistics.median(together):.2f}s (max "
+          f"{max(together):.2f}s)")
+    print("  watch: " + err.decode().strip().splitlines()[-1])
 
 
 def _big_pdf(big, archive, cfg, env, gb) -> None:

@@ -7,7 +7,26 @@
 """
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# (#21) Every archivecheck process shares one request budget per machine, in a file in the user's
+# data directory by default. Tests (and the processes they start, which inherit the variable) use
+# a file of their own: never the user's, never another session's, and a new one for each test, so
+# one test's 429 pause (shared, as on a real machine) does not hold up the next test.
+_BUDGETS = tempfile.mkdtemp(prefix="archivecheck-budget-")
+os.environ["ARCHIVECHECK_BUDGET"] = os.path.join(_BUDGETS, "budget.sqlite")
+
+
+@pytest.fixture(autouse=True)
+def _own_request_budget(request, monkeypatch):
+    from archivecheck.budget import close_stores
+
+    monkeypatch.setenv("ARCHIVECHECK_BUDGET", os.path.join(_BUDGETS, f"{abs(hash(request.node.nodeid))}.sqlite"))
+    yield
+    close_stores()
 
 from tests.archive import LocalArchive
 

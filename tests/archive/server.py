@@ -119,6 +119,7 @@ class Front:
         self._log: list[LoggedRequest] = []
         self._limits: dict[str, _SlidingWindow] = {}
         self._body_bytes: dict[str, int] = {"index": 0, "replay": 0}
+        self._bytes_by_path: dict[str, int] = {}
         self.latency = 0.0
         self.stopping = threading.Event()
         self.httpd: ThreadingHTTPServer | None = None
@@ -207,14 +208,22 @@ class Front:
         with self._lock:
             return dict(self._body_bytes)
 
-    def _count_bytes(self, endpoint: str, n: int) -> None:
+    @property
+    def bytes_by_path(self) -> dict[str, int]:
+        """Response body bytes sent per request path (query included) since the last ``reset_log()``."""
+        with self._lock:
+            return dict(self._bytes_by_path)
+
+    def _count_bytes(self, endpoint: str, n: int, path: str = "") -> None:
         with self._lock:
             self._body_bytes[endpoint] = self._body_bytes.get(endpoint, 0) + n
+            self._bytes_by_path[path] = self._bytes_by_path.get(path, 0) + n
 
     def reset_log(self) -> None:
         with self._lock:
             self._log.clear()
             self._body_bytes = {"index": 0, "replay": 0}
+            self._bytes_by_path = {}
 
     def reset(self) -> None:
         """Clear faults, limits, latency and the log (what the per-test fixture does)."""
@@ -222,6 +231,7 @@ class Front:
             self._faults.clear()
             self._log.clear()
             self._body_bytes = {"index": 0, "replay": 0}
+            self._bytes_by_path = {}
             self._limits = {}
             self.latency = 0.0
 
@@ -324,7 +334,7 @@ class _FrontHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
-            self.front._count_bytes(self._endpoint, len(body))
+            self.front._count_bytes(self._endpoint, len(body), self.path)
 
     # -- faults -------------------------------------------------------------------------------
     def _apply_fault(self, fault: Fault):
@@ -456,7 +466,7 @@ class _FrontHandler(BaseHTTPRequestHandler):
                     self.wfile.write(chunk)
                 else:
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-                self.front._count_bytes(self._endpoint, len(chunk))
+                self.front._count_bytes(self._endpoint, len(chunk), self.path)
             if length is None:
                 self.wfile.write(b"0\r\n\r\n")
         finally:

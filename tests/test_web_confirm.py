@@ -122,3 +122,19 @@ def test_the_trusted_proxys_user_header_names_who_confirmed(local_archive, fast_
         markdown = client.get(location + "/evidence.md").get_data(as_text=True)
         assert "jsmith@example.gov.uk (as signed in) opened" in markdown and "someone else" not in markdown
         app.extensions["archivecheck"]["uploads"].close()
+
+
+def test_the_capture_verified_elsewhere_is_offered_but_enters_the_letter_only_when_chosen(challenged):
+    client = challenged
+    location, _ = _checked(client)
+    letter = client.get(location + "/letter").get_data(as_text=True)
+    # Not chosen: the letter keeps what it cited (as written: no archive could confirm the repair).
+    assert REFERENCE_LINK_DAMAGED in letter and WAYBACK not in letter
+    page = client.get(location).get_data(as_text=True)
+    assert "Cite the capture verified in another archive instead" in page
+    fields = dict(re.findall(r'<input type="hidden" name="((?:choice|url)-\d+)" value="([^"]*)">', page))
+    pick = next(k.split("-")[1] for k, v in fields.items() if k.startswith("url-") and v == WAYBACK)
+    data = {"csrf_token": _token(client), "pick": pick, **fields}
+    assert client.post(location + "/links/0/decision", data=data).status_code == 303
+    assert WAYBACK in client.get(location + "/letter").get_data(as_text=True)
+    assert client.get(location + ".json").get_json()["results"][0]["status"] == "unverifiable"

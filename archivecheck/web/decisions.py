@@ -33,6 +33,9 @@ def options(link_input: str, result: Result | None) -> list[Option]:
     out: list[Option] = []
     if result.status is Status.BROKEN and result.suggestion:
         out.append(Option("suggestion", result.suggestion, "Cite the working capture suggested instead"))
+    if result.status is Status.UNVERIFIABLE and result.suggestion:
+        # (#20) Only ever a capture verified in another archive (corroborate.py), offered, not imposed.
+        out.append(Option("suggestion", result.suggestion, "Cite the capture verified in another archive instead"))
     if result.kind is Kind.ORIGINAL and result.status is Status.OK and result.memento_url:
         out.append(Option("suggestion", result.memento_url, "Cite the archived capture instead of the original address"))
     if result.url != found:

@@ -158,6 +158,18 @@ def scan_letter_bytes(data: bytes, name: str, *, settings: Settings | None = Non
         return scan_letter(name, checker, data=data, on_link=_Counter(progress, None))
 
 
+def correct_scanned_letter(scan: LetterScan, data: bytes, *, settings: Settings | None = None, **options):
+    """The corrected letter for a scanned one (`data`: the letter's bytes) → corrected.CorrectedLetter:
+    each link `citable` allows written, text and hyperlink, in the letter's own format (a PDF's
+    text instead), proven by reading it back."""
+    from .corrected import correct_letter, links_to_write
+
+    settings = _settings(settings, options)
+    found = [link.text for link in scan.extracted.links] if scan.extracted else []
+    mapping = links_to_write(zip(found, scan.results))
+    return correct_letter(data, scan.path, scan.extracted, mapping, grammar=compile_grammar(settings.registry))
+
+
 def audit_urls(urls: Sequence[str] | None = None, *, sitemap: str | None = None, page: str | None = None,
                page_base: str | None = None, match: str | None = None,
                settings: Settings | None = None, session: ArchiveSession | None = None,

@@ -8,13 +8,13 @@ a link that checks out, a sentence ready to paste into the letter.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .check import Checker
 from .errors import InputError
-from .extract import eml_attachments, extract_links
+from .extract import ExtractedText, eml_attachments, extract_links
 from .grammar import compile_grammar
 from .inputs import read_input_bytes
 from .models import Result, Status, timestamp_to_datetime
@@ -33,8 +33,10 @@ class LetterScan:
     path: str
     format: str
     links: tuple[ScannedLink, ...]
-    note: str | None = None  # why a letter (an attachment) could not be read
+    note: str | None = None  # why a letter (an attachment), or a part of it, could not be read
     evidence: "EvidencePack | None" = None  # the WACZ of its exchanges, when evidence was kept (#22)
+    # The letter as read, its links in the order of `links`: what a corrected letter is written from.
+    extracted: ExtractedText | None = field(default=None, compare=False, repr=False)
 
     @property
     def results(self) -> tuple[Result, ...]:
@@ -78,7 +80,8 @@ def scan_letter(path: str, checker: Checker, *, data: bytes | None = None,
         if on_link:
             on_link(links[-1])
     # A part of the letter that could not be read (a damaged footnotes part) is said, not hidden.
-    return LetterScan(path, extracted.format, tuple(links), note="; ".join(extracted.problems) or None)
+    return LetterScan(path, extracted.format, tuple(links), note="; ".join(extracted.problems) or None,
+                      extracted=extracted)
 
 
 def citation_sentence(result: Result, checker: Checker) -> str | None:

@@ -205,12 +205,14 @@ def test_scan_opens_letters_attached_to_an_email(local_archive, fast_config, tmp
     mail = tmp_path / "response.eml"
     mail.write_bytes(bytes(msg))
     result = invoke(local_archive, fast_config, "scan", "--format", "json", "--no-progress", str(mail))
-    assert result.exit_code == 0, result.output
+    # An attachment that could not be read leaves the letter not fully checked: exit 3, never 0.
+    assert result.exit_code == 3, result.output
+    assert json.loads(result.stdout)["summary"]["fully_checked"] is False
     (record,) = json.loads(result.stdout)["results"]
     assert record["url"] == INTENDED and record["status"] == "ok"
     assert record["file"] == f"{mail} \u203a response.pdf" and record["page"] == 1
     text = invoke(local_archive, fast_config, "scan", "--no-progress", str(mail)).stdout
-    assert f"{mail} \u203a annex.docx (attachment, 0 links)\n  could not be read:" in text
+    assert f"{mail} \u203a annex.docx (attachment, 0 links)\n  NOT FULLY CHECKED, could not be read:" in text
 
 
 def test_rewrite_online_writes_only_what_the_archive_confirmed(local_archive, fast_config):

@@ -24,6 +24,7 @@ _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id
 _FIELD_URL = re.compile(r'HYPERLINK\s+"([^"]+)"', re.IGNORECASE)
 _EXTRA_PART = re.compile(r"^word/(footnotes|endnotes|header\d*|footer\d*)\.xml$")
 _MAIN = "word/document.xml"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Run content that stands for a character (text itself comes from <w:t>).
 _CHARACTERS = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "\u2011",
                f"{_W}softHyphen": "\u00ad"}
@@ -74,9 +75,15 @@ def _safe_parser(target):
 class _Paragraphs(_NoDoctype):
     """Parser target collecting paragraph text and hyperlinks from one part, in document order.
 
-    A paragraph's text is every <w:t> (and tab, break, hyphen) under it, nested paragraphs (text
-    boxes) included, and each nested paragraph is a paragraph of its own too, listed after the one
-    around it: the order of their start tags.
+    A paragraph's text is every <w:t> (and tab, break, hyphen) of its own runs. A paragraph nested
+    in it (a text box's) is a paragraph of its own, listed after the one around it (the order of
+    their start tags), its text not part of the outer one's: glued on, a box's first word ran on
+    from the link before it. A text box is stored twice, as a drawing and as its VML fallback
+    (`mc:Fallback`) for older readers; only the first is read, so each of its links is listed once.
+
+    Link targets: a `w:hyperlink`'s relationship, a simple field's `w:instr`, and a complex field's
+    instruction — every `w:instrText` from its `begin` to its `separate`, which Word often cuts over
+    several runs.
     """
 
     def __init__(self, relationships: dict[str, str], name: str | None, chars_before: int):
@@ -90,8 +97,13 @@ class _Paragraphs(_NoDoctype):
         self.open_links: list[int | None] = []
         self.in_text = 0
         self.instruction: list[str] | None = None
+        self.fields: list[list[str] | None] = []  # open complex fields: instruction pieces until `separate`
+        self.fallback = 0  # depth inside mc:Fallback, whose content repeats the mc:Choice read before it
 
     def start(self, tag, attrib):
+        if tag == _FALLBACK or self.fallback:
+            self.fallback += 1
+            return
         if tag == f"{_W}p":
             if len(self.open) >= MAX_PARAGRAPH_NESTING:
                 raise UnreadableInput(f"paragraphs nested more than {MAX_PARAGRAPH_NESTING} deep", name=self.name)
@@ -110,8 +122,28 @@ class _Paragraphs(_NoDoctype):
             self.anchors.append([target, self.open[-1], self.lengths[-1], None])
         elif tag == f"{_W}instrText":
             self.instruction = []
+        elif tag == f"{_W}fldChar":
+            kind = attrib.get(f"{_W}fldCharType")
+            if kind == "begin":
+                self.fields.append([])
+            elif kind == "separate" and self.fields:
+                self._field_instruction(self.fields[-1])
+                self.fields[-1] = None
+            elif kind == "end" and self.fields:
+                self._field_instruction(self.fields.pop())
+        elif tag == f"{_W}fldSimple":
+            self._field_instruction([attrib.get(f"{_W}instr") or ""])
+
+    def _field_instruction(self, pieces: list[str] | None) -> None:
+        """A field's instruction is complete: a HYPERLINK's target is a link of the letter."""
+        field = _FIELD_URL.search("".join(pieces)) if pieces else None
+        if field and self.open:
+            self.anchors.append([field.group(1), self.open[-1], None, None])
 
     def end(self, tag):
+        if self.fallback:
+            self.fallback -= 1
+            return
         if tag == f"{_W}p":
             self.open.pop()
             self.lengths.pop()
@@ -124,23 +156,25 @@ class _Paragraphs(_NoDoctype):
             # A hyperlink closed in another paragraph than it opened in shows no text of its own.
             anchor[3] = self.lengths[-1] if anchor[1] == self.open[-1] else anchor[2]
         elif tag == f"{_W}instrText" and self.instruction is not None:
-            field = _FIELD_URL.search("".join(self.instruction))
-            if field:
-                self.anchors.append([field.group(1), self.open[-1], None, None])
+            if self.fields and self.fields[-1] is not None:
+                self.fields[-1].extend(self.instruction)
+            else:  # an instruction outside any field Word would run: read on its own, as before
+                self._field_instruction(self.instruction)
             self.instruction = None
 
     def data(self, text):
+        if self.fallback:
+            return
         if self.instruction is not None:
             self.instruction.append(text)
         elif self.in_text and self.open:
             self._add(text)
 
     def _add(self, text: str) -> None:
-        # Every open paragraph holds this text: nested ones are part of the one around them.
-        for depth, index in enumerate(self.open):
-            self.texts[index].append(text)
-            self.lengths[depth] += len(text)
-        self.chars += len(text) * len(self.open)
+        # The innermost open paragraph holds this text (a text box's text is its own).
+        self.texts[self.open[-1]].append(text)
+        self.lengths[-1] += len(text)
+        self.chars += len(text)
         check_text_size(self.chars, self.name)
 
 

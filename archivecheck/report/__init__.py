@@ -54,9 +54,9 @@ def summarise(records: Sequence) -> dict:
     }
 
 
-def exit_code(records: Sequence) -> ExitStatus:
+def exit_code(records: Sequence, *, fully_read: bool = True) -> ExitStatus:
     """The contract's exit status for a run's records (see exits.exit_status_for)."""
-    return exit_status_for(r.result.status for r in records)
+    return exit_status_for((r.result.status for r in records), fully_read=fully_read)
 
 
 def render(results: Sequence, fmt: str, *, summary_extra: dict | None = None) -> str:
@@ -141,14 +141,21 @@ def render_text(records: Sequence) -> str:
     return printable("\n".join(lines) + "\n")
 
 
-def render_markdown(records: Sequence, *, heading: str = "Archive link check") -> str:
-    """An evidence record for a case file: what was checked, when, and what the capture was."""
+def render_markdown(records: Sequence, *, heading: str = "Archive link check", not_read: Sequence[str] = ()) -> str:
+    """An evidence record for a case file: what was checked, when, and what the capture was.
+    `not_read`: what of the letters could not be read (one sentence each): the record then says
+    the letters were not fully checked."""
     results = results_of(records)
     out = [f"# {md_cell(heading)}", "", f"Generated {utc_now_iso()} by archivecheck.", ""]
     s = summarise(results)
     out.append(f"**{s['total']} link{'s' if s['total'] != 1 else ''}:** {s['ok']} ok, {s['broken']} broken, {s['not_archived']} not archived, "
                f"{s['unverifiable']} unverifiable.")
     out.append("")
+    if not_read:
+        out.append("**Not fully checked:** part of the letter could not be read, so links in it are not listed:")
+        out.append("")
+        out += [f"- {md_cell(problem)}" for problem in not_read]
+        out.append("")
     for i, (record, r) in enumerate(zip(records, results), 1):
         out.append(f"## {i}. {r.status.value}: {md_cell(r.memento_url or r.url)}")
         out.append("")

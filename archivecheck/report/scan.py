@@ -12,7 +12,7 @@ def render_scan_text(scans) -> str:
     for s in scans:
         out.append(f"{s.path} ({s.format}, {len(s.results)} link{'s' if len(s.results) != 1 else ''})")
         if s.note:
-            out.append(f"  could not be read: {s.note}")
+            out.append(f"  NOT FULLY CHECKED, could not be read: {s.note}")
         elif not s.results:
             out.append("  no links found")
         for link in s.links:
@@ -43,4 +43,8 @@ def render_scan_text(scans) -> str:
     ok = sum(r.status.value == "ok" for r in total)
     out.append(f"{len(total)} link{'s' if len(total) != 1 else ''} in {len(scans)} letter{'s' if len(scans) != 1 else ''}: {ok} ok, "
                f"{len(total) - ok} need attention")
+    partial = sum(1 for s in scans if s.note)
+    if partial:
+        out.append(f"{partial} letter{'s' if partial != 1 else ''} NOT FULLY CHECKED: part of {'them' if partial != 1 else 'it'} "
+                   f"could not be read, and links there are not listed")
     return "\n".join(out) + "\n"

@@ -181,9 +181,11 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
     def page(template: str, check_id: str, **extra):
         check = load(check_id)
         corrected = service.corrected_letter(check) if check.state == "done" else None
-        text = corrected[0].decode("utf-8") if corrected and corrected[1] != "docx" else None
+        text = None
+        if corrected is not None and corrected.data is not None and corrected.kind in ("txt", "md"):
+            text = corrected.data.decode("utf-8")
         return render_template(template, check=check, summary=summarise(check.results), corrected_text=text,
-                               has_letter=corrected is not None, queue_position=service.queue_position(check.id),
+                               corrected=corrected, has_letter=corrected is not None, queue_position=service.queue_position(check.id),
                                pack=service.packs.find(check.id),
                                csrf_token=csrf_token(), confirmations=confirmations.of_check(check.id),
                                signed_in=signed_in(), **extra)
@@ -203,7 +205,11 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
         return jsonify({"id": check.id, "state": check.state, "name": check.name, "created_at": check.created_at,
                         "finished_at": check.finished_at, "total": len(check.links), "decided": check.decided,
                         "results": [dict(link.result.to_dict(), **link.added_fields()) for link in check.decided_links],
-                        "summary": summarise(check.results)})
+                        "summary": summarise(check.results),
+                        # Anything not read (a PDF page, a part, an attachment): not fully checked (#18).
+                        "fully_checked": check.fully_checked, "not_read": list(check.problems),
+                        "corrected_letter": _corrected_record(service.corrected_letter(check)
+                                                              if check.state == "done" else None)})
 
     @app.post("/checks/<check_id>/links/<int:position>/decision")
     def decide(check_id: str, position: int):
@@ -258,12 +264,14 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
     def corrected_letter(check_id: str):
         check = load(check_id)
         found = service.corrected_letter(check) if check.state == "done" else None
-        if found is None:
+        if found is None or found.data is None:  # not held any more, or refused by the read-back proof
             abort(404)
-        data, kind = found
+        data, kind = found.data, found.kind
         stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(check.name).stem).strip("-.") or "letter"
+        # An HTML letter is a download, never shown from this site: its markup is the caseworker's.
         mime = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                "md": "text/markdown; charset=utf-8"}.get(kind, "text/plain; charset=utf-8")
+                "md": "text/markdown; charset=utf-8", "html": "application/octet-stream",
+                "eml": "message/rfc822"}.get(kind, "text/plain; charset=utf-8")
         return Response(data, mimetype=mime, headers={
             "Content-Disposition": f'attachment; filename="{stem}-corrected.{kind}"'})
 
@@ -291,7 +299,7 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
         heading = f"Evidence record: archive links in {check.name}"
         confirmed = confirmations.of_check(check.id)
         links = [ConfirmedLink(link, tuple(confirmed.get(link.position, ()))) for link in check.decided_links]
-        text = render_markdown(links, heading=heading)
+        text = render_markdown(links, heading=heading, not_read=check.problems)
         if request.args.get("address") == "1" and public_url:
             text += f"\nPermanent record: {public_url}{url_for('show_check', check_id=check.id)}\n"
         return Response(text, mimetype="text/markdown", headers={
@@ -311,6 +319,14 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
         return render_template("error.html", title=title, body=body), 500
 
     return app
+
+
+def _corrected_record(corrected) -> dict | None:
+    """The corrected letter as the JSON view gives it: offered or not (and why), what changed."""
+    if corrected is None:
+        return None
+    return {"offered": corrected.data is not None, "type": corrected.kind, "in_place": corrected.in_place,
+            "refused": corrected.refused, "changes": [list(change) for change in corrected.changes]}
 
 
 def _safe_name(filename: str) -> str:

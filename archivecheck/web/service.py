@@ -31,6 +31,7 @@ from pathlib import Path
 from ..api import repair_letter, scan_letter_bytes
 from ..check import Checker
 from ..config import Settings
+from ..corrected import IN_PLACE, CorrectedLetter, correct_letter
 from ..errors import InputError
 from ..extract import ExtractedText, eml_attachments, extract_links
 from ..grammar import compile_grammar
@@ -39,7 +40,6 @@ from ..models import utc_now_iso
 from ..records import ProgressEvent
 from ..scan import citation_sentence
 from .decisions import letter_mapping
-from .letters import corrected_docx, corrected_text
 from .packs import EvidenceShelf
 from .store import CheckRow, CheckStore, Decision
 
@@ -56,36 +56,38 @@ class TooManyLinks(InputError):
 
 @dataclass(frozen=True)
 class HeldLetter:
-    """What rebuilds the corrected letter: the .docx's bytes, or the text (UTF-8) with its links'
-    (start, end, text) spans; `links` are the letter's own links as found, in position order."""
+    """What rebuilds the corrected letter: the letter's own bytes (a .docx, an HTML page, an e-mail
+    are handed back edited, #18), its name and format; `links` are its links as found, in order."""
 
-    kind: str  # docx | txt | md
+    format: str  # the letter's format: docx | html | eml | pdf | md | txt
+    name: str
     data: bytes
-    spans: tuple[tuple[int, int, str], ...]
     links: tuple[str, ...]
 
+    @property
+    def kind(self) -> str:
+        """The corrected letter's file type: the letter's own, or text for a PDF."""
+        return self.format if self.format in IN_PLACE else "txt"
+
     def to_bytes(self) -> bytes:
-        return json.dumps({"kind": self.kind, "data": base64.b64encode(self.data).decode("ascii"),
-                           "spans": self.spans, "links": self.links}).encode("utf-8")
+        return json.dumps({"format": self.format, "name": self.name, "data": base64.b64encode(self.data).decode("ascii"),
+                           "links": self.links}).encode("utf-8")
 
     @classmethod
-    def from_bytes(cls, raw: bytes) -> "HeldLetter":
+    def from_bytes(cls, raw: bytes) -> "HeldLetter | None":
         d = json.loads(raw)
-        return cls(d["kind"], base64.b64decode(d["data"]), tuple(tuple(s) for s in d["spans"]), tuple(d["links"]))
+        if "format" not in d:  # kept by a version that held only the text: cannot be proven, rebuild no more
+            return None
+        return cls(d["format"], d["name"], base64.b64decode(d["data"]), tuple(d["links"]))
 
-    def build(self, mapping: dict[str, str]) -> bytes:
-        if self.kind == "docx":
-            return corrected_docx(self.data, mapping)
-        return corrected_text(self.data.decode("utf-8"), list(self.spans), mapping).encode("utf-8")
+    def build(self, mapping: dict[str, str], grammar=None) -> CorrectedLetter:
+        """The corrected letter, written in the letter's own format and proven by reading it back."""
+        extracted = extract_links(self.data, self.name, grammar=grammar)
+        return correct_letter(self.data, self.name, extracted, mapping, grammar=grammar)
 
 
 def held_letter(letter: "Letter") -> HeldLetter:
-    main = letter.main
-    texts = tuple(found.text for found in main.links)
-    if main.format == "docx":
-        return HeldLetter("docx", letter.data, (), texts)
-    spans = tuple((f.start, f.end, f.text) for f in main.links if f.source == "text" and f.start is not None)
-    return HeldLetter("md" if main.format == "md" else "txt", main.text.encode("utf-8"), spans, texts)
+    return HeldLetter(letter.main.format, letter.name, letter.data, tuple(found.text for found in letter.main.links))
 
 
 def release_memory() -> None:
@@ -126,6 +128,7 @@ class Letter:
     data: bytes
     main: ExtractedText  # the letter's text and link positions, for the corrected text
     parts: tuple[Part, ...]  # the letter first, then its attachments
+    unread: tuple[str, ...] = ()  # attachments that could not be read, one sentence each
 
     @property
     def link_count(self) -> int:
@@ -155,6 +158,7 @@ class CheckService:
         self._lock = threading.Lock()
         self._waiting: list[str] = []  # queued checks, oldest first, not yet started by a worker
         self._held: dict[str, tuple[float, HeldLetter]] = {}
+        self._built: dict[tuple, CorrectedLetter] = {}  # the last corrected letter built per check
 
     def __enter__(self) -> "CheckService":
         return self
@@ -167,6 +171,7 @@ class CheckService:
         self.session.close()
         with self._lock:
             self._held.clear()
+            self._built.clear()
 
     def read_letter(self, data: bytes, name: str) -> Letter:
         """Find and repair (offline) every link of a letter, format told by its bytes. Raises
@@ -181,7 +186,7 @@ class CheckService:
         if main.format == "eml":
             # A reply often travels as an e-mail with the letter attached: check those links too.
             payloads += [(f"{name} \u203a {filename}", payload) for filename, payload in eml_attachments(data)]
-        parts = []
+        parts, unread = [], []
         for part_name, payload in payloads:
             try:
                 records = repair_letter(payload, part_name, offline=True, settings=self.settings, session=self.session)
@@ -189,9 +194,10 @@ class CheckService:
                 if part_name == name:
                     raise
                 log.info("attachment %s not read: %s", part_name, exc)
+                unread.append(f"{part_name} could not be read: {str(exc).removeprefix(part_name + ': ')}")
                 continue
             parts.append(Part(part_name, payload, tuple(records)))
-        letter = Letter(name, data, main, tuple(parts))
+        letter = Letter(name, data, main, tuple(parts), tuple(unread))
         if not letter.link_count:
             raise NoLinks(f"No web links were found in {name}.")
         if letter.link_count > self.max_links:
@@ -229,7 +235,7 @@ class CheckService:
             if check_id in self._waiting:
                 self._waiting.remove(check_id)
         try:
-            first, results = 0, []
+            first, results, problems = 0, [], list(letter.unread)
             with self.packs.recording() as recorder:
                 for part in letter.parts:
                     def record(event: ProgressEvent, first=first) -> None:
@@ -239,9 +245,11 @@ class CheckService:
                     scan = scan_letter_bytes(part.data, part.name, settings=self.settings, session=self.session,
                                              progress=record, recorder=recorder)
                     results += scan.results
+                    if scan.note:  # a page, part or footnotes the reader could not read (#18)
+                        problems.append(scan.note if part.name == letter.name else f"{part.name}: {scan.note}")
                     first += len(part.records)
                 self.packs.keep(check_id, recorder, results, name=letter.name)
-            self.store.finish(check_id, held_letter(letter).kind)
+            self.store.finish(check_id, held_letter(letter).kind, problems)
         except Exception:  # the page must say the check failed, never spin for ever
             log.exception("check %s failed", check_id)
             self.store.fail(check_id, "Something went wrong while checking this letter. Please try again.")
@@ -282,13 +290,24 @@ class CheckService:
         raw = self.store.kept_letter(check_id)
         return HeldLetter.from_bytes(raw) if raw else None
 
-    def corrected_letter(self, check: CheckRow) -> tuple[bytes, str] | None:
-        """The corrected letter built from the results and the caseworker's decisions, or None once
-        the letter is no longer held."""
+    def corrected_letter(self, check: CheckRow) -> CorrectedLetter | None:
+        """The corrected letter built from the results and the caseworker's decisions (its `data`
+        None when the read-back proof refused it, `refused` saying why), or None once the letter is
+        no longer held."""
         held = self.held(check.id)
         if held is None:
             return None
-        return held.build(letter_mapping(held.links, check.links)), held.kind
+        mapping = letter_mapping(held.links, check.links)
+        key = (check.id, tuple(sorted(mapping.items())))
+        with self._lock:
+            built = self._built.get(key)
+        if built is None:
+            # Written and read back once per set of decisions, not on every view of the page.
+            built = held.build(mapping, grammar=compile_grammar(self.settings.registry))
+            with self._lock:
+                self._built = {k: v for k, v in self._built.items() if k[0] != check.id}
+                self._built[key] = built
+        return built
 
     def forget_expired(self, now: float | None = None) -> int:
         """Drop the letters held past their time (at `now`, a time.monotonic() value; default: now);
@@ -298,6 +317,7 @@ class CheckService:
             gone = [cid for cid, (until, _) in self._held.items() if until <= now]
             for cid in gone:
                 del self._held[cid]
+            self._built = {k: v for k, v in self._built.items() if k[0] not in gone}
         if gone:
             release_memory()
         return len(gone)

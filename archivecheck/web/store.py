@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS checks (
     format TEXT NOT NULL,
     state TEXT NOT NULL,            -- running | done | failed
     message TEXT,                   -- why a check failed, in words for the caseworker
-    corrected_type TEXT,            -- docx | txt | md: what the corrected letter is, when it can be built
+    corrected_type TEXT,            -- docx | html | eml | txt | md: what the corrected letter is, when it can be built
+    problems TEXT,                  -- JSON list: what of the letter could not be read (not fully checked)
     letter BLOB,                    -- the letter as needed to rebuild it, ONLY with --keep-letter-days
     letter_until TEXT               -- when `letter` is cleared
 );
@@ -111,6 +112,13 @@ class CheckRow:
     message: str | None
     corrected_type: str | None
     links: tuple[LinkRow, ...]
+    # What could not be read (a PDF page, a damaged part, an attachment), one sentence each: the
+    # letter is then not fully checked, whatever its links' verdicts (#18).
+    problems: tuple[str, ...] = ()
+
+    @property
+    def fully_checked(self) -> bool:
+        return not self.problems
 
     @property
     def decided(self) -> int:
@@ -140,7 +148,7 @@ class CheckStore:
             db.execute("PRAGMA secure_delete=ON")  # a purged letter's pages are overwritten, not just freed
             db.executescript(_SCHEMA)
             columns = {row[1] for row in db.execute("PRAGMA table_info(checks)")}
-            for name, kind in (("letter", "BLOB"), ("letter_until", "TEXT")):
+            for name, kind in (("letter", "BLOB"), ("letter_until", "TEXT"), ("problems", "TEXT")):
                 if name not in columns:
                     db.execute(f"ALTER TABLE checks ADD COLUMN {name} {kind}")
             for name in _OLD_LETTER_COLUMNS:
@@ -184,10 +192,11 @@ class CheckStore:
                        (json.dumps(result.to_dict()), result.url, json.dumps(list(result.repairs)), link.sentence,
                         link.warning, check_id, position))
 
-    def finish(self, check_id: str, corrected_type: str | None) -> None:
+    def finish(self, check_id: str, corrected_type: str | None, problems=()) -> None:
+        """Mark a check done; `problems`: what of the letter could not be read, one sentence each."""
         with closing(self._connect()) as db, db:
-            db.execute("UPDATE checks SET state = 'done', finished_at = ?, corrected_type = ? WHERE id = ?",
-                       (utc_now_iso(), corrected_type, check_id))
+            db.execute("UPDATE checks SET state = 'done', finished_at = ?, corrected_type = ?, problems = ? WHERE id = ?",
+                       (utc_now_iso(), corrected_type, json.dumps(list(problems)), check_id))
 
     def keep_letter(self, check_id: str, letter: bytes, days: float) -> None:
         """Keep what rebuilds the corrected letter for `days` (the --keep-letter-days option)."""
@@ -232,15 +241,15 @@ class CheckStore:
 
     def get(self, check_id: str) -> CheckRow | None:
         with closing(self._connect()) as db:
-            row = db.execute("SELECT id, created_at, finished_at, name, format, state, message, corrected_type "
-                             "FROM checks WHERE id = ?", (check_id,)).fetchone()
+            row = db.execute("SELECT id, created_at, finished_at, name, format, state, message, corrected_type, "
+                             "problems FROM checks WHERE id = ?", (check_id,)).fetchone()
             if row is None:
                 return None
             links = db.execute("SELECT position, found_in, input, url, repairs, result, sentence, warning FROM links "
                                "WHERE check_id = ? ORDER BY position", (check_id,)).fetchall()
             decisions = {p: Decision(c, u, at, by) for p, c, u, at, by in db.execute(
                 "SELECT position, choice, url, chosen_at, chosen_by FROM decisions WHERE check_id = ?", (check_id,))}
-        return CheckRow(*row, links=tuple(
+        return CheckRow(*row[:8], problems=tuple(json.loads(row[8] or "[]")), links=tuple(
             LinkRow(p, f, i, u, tuple(json.loads(r)), result_from_dict(json.loads(res)) if res else None, s, w,
                     decisions.get(p))
             for p, f, i, u, r, res, s, w in links))

@@ -151,10 +151,11 @@ def scan_letters(paths: Sequence[str], *, settings: Settings | None = None, sess
 
 def scan_letter_bytes(data: bytes, name: str, *, settings: Settings | None = None,
                       session: ArchiveSession | None = None, progress: Progress | None = None,
-                      recorder: "Recorder | None" = None, **options) -> LetterScan:
+                      recorder: "Recorder | None" = None, recall=None, **options) -> LetterScan:
     """`scan_letters` for one letter already in memory (an upload), named `name` for its format;
-    `recorder` (evidence.Recorder) keeps its exchanges, for a caller packaging several parts as one."""
-    with Checker(_settings(settings, options), session=session, recorder=recorder) as checker:
+    `recorder` (evidence.Recorder) keeps its exchanges, for a caller packaging several parts as one;
+    `recall(url)` says how an earlier check verified a link (check.Checker.recall, #20)."""
+    with Checker(_settings(settings, options), session=session, recorder=recorder, recall=recall) as checker:
         return scan_letter(name, checker, data=data, on_link=_Counter(progress, None))
 
 

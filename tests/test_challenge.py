@@ -237,15 +237,16 @@ def test_nothing_to_corroborate_with_stays_plainly_unverifiable(local_archive, t
     assert "No other archive could confirm the document: wayback could not be checked" in rec["detail"]
 
 
-def test_challenged_index_moves_an_original_url_on_to_the_next_archive(local_archive, tmp_path):
+@pytest.mark.parametrize("form", list(FORMS))
+def test_challenged_index_moves_an_original_url_on_to_the_next_archive(local_archive, tmp_path, form):
     """On the index: UKGWA's nearest capture of this original is a soft 404, so its index is read
     for a better one — and it is challenged; the Wayback Machine's good capture is chosen, saying why."""
-    local_archive.front.inject("/ukgwa/cdx", "captcha", times=None)
-    local_archive.front.inject("/ukgwa/timemap", "captcha", times=None)
+    local_archive.front.inject("/ukgwa/cdx", form, times=None)
+    local_archive.front.inject("/ukgwa/timemap", form, times=None)
     result = invoke(local_archive, config_file(tmp_path), "check", "--format", "json", link("link_mixed_original").input)
     rec = json.loads(result.stdout)["results"][0]
     assert (rec["status"], rec["archive"]) == ("ok", "wayback"), rec["detail"]
-    assert "ukgwa could not be checked" in rec["detail"] and "captcha" in rec["detail"]
+    assert "ukgwa could not be checked" in rec["detail"] and f"{form} (WAF)" in rec["detail"]
     assert len(ukgwa_requests(local_archive, "index")) == 3
 
 

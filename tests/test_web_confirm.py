@@ -138,3 +138,20 @@ def test_the_capture_verified_elsewhere_is_offered_but_enters_the_letter_only_wh
     assert client.post(location + "/links/0/decision", data=data).status_code == 303
     assert WAYBACK in client.get(location + "/letter").get_data(as_text=True)
     assert client.get(location + ".json").get_json()["results"][0]["status"] == "unverifiable"
+
+
+def test_an_earlier_check_on_the_page_that_verified_the_capture_is_recalled(local_archive, fast_config, tmp_path):
+    """First the archive answers (ok, hashed); a later letter citing the same capture meets the
+    challenge: its finding names the earlier verification and compares the bytes found elsewhere."""
+    service, app = _app(local_archive, fast_config, tmp_path)
+    with service:
+        client = app.test_client()
+        first = _finished(client, _submit(client, text=REFERENCE_LINK).headers["Location"])
+        assert first["results"][0]["status"] == "ok"
+        local_archive.front.inject("/ukgwa/", "captcha", times=None)
+        later = _finished(client, _submit(client, text=f"See {REFERENCE_LINK}.").headers["Location"])
+        rec = later["results"][0]
+        assert (rec["status"], rec["suggestion"]) == ("unverifiable", WAYBACK)
+        assert (f"An earlier check on this page on {first['results'][0]['checked_at'][:10]} verified the cited capture"
+                f" itself; this copy has the same bytes (SHA-256 {first['results'][0]['sha256'][:16]}") in rec["detail"]
+        app.extensions["archivecheck"]["uploads"].close()

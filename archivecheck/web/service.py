@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..api import repair_letter, scan_letter_bytes
 from ..check import Checker
+from .recall import StoredVerifications
 from ..config import Settings
 from ..corrected import IN_PLACE, CorrectedLetter, correct_letter
 from ..errors import InputError
@@ -149,6 +150,8 @@ class CheckService:
                  hold_minutes: float = 60, keep_letter_days: float = 0):
         self.settings = settings
         self.store = store
+        # (#20) A link that cannot be checked now: did an earlier check here verify its capture?
+        self.recall = StoredVerifications(store.path)
         self.max_links = max_links
         self.hold_seconds = hold_minutes * 60
         self.keep_letter_days = keep_letter_days
@@ -243,7 +246,7 @@ class CheckService:
                         self.store.record(check_id, first + event.done - 1, event.record)
 
                     scan = scan_letter_bytes(part.data, part.name, settings=self.settings, session=self.session,
-                                             progress=record, recorder=recorder)
+                                             progress=record, recorder=recorder, recall=self.recall)
                     results += scan.results
                     if scan.note:  # a page, part or footnotes the reader could not read (#18)
                         problems.append(scan.note if part.name == letter.name else f"{part.name}: {scan.note}")
@@ -269,7 +272,7 @@ class CheckService:
 
     def _recheck(self, check_id: str, position: int, url: str) -> None:
         try:
-            with Checker(self.settings, session=self.session) as checker:
+            with Checker(self.settings, session=self.session, recall=self.recall) as checker:
                 result = checker.check(url)
                 sentence = citation_sentence(result, checker)
             old = self.store.get(check_id)

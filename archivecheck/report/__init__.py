@@ -180,7 +180,7 @@ def render_markdown(records: Sequence, *, heading: str = "Archive link check", n
             rows.append(("Cite instead", md_cell(r.suggestion)))
         robust = robust_link(r)
         if robust:  # for an HTML letter: falls back to the original or another archive (#22)
-            rows.append(("Robust Link", f"`{md_cell(robust)}`"))
+            rows.append(("Robust Link", _code_cell(robust)))
         for key, value in record.added_fields().items():
             if key == "sentence_html":
                 continue  # the Robust Link row above says it
@@ -193,6 +193,13 @@ def render_markdown(records: Sequence, *, heading: str = "Archive link check", n
 
 def _one_line(text: str) -> str:
     return " ".join(text.split()) if "\n" in text else text
+
+
+def _code_cell(html: str) -> str:
+    """HTML shown as code in a table cell: inert as it is (a code span renders no HTML, so md_cell's
+    entities would show as text); only the table's pipe is escaped, and a backtick lengthens the fence."""
+    code = html.replace("|", "\\|")
+    return f"`` {code} ``" if "`" in code else f"`{code}`"
 
 
 def md_cell(text) -> str:

@@ -38,6 +38,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
@@ -183,8 +184,11 @@ class NightScheduler:
 
     # -- tasks (each runs on a pool; every path ends in _finish or hands the link on) ------------
     def _guarded(self, link: str, task, *args, started: bool = False) -> None:
+        # (#22) With watch --evidence, each answer a task gets is kept with its link's evidence.
+        working_on = getattr(self.checker.recorder, "working_on", None)
         try:
-            task(*args)
+            with working_on(link) if working_on else nullcontext():
+                task(*args)
         except Exception as exc:  # a bug must not cost the rest of the night's results
             log.exception("internal error checking %s", link)
             self._finish(link, internal_error(link, exc))

@@ -56,6 +56,9 @@ SECTION_TITLES = {
     UNVERIFIABLE: "Unverifiable (could not decide; not counted as broken or recovered)", STILL_OK: "OK",
 }
 
+# (#22) The changes whose exchanges watch --evidence keeps: what someone will ask "why?" about.
+EVIDENCE_CHANGES = frozenset({NEWLY_BROKEN, NEWLY_NOT_ARCHIVED, RECOVERED})
+
 # More than this share of unverifiable results makes the run itself untrustworthy: exit 3.
 MOSTLY_UNVERIFIABLE = 0.5
 DEFAULT_MAX_AGE = timedelta(hours=20)
@@ -108,6 +111,8 @@ class WatchOptions:
     window: timedelta | None = None
     every: timedelta | None = None
     monotonic: Callable[[], float] | None = None  # the window's clock (tests inject one)
+    # (#22) evidence.Evidence: keep a WACZ of the exchanges of each link whose state changed
+    evidence: object = None
 
     @property
     def rolling(self) -> bool:
@@ -157,16 +162,24 @@ def run_watch(settings: Settings, entries: WatchList, *, db: str, list_path: str
     with WriterLock(db), History.open(db) as history, history_errors(db):
         run_id = _open_run(history, entries, total, list_path, options)
         own_checker = checker is None
+        recorders = _link_recorders(options) if own_checker else None
         # (#21) the nightly job yields the machine's request budget to interactive work
-        checker = checker or Checker(replace(settings, network=replace(settings.network, priority=BACKGROUND)))
+        checker = checker or Checker(replace(settings, network=replace(settings.network, priority=BACKGROUND)),
+                                     recorder=recorders)
         try:
             counts = _check_pending(history, checker, run_id, entries, total, options, progress, plan, night_scheduler)
         finally:
             if own_checker:
                 checker.session.close()
+            if recorders is not None:
+                recorders.close()
         summary = summarise_run(history, run_id, options)
         if plan is not None:
             summary["coverage"] = plan.summary(history, run_id)
+        if options.evidence is not None:
+            summary["evidence"] = {"directory": str(options.evidence.directory),
+                                   "packs": [p.to_dict() for p in options.evidence.packs],
+                                   "bytes": sum(p.size for p in options.evidence.packs)}
         summary.update(run=run_id, resumed=options.resume, checked=counts["checked"] + counts["resumed_checked"],
                        fetched_this_session=counts["checked"], reused=counts["reused"] + counts["resumed_reused"],
                        shared_duplicates=counts["duplicates"], index_queries=counts["index_queries"],
@@ -290,8 +303,13 @@ def _check_pending(history: History, checker: Checker, run_id: int, entries: Wat
             progress({"done": state["finished"], "total": total, "failures": state["failures"],
                       "checked": counts["checked"], "status": status})
 
+    settle = getattr(checker.recorder, "settle", None)
     for link, checked in scheduler.run(jobs()):
         record, result = checked.record(), checked.result
+        if settle is not None:  # (#22) keep the link's exchanges only when its state changed
+            previous = history.last_decisive(link, before_run=run_id)
+            change = classify_change(result.status.value, previous.status if previous else None)
+            settle(link, result, keep=change in EVIDENCE_CHANGES, change=change.value)
         group = waiting.pop(link)
         history.add_results(run_id, [(e.position, link, e.labels, _as_given(record, e.link), None) for e in group])
         counts["checked"] += 1
@@ -299,6 +317,15 @@ def _check_pending(history: History, checker: Checker, run_id: int, entries: Wat
     counts["index_queries"] = scheduler.index_queries
     counts.update({f"recheck_{k}": v for k, v in scheduler.rechecks.items()})
     return counts
+
+
+def _link_recorders(options: WatchOptions):
+    """The per-link recorder for --evidence (None without it)."""
+    if options.evidence is None:
+        return None
+    from .evidence.perlink import LinkRecorders
+
+    return LinkRecorders(options.evidence)
 
 
 def _cheap_recheck(last: StoredResult | None, now: datetime, full_every: timedelta) -> Known | None:

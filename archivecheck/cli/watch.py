@@ -11,7 +11,7 @@ import click
 from ..errors import InputError
 from ..deliver import check_report_file, deliver_report
 from ..watch import WATCH_FORMATS, WatchOptions, read_watch_list, run_watch
-from .options import progress_enabled, report_options, settings_from
+from .options import evidence_from, evidence_options, progress_enabled, report_options, settings_from
 
 
 def parse_max_age(value: str, option: str = "--max-age") -> timedelta:
@@ -82,15 +82,19 @@ class ProgressLine:
 @click.option("--report", "report_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the change report to FILE (same as --output).")
 @report_options(WATCH_FORMATS)
+@evidence_options
 @click.pass_context
 def command(ctx, list_file, db, concurrency, max_age, fail_on, suggestion_max_age, full_every, window, every, resume, report_file, fmt, output,
-            at, prefer, timeout, no_progress, verbose, quiet, config_file, archive_remaps):
+            at, prefer, timeout, no_progress, verbose, quiet, config_file, archive_remaps, evidence_dir, sign_key):
     """Nightly link-rot job: check LIST, keep every result in --db, report what changed.
 
     LIST is a text file (one URL a line, # comments) or a CSV with a 'url' column; other CSV
     columns are kept as labels. The report sorts links into newly broken, newly not archived,
     recovered, still broken and unverifiable (compared with each link's last decisive status, so a
     night of rate limits is neither a breakage nor a recovery).
+
+    With --evidence DIR, a WACZ of a link's HTTP exchanges is kept only when its state changed
+    (newly broken, newly not archived, recovered).
 
     A run counts once its report is delivered (stdout, or --output written whole); a run that
     could not deliver reports the same changes again next time.
@@ -110,7 +114,8 @@ def command(ctx, list_file, db, concurrency, max_age, fail_on, suggestion_max_ag
     options = WatchOptions(concurrency=concurrency, max_age=parse_max_age(max_age), fail_on=fail_on, resume=resume,
                            suggestion_max_age=parse_max_age(suggestion_max_age, option="--suggestion-max-age"),
                            full_every=parse_max_age(full_every, option="--full-every"),
-                           window=_positive(window, "--window"), every=_positive(every, "--every"))
+                           window=_positive(window, "--window"), every=_positive(every, "--every"),
+                           evidence=evidence_from(evidence_dir, sign_key))
     progress = ProgressLine() if progress_enabled(no_progress, quiet) else None
 
     def deliver(report) -> None:
@@ -130,4 +135,9 @@ def command(ctx, list_file, db, concurrency, max_age, fail_on, suggestion_max_ag
             err=True)
         if s.get("coverage"):
             click.echo(f"archivecheck watch: {s['coverage']['sentence']}", err=True)
+        if s.get("evidence") is not None:
+            packs = s["evidence"]["packs"]
+            click.echo(f"archivecheck watch: evidence: {len(packs)} pack{'s' if len(packs) != 1 else ''} kept for links"
+                       f" whose state changed ({s['evidence']['bytes']:,} bytes) in {s['evidence']['directory']}",
+                       err=True)
     return report.exit_code

@@ -67,12 +67,24 @@ class Exchange:
 
 class _HashingFile:
     """The WARC file, hashed (SHA-256) and counted as it is written: the pack's manifest needs both
-    and the file is never read back to get them."""
+    and the file is never read back to get them. Open only while a record is written (`resume`,
+    `pause`): watch holds a recorder per link in flight, thousands while the index queue is long,
+    and must not hold a file handle for each."""
 
     def __init__(self, path: Path):
+        self._path = path
         self._file = open(path, "wb")
         self.sha256 = hashlib.sha256()
         self.position = 0
+
+    def resume(self) -> None:
+        if self._file is None:
+            self._file = open(self._path, "ab")
+
+    def pause(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     def write(self, data: bytes) -> int:
         self._file.write(data)
@@ -84,10 +96,11 @@ class _HashingFile:
         return self.position
 
     def flush(self) -> None:
-        self._file.flush()
+        if self._file is not None:
+            self._file.flush()
 
     def close(self) -> None:
-        self._file.close()
+        self.pause()
 
 
 class Recorder:
@@ -109,6 +122,7 @@ class Recorder:
             "description": "HTTP exchanges archivecheck made to verify archive links, as received",
         })
         self._writer.write_record(info)
+        self._out.pause()
 
     # -- the session's hook --------------------------------------------------------------------
     def track(self, resp) -> None:
@@ -137,6 +151,7 @@ class Recorder:
             if self.closed:
                 return
             request, response = exchange.records(self._writer)
+            self._out.resume()
             self._writer.write_record(request)
             offset = self._out.tell()
             self._writer.write_record(response)
@@ -147,6 +162,7 @@ class Recorder:
             self.exchanges.append(Exchange(exchange.url, exchange.iso_date, exchange.status, exchange.mime,
                                            exchange.payload_sha256.hexdigest(), exchange.received,
                                            exchange.truncated))
+            self._out.pause()
 
     def close(self) -> tuple[str, int]:
         """Write what is still open (as far as it was read), close the WARC; returns its SHA-256

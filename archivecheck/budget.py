@@ -11,8 +11,8 @@ challenge) lives in a small SQLite file that every process on the machine uses, 
     paused_until       a 429 or a challenge seen by ANY process pauses them all until then
     interactive_until  interactive work (check, scan, serve) asked for a slot recently
 
-Interactive work goes first: `watch` (priority "background") takes a slot only when it is free at
-that moment and no interactive request is waiting or was made in the last second; interactive
+Interactive work goes first: `watch` (priority "background") reserves a slot at most one interval
+ahead, and none while an interactive request is waiting or was made in the last second; interactive
 requests reserve their slots ahead as before. So a caseworker's letter waits for at most the slot
 in progress, not behind the nightly queue; the nightly job slows down while the page is in use.
 
@@ -147,9 +147,12 @@ class SharedLimiter:
         if interactive > now:  # the page (or a check, a scan) is using the archive: yield
             return None, (min(interactive - now, max(self.interval, 0.05)), False)
         earliest = max(next_at - (self.burst - 1) * self.interval, paused, now)
-        if earliest > now:  # no slot free now: look again when one is, without reserving it
-            return None, (earliest - now, False)
-        return (max(next_at, earliest) + self.interval, paused, interactive), (0.0, True)
+        if earliest > now + self.interval:  # the queue reaches further: look again later, reserving nothing
+            return None, (earliest - now - self.interval, False)
+        # At most one interval ahead: an interactive request waits for this slot at most, and the
+        # slots stay back to back (a slot taken only when free "now" would start each interval
+        # late by the wake-up delay, and the night would drift below the archive's pace).
+        return (max(next_at, earliest) + self.interval, paused, interactive), (earliest - now, True)
 
     def paused_for(self) -> float:
         """Seconds left of the machine-wide pause (0 when not paused)."""

@@ -252,6 +252,7 @@ def test_served_autolink_letter_gives_one_hyperlink_to_the_verified_link(web):  
     paragraph = docx.Document(io.BytesIO(letter.data)).paragraphs[1]
     assert [(h.address, h.text) for h in paragraph.hyperlinks] == [(URL, URL)]
     assert "Download the corrected letter (.docx)" in page and "becomes" in page
+    assert "Evidence record to print or save as PDF" in page  # the section after the letter is kept
 
 
 def test_served_line_break_letter_has_its_target_fixed(web):  # noqa: F811

@@ -18,6 +18,7 @@ import archivecheck.extract
 from archivecheck.web import CheckService, CheckStore, create_app
 from archivecheck.web.letters import corrected_docx, corrected_text
 from tests.archive import capture, link
+from tests.corrected_proof import assert_proven
 from tests.reference import REFERENCE_LINK, REFERENCE_LINK_DAMAGED
 from tests.repair_formats import build_docx
 
@@ -221,8 +222,10 @@ def test_corrected_docx_keeps_formatting_and_retargets_an_existing_hyperlink():
     source = io.BytesIO()
     document.save(source)
     fixed = "https://webarchive.nationalarchives.gov.uk/ukgwa/20220201210413/https://ico.org.uk/a.pdf"
-    out = docx.Document(io.BytesIO(corrected_docx(source.getvalue(), {REFERENCE_LINK_DAMAGED: REFERENCE_LINK,
-                                                                      damaged_target: fixed})))
+    mapping = {REFERENCE_LINK_DAMAGED: REFERENCE_LINK, damaged_target: fixed}
+    written = corrected_docx(source.getvalue(), mapping)
+    assert_proven(source.getvalue(), "letter.docx", written, mapping)
+    out = docx.Document(io.BytesIO(written))
     assert out.paragraphs[0].text == "Intro text."
     assert out.paragraphs[1].text == f"See {REFERENCE_LINK} today."
     assert [(h.address, h.text) for h in out.paragraphs[1].hyperlinks] == [(REFERENCE_LINK, REFERENCE_LINK)]
@@ -300,6 +303,7 @@ def test_corrected_docx_puts_right_links_in_headers_and_footnotes():
     data = _docx_with_header_and_footnote(damaged_header, "See " + REFERENCE_LINK_DAMAGED.replace("\\_", "_"))
     found = [link.text for link in archivecheck.extract.extract_links(data, "letter.docx").links]
     out = corrected_docx(data, dict(zip(found, [fixed_header, REFERENCE_LINK])))
+    assert_proven(data, "letter.docx", out, dict(zip(found, [fixed_header, REFERENCE_LINK])))
     assert [link.text for link in archivecheck.extract.extract_links(out, "letter.docx").links] == \
         [fixed_header, REFERENCE_LINK]
     document = docx.Document(io.BytesIO(out))

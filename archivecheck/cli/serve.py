@@ -62,12 +62,14 @@ def command(ctx, host, port, db_path, keep_days, keep_letter_days, max_links, pu
     from ..errors import ConfigError
     from ..web import CheckService, CheckStore, create_app
     from ..web.retention import RetentionTimer
+    from ..web.service import tune_malloc
 
     if public_url is not None and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", public_url):
         raise ConfigError(f"--public-url: {public_url!r} is not an http(s) address")
 
     settings = settings_from(ctx, config_file=config_file, archive_remaps=archive_remaps,
                              prefer=prefer, timeout=timeout)
+    tune_malloc()
     store = CheckStore(db_path or default_db())
     store.fail_unfinished()
     if not _is_loopback(host):

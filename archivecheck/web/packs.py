@@ -8,6 +8,7 @@ Packs go when their check goes (retention.py asks `purge`).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -43,6 +44,8 @@ class EvidenceShelf:
 
         pack = write_wacz(recorder, self._path(check_id), results, title=f"archivecheck check of {name}")
         self._path(check_id).with_suffix(".wacz.sha256").write_text(pack.sha256 + "\n", encoding="ascii")
+        for path in (pack.path, self._path(check_id).with_suffix(".wacz.sha256")):
+            os.chmod(path, 0o600)  # the owner's alone, whatever the umask, like the store (#19)
         return PackFile(pack.path, pack.sha256, pack.size)
 
     def find(self, check_id: str) -> PackFile | None:

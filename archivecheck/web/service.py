@@ -100,6 +100,16 @@ def release_memory() -> None:
         _LIBC.malloc_trim(0)
 
 
+def tune_malloc() -> None:
+    """For a long-running service: glibc serves large blocks (a letter's bytes) from mmap, given
+    back whole when freed, instead of raising its mmap threshold after the first big free and
+    carving later letters out of heaps it cannot return; and two arenas, not eight per core, for
+    the request and check threads. Process-wide, so called by `archivecheck serve` only."""
+    if _LIBC is not None and hasattr(_LIBC, "mallopt"):
+        _LIBC.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD: 1 MB, fixed (setting it stops the dynamic rise)
+        _LIBC.mallopt(-8, 2)  # M_ARENA_MAX
+
+
 def _libc():
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
@@ -147,7 +157,7 @@ class CheckService:
     memory for the corrected letter; `keep_letter_days` > 0 also keeps it in the store that long."""
 
     def __init__(self, settings: Settings, store: CheckStore, *, workers: int = 4, max_links: int = 200,
-                 hold_minutes: float = 60, keep_letter_days: float = 0):
+                 hold_minutes: float = 60, keep_letter_days: float = 0, hold_budget: int = 16_000_000):
         self.settings = settings
         self.store = store
         # (#20) A link that cannot be checked now: did an earlier check here verify its capture?
@@ -155,6 +165,9 @@ class CheckService:
         self.max_links = max_links
         self.hold_seconds = hold_minutes * 60
         self.keep_letter_days = keep_letter_days
+        # The most letter bytes held in memory at once: past it the oldest is forgotten first, so
+        # twenty large uploads leave the server's memory where it was (#19), not 20 letters higher.
+        self.hold_budget = hold_budget
         self.session = ArchiveSession(settings.network)
         self.packs = EvidenceShelf(Path(store.path).parent / "evidence")  # one WACZ per check (#22)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="archivecheck-check")
@@ -220,6 +233,7 @@ class CheckService:
         with self._lock:
             self._held[check_id] = (time.monotonic() + self.hold_seconds, held)
             self._waiting.append(check_id)
+            self._keep_within_budget()
         if self.keep_letter_days > 0:
             self.store.keep_letter(check_id, held.to_bytes(), self.keep_letter_days)
         self._pool.submit(self._run, check_id, letter)
@@ -311,6 +325,11 @@ class CheckService:
                 self._built = {k: v for k, v in self._built.items() if k[0] != check.id}
                 self._built[key] = built
         return built
+
+    def _keep_within_budget(self) -> None:
+        # Called with the lock held; dicts keep insertion order, so the first is the oldest.
+        while len(self._held) > 1 and sum(len(h.data) for _, h in self._held.values()) > self.hold_budget:
+            del self._held[next(iter(self._held))]
 
     def forget_expired(self, now: float | None = None) -> int:
         """Drop the letters held past their time (at `now`, a time.monotonic() value; default: now);

@@ -335,3 +335,28 @@ def test_scan_of_a_pdf_with_an_unreadable_page_exits_3_and_reports_page_one(loca
     assert URL in (tmp_path / "out" / "letter-corrected.txt").read_text()
     markdown = _invoke(local_archive, fast_config, "scan", "--no-progress", "--format", "markdown", str(letter))
     assert markdown.exit_code == 3 and "**Not fully checked:**" in markdown.stdout
+
+
+def test_a_link_that_begins_another_is_not_cut_out_of_it():
+    # The letter cites a damaged link and, elsewhere, a longer one that starts with the same text:
+    # only the damaged one is rewritten, in every writer.
+    short, longer = "https://www.gov.uk/guidance/foi", "https://www.gov.uk/guidance/foi/section-21"
+    mapping = {short: "https://www.gov.uk/guidance/foi-fixed"}
+    text = f"See {short} and {longer} today.\n"
+    html_letter = f"<p>See <a href=\"{short}\">{short}</a> and <a href=\"{longer}\">{longer}</a> today.</p>".encode()
+    assert corrected_html(html_letter, mapping).decode().count(longer) == 2
+    document = docx.Document()
+    document.add_paragraph(text.strip())
+    buffer = io.BytesIO()
+    document.save(buffer)
+    from archivecheck.corrected import corrected_docx
+
+    out = corrected_docx(buffer.getvalue(), mapping)
+    assert docx.Document(io.BytesIO(out)).paragraphs[0].text == \
+        f"See https://www.gov.uk/guidance/foi-fixed and {longer} today."
+    assert_proven(buffer.getvalue(), "letter.docx", out, mapping)
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@example.org", "b@example.org", "Links"
+    message.set_content(text)
+    fixed = email.message_from_bytes(corrected_eml(message.as_bytes(), mapping), policy=email.policy.default)
+    assert fixed.get_content() == f"See https://www.gov.uk/guidance/foi-fixed and {longer} today.\n"

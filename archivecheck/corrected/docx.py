@@ -198,7 +198,7 @@ def _correct_paragraph(paragraph, rels: _Relationships, mapping: dict[str, str])
         text = _text(_pieces(paragraph))
         hits = []
         for found in mapping:
-            at = text.find(found, done_until)
+            at = find_whole(text, found, done_until)
             if at >= 0:
                 hits.append((at, -len(found), found))
         if not hits:
@@ -207,6 +207,24 @@ def _correct_paragraph(paragraph, rels: _Relationships, mapping: dict[str, str])
         _replace(paragraph, start, start + len(found), mapping[found], rels)
         changed = True
         done_until = start + len(mapping[found])
+
+
+def _continues(ch: str) -> bool:
+    return ch.isalnum() or ch == "/"
+
+
+def find_whole(text: str, found: str, start: int = 0) -> int:
+    """Where `found` stands in `text` from `start` as a whole link, not as the start or the end of
+    a longer one (a letter citing both ".../a" and ".../a/b" must not have the second cut): -1 if
+    nowhere. The link finder never stops before a letter, digit or slash, nor starts after one."""
+    at = text.find(found, start)
+    while at >= 0:
+        end = at + len(found)
+        if not (end < len(text) and _continues(text[end]) and _continues(found[-1:] or " ")) and \
+                not (at > 0 and _continues(text[at - 1]) and _continues(found[:1] or " ")):
+            return at
+        at = text.find(found, at + 1)
+    return -1
 
 
 def _replace(paragraph, start: int, end: int, url: str, rels: _Relationships) -> None:

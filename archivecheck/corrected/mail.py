@@ -17,6 +17,7 @@ import quopri
 from email import quoprimime
 import re
 
+from .docx import find_whole
 from .markup import corrected_markup
 
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
@@ -122,8 +123,13 @@ def _replace_links(text: str, mapping: dict[str, str]) -> str:
     """Plain text with each link of `mapping` replaced, found as in the extracted text: the e-mail
     reader decodes quoted-printable first, so a soft line break no longer cuts a link here."""
     for found in sorted(mapping, key=len, reverse=True):
-        text = text.replace(found, mapping[found])
         # A mail client's line ending inside a link the reader saw with "\n".
-        if "\n" in found:
-            text = text.replace(found.replace("\n", "\r\n"), mapping[found])
+        for form in dict.fromkeys((found, found.replace("\n", "\r\n"))):
+            out, last = [], 0
+            at = find_whole(text, form)
+            while at >= 0:
+                out += [text[last:at], mapping[found]]
+                last = at + len(form)
+                at = find_whole(text, form, last)
+            text = "".join(out) + text[last:]
     return text

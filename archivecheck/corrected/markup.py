@@ -108,13 +108,28 @@ class _Tokens(HTMLParser):
         self._reference(r"&#[xX]?[0-9A-Fa-f]+;?")
 
 
+def _continues(ch: str) -> bool:
+    return ch.isalnum() or ch == "/"
+
+
 def corrected_markup(source: str, mapping: dict[str, str]) -> str:
     """`source` (an HTML document) with each link of `mapping` put right, text and href."""
     tokens = _Tokens(source)
     tokens.feed(source)
     tokens.close()
-    visible = [(ch, s, e) for ch, s, e in tokens.chars if not ch.isspace()]
+    where = [i for i, (ch, _, _) in enumerate(tokens.chars) if not ch.isspace()]  # index in chars
+    visible = [tokens.chars[i] for i in where]
     stream = "".join(ch for ch, _, _ in visible)
+
+    def whole(at: int, length: int) -> bool:
+        # Not the start or the end of a longer link (see docx.find_whole): judged on the characters
+        # around the match as the reader sees them, spaces included.
+        before = tokens.chars[where[at] - 1][0] if where[at] > 0 else " "
+        last = where[at + length - 1]
+        after = tokens.chars[last + 1][0] if last + 1 < len(tokens.chars) else " "
+        return not (_continues(after) and _continues(stream[at + length - 1])) and \
+            not (_continues(before) and _continues(stream[at]))
+
     tag_starts = [tag[0] for tag in tokens.tags]
     anchors = _anchors(tokens.tags)
 
@@ -125,6 +140,9 @@ def corrected_markup(source: str, mapping: dict[str, str]) -> str:
             continue
         at = stream.find(key)
         while at >= 0:
+            if not whole(at, len(key)):
+                at = stream.find(key, at + 1)
+                continue
             start, end = visible[at][1], visible[at + len(key) - 1][2]
             if not any(s < end and start < e for s, e, _ in ranges):
                 ranges.append((start, end, url))

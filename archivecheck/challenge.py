@@ -13,8 +13,10 @@ it is sent once, with no retries. If it is challenged again the cool-down starts
 any other answer the endpoint is open again. While a probe is out, other requests are refused, as
 during the cool-down: one request, not a burst, tells us whether the challenge has lifted.
 
-The state lives in the session (one per command run, one for the whole web service), so a nightly
-`watch` sends at most `retries + 1` requests to a challenged endpoint, then one per cool-down.
+The state is machine-wide when #21's request budget file is in use (budget.py: every archivecheck
+process on the machine — `serve`, tonight's `watch`, a caseworker's `check` — shares it, in a table
+of its own), else it lives in the session. Either way a nightly `watch` sends at most `retries + 1`
+requests to a challenged endpoint, then one per cool-down, and a `check` started meanwhile sends none.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
+from .budget import budget_path, shared_store
 from .errors import Blocked
 
 # (#20) 15 minutes. A rate-based WAF rule counts a client's requests over a window of minutes, and
@@ -80,6 +83,13 @@ class ChallengeState:
         self._lock = threading.Lock()
         self.refused = 0  # requests refused (never sent) during cool-downs
 
+    @classmethod
+    def for_policy(cls, policy) -> "ChallengeState":
+        """Machine-wide when the request budget file can be used (budget.py), else this session's."""
+        path = budget_path(policy.shared_budget)
+        store = shared_store(path) if path is not None else None
+        return SharedChallengeState(store, policy.challenge_cooldown) if store is not None else cls(policy.challenge_cooldown)
+
     def gate(self, url: str, endpoint: str) -> Gate:
         """The gate for one request to `url` (an `endpoint` class, as the rate limits count them)."""
         return Gate(self, (urlsplit(url).netloc.lower(), endpoint), url)
@@ -118,3 +128,60 @@ class ChallengeState:
         now = self._clock()
         with self._lock:
             return {key: max(0.0, c.until - now) for key, c in self._cooling.items()}
+
+
+class SharedChallengeState(ChallengeState):
+    """The same state in the machine's budget file (table `challenges`), one row per challenged
+    endpoint: every process on the machine leaves it alone until `until` (wall clock), and the first
+    to ask after that is the one probe. Each read-compute-write is one IMMEDIATE transaction."""
+
+    def __init__(self, store, cooldown: float = DEFAULT_COOLDOWN):
+        super().__init__(cooldown, clock=time.time)
+        self.store = store
+        with store.lock:
+            store.conn.execute("CREATE TABLE IF NOT EXISTS challenges (key TEXT PRIMARY KEY, until REAL NOT NULL,"
+                               " what TEXT NOT NULL)")
+
+    def _transact(self, work):
+        store = self.store
+        with store.lock:
+            store.conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(store.conn, time.time())
+                store.conn.execute("COMMIT")
+            except BaseException:
+                store.conn.execute("ROLLBACK")
+                raise
+        return result
+
+    def admit(self, key: tuple[str, str], url: str) -> bool:
+        def work(conn, now):
+            row = conn.execute("SELECT until, what FROM challenges WHERE key=?", (" ".join(key),)).fetchone()
+            if row is None:
+                return False, None
+            if row[0] <= now:  # over: this request is the probe; the rest wait as during the cool-down
+                conn.execute("UPDATE challenges SET until=? WHERE key=?", (now + self.cooldown, " ".join(key)))
+                return True, None
+            return None, row
+
+        probe, row = self._transact(work)
+        if probe is not None:
+            return probe
+        with self._lock:
+            self.refused += 1
+        when = datetime.fromtimestamp(row[0], timezone.utc).strftime("%H:%M UTC")
+        raise Blocked(f"{key[0]} asked for human verification ({row[1]}); to give it no more robot traffic,"
+                      f" nothing is sent to it before {when}", url=url)
+
+    def cool(self, key: tuple[str, str], what: str) -> None:
+        if self.cooldown <= 0:
+            return
+        self._transact(lambda conn, now: conn.execute("INSERT OR REPLACE INTO challenges VALUES (?, ?, ?)",
+                                                      (" ".join(key), now + self.cooldown, what)))
+
+    def lift(self, key: tuple[str, str]) -> None:
+        self._transact(lambda conn, now: conn.execute("DELETE FROM challenges WHERE key=?", (" ".join(key),)))
+
+    def cooling(self) -> dict[tuple[str, str], float]:
+        rows = self._transact(lambda conn, now: [(k, u - now) for k, u in conn.execute("SELECT key, until FROM challenges")])
+        return {tuple(k.split(" ", 1)): max(0.0, left) for k, left in rows}

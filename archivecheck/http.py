@@ -119,7 +119,7 @@ class ArchiveSession:
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._session.headers["User-Agent"] = user_agent(self.policy.user_agent or DEFAULT_USER_AGENT, self.policy.contact)
-        self.challenges = ChallengeState(self.policy.challenge_cooldown)  # (#20) cool-down after a challenge
+        self.challenges = ChallengeState.for_policy(self.policy)  # (#20) cool-down after a challenge, machine-wide
         self._limiters: dict[tuple[str, str], RateLimiter] = {}
         self._lock = threading.Lock()
         self.stats: Counter = Counter()  # requests sent, by endpoint class and outcome

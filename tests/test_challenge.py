@@ -258,7 +258,8 @@ def test_a_night_under_a_challenge_changes_no_state_and_leaves_the_archive_alone
     front = local_archive.front
     listfile = tmp_path / "links.txt"
     listfile.write_text("\n".join(WATCHED) + "\n", encoding="utf-8")
-    db, config = tmp_path / "watch.db", config_file(tmp_path)
+    # A short cool-down (4 s) stands for the real 15 minutes, so the next night can come after it.
+    db, config = tmp_path / "watch.db", config_file(tmp_path, cooldown=4)
 
     def night(fmt="json"):
         result = invoke(local_archive, config, "watch", str(listfile), "--db", str(db), "--max-age", "0",
@@ -290,10 +291,14 @@ def test_a_night_under_a_challenge_changes_no_state_and_leaves_the_archive_alone
     first_elsewhere = next(i for i, r in enumerate(log) if r.path.startswith("/web/"))
     assert all(not r.path.startswith("/ukgwa/") for r in log[first_elsewhere:])
 
-    # The next night the archive answers: ok against ok, nothing "recovered", nothing "broke".
+    # The next night (after the cool-down) the archive answers: one request tries, gets through, and
+    # the rest follow; ok against ok, nothing "recovered", nothing "broke".
     front.clear_faults()
+    time.sleep(max(0.0, to_ukgwa[-1].at + 4.2 - time.time()))
+    front.reset_log()
     third = json.loads(night().stdout)
     assert [(r["status"], r["change"], r["previous_status"]) for r in third["results"]] == [("ok", "ok", "ok")] * 3
+    assert [r.status for r in ukgwa_requests(local_archive)] == [200, 200, 200]
 
 
 # -- asking to be let in: the User-Agent and per-archive headers ------------------------------------
@@ -379,3 +384,25 @@ def test_an_evidence_pack_keeps_the_exchange_but_not_the_configured_token(local_
                 assert token.encode() not in data, name
                 if name.endswith((".warc", ".warc.gz")):
                     assert b"X-Allow-List: [withheld: a header from the config file]" in data
+
+
+def test_the_cooldown_holds_for_every_process_on_the_machine(local_archive, tmp_path):
+    """Through #21's budget file: once one process has met the challenge, a caseworker's `check`
+    started meanwhile (another process) sends UKGWA nothing, and still corroborates elsewhere."""
+    import os
+    import subprocess
+    import sys
+
+    local_archive.front.inject("/ukgwa/", "captcha", times=None)
+    config = config_file(tmp_path)
+    first = invoke(local_archive, config, "check", "--format", "json", REFERENCE_LINK)
+    assert first.exit_code == 3 and len(ukgwa_requests(local_archive)) == 3
+    local_archive.front.reset_log()
+    done = subprocess.run([sys.executable, "-m", "archivecheck", "--config", str(config), *two_hosts(local_archive),
+                           "check", "--no-progress", "--format", "json", REFERENCE_LINK],
+                          capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)), cwd=str(REPO))
+    assert done.returncode == 3, done.stderr
+    rec = json.loads(done.stdout)["results"][0]
+    assert ukgwa_requests(local_archive) == []  # nothing sent: the other process's cool-down holds
+    assert rec["challenged_by"] == "ukgwa" and rec["suggestion"] == WAYBACK_SUGGESTION

@@ -23,12 +23,16 @@ Repair names (``RepairedLink.repairs``), in the order applied:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from ..grammar import ArchiveGrammar, builtin_grammar
 from ..textlinks import iter_link_spans
 from ..unwrap import unwrap_all
+from ..quotedprintable import looks_quoted_printable
+from .evidence import valid_host
 from .clean import MARKERS, clean, drop_markers, fix_scheme, gap_name, join_head, note
 from .readings import MAX_CANDIDATES, decision_points, is_doubtful, readings
 from .settle import ArchiveIndex, diff_names, settle
@@ -68,6 +72,9 @@ class RepairedLink:
     ``start``/``end``/``line``: where ``input`` lies in the text, for ``repair_text``; else None.
     ``uncertain``: syntax and word frequency could not decide between readings and no archive
     settled it — ``url`` is only the likeliest, and ``alternatives`` lists the others.
+    ``lost``: the text does not hold the whole link — the pipeline it came through destroyed part of
+    it (cut inside the archive prefix or timestamp, a character replaced by U+FFFD): no reading can
+    bring it back, so ``url`` is never to be cited as it stands (``uncertain`` is then True too).
     (Not compared: two records for the same repair are equal however sure each was.)
     """
 
@@ -82,6 +89,7 @@ class RepairedLink:
     line: int | None = None
     uncertain: bool = field(default=False, compare=False)
     alternatives: tuple[str, ...] = field(default=(), compare=False)
+    lost: bool = field(default=False, compare=False)
 
 
 def _unwrap(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
@@ -99,21 +107,26 @@ def _unwrap(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
     return fix_scheme(clean(inner, repairs), repairs, grammar, add_missing=True)
 
 
-def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: ArchiveGrammar | None = None) -> RepairedLink:
+def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: ArchiveGrammar | None = None,
+                quoted_printable: bool | None = None) -> RepairedLink:
     """Repair one link given as the text it spanned (may contain line breaks).
 
     With ``index``, candidate readings are confirmed against the archive; without, they are ranked
     by syntax alone and ``confirmed`` is None. Never raises on odd input: text that holds no link
-    comes back with ``url`` equal to the cleaned text and no confirmation.
+    comes back with ``url`` equal to the cleaned text and no confirmation. ``quoted_printable``:
+    whether the text the link came from is a raw quoted-printable mail body (None: judge from the
+    link's own text; ``repair_text`` judges from the whole text).
     """
     grammar = grammar or builtin_grammar()
     repairs: list[str] = []
-    marked = fix_scheme(clean(text, repairs), repairs, grammar, add_missing=True)
+    marked = fix_scheme(clean(text, repairs, quoted_printable=quoted_printable), repairs, grammar, add_missing=True)
     marked = _unwrap(marked, repairs, grammar)
     marked = join_head(marked, repairs, grammar)
 
     joined, original_start, points = decision_points(marked, repairs, grammar)
     candidates, bound_hit = readings(joined, points)
+    # A confident link is a valid link: readings whose host is no valid name go last.
+    candidates.sort(key=lambda c: not _valid(c.url, grammar))
     notes: list[str] = []
     if bound_hit:
         notes.append(f"{len(points)} uncertain points: only {len(candidates)} readings weighed (bound {MAX_CANDIDATES})")
@@ -137,11 +150,19 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
     elif len(candidates) > 1:
         notes.append(f"best of {len(candidates)} readings by word frequency, unconfirmed (offline)")
     alternatives: tuple[str, ...] = ()
-    if grammar.cut_short(url):
-        # Cut inside its archive prefix or timestamp, with nothing in the text to finish it: not a
-        # link anyone can open, and never one to give as repaired.
+    lost = False
+    if grammar.cut_short(url) or "\ufffd" in url:
+        # Cut inside its archive prefix or timestamp, with nothing in the text to finish it, or a
+        # character a tool destroyed: not a link anyone can open, and never one to give as repaired.
+        uncertain = lost = True
+        notes.append("the link is incomplete: its timestamp or original address is missing from the text"
+                     if "\ufffd" not in url else "a character of the link was destroyed (U+FFFD) on the way here")
+    elif not confirmed and (not _valid(url, grammar) or _FOREIGN.search(url)):
+        # Not a valid link as it stands (a host under no public suffix, a character a pipeline
+        # adds): whatever the ranking, not one to give as fact.
         uncertain = True
-        notes.append("the link is incomplete: its timestamp or original address is missing from the text")
+        alternatives = tuple(c.url for c in candidates if c.url != url)[:MAX_ALTERNATIVES]
+        notes.append("the reading is not a valid link (host name or a character a tool adds); uncertain")
     elif uncertain:
         alternatives = tuple(c.url for c in candidates if c.plausible and c.url != url)[:MAX_ALTERNATIVES]
         notes.append(f"uncertain reading: {len(alternatives)} other reading{'s' if len(alternatives) != 1 else ''} as likely")
@@ -156,7 +177,29 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
         note="; ".join(notes) or None,
         uncertain=uncertain,
         alternatives=alternatives,
+        lost=lost,
     )
+
+
+# Characters a pipeline adds that no link holds: a mail quote's ">", whitespace, gap markers, a soft
+# hyphen, zero-width characters.
+_FOREIGN = re.compile("[>\\s\u00ad\u200b\u200c\u200d\u2060\ufeff\ue000-\ue002]")
+
+
+_SCHEME_SLASHES = re.compile(r"(?<=^https):/+|(?<=^http):/+", re.IGNORECASE)
+
+
+def _valid(url: str, grammar: ArchiveGrammar) -> bool:
+    """Whether the hosts in ``url`` (an archive link's own and its original's) are valid names."""
+    archive = grammar.archive_link.match(url)
+    original = archive.group("orig") if archive else url
+    original = _SCHEME_SLASHES.sub("://", original, count=1)  # "https:/host", as the archives print it
+    parts = urlsplit(original if "//" in original[:12] else "http://" + original.lstrip("/"))
+    try:
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    return not host or valid_host(host) or not re.search(r"[a-z]", host)
 
 
 def _fragment_in_doubt(url: str, candidates: list) -> bool:
@@ -173,11 +216,12 @@ def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
     grammar = grammar or builtin_grammar()
     results = []
     cache: dict[str, RepairedLink] = {}
+    quoted_printable = looks_quoted_printable(text) or None
     for span in iter_link_spans(text, grammar):
         found = text[span.start : span.end]
         repaired = cache.get(found)
         if repaired is None:
-            repaired = cache[found] = repair_link(found, index, grammar=grammar)
+            repaired = cache[found] = repair_link(found, index, grammar=grammar, quoted_printable=quoted_printable)
         results.append(replace(repaired, start=span.start, end=span.end, line=span.line))
     return results
 

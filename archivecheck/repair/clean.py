@@ -12,30 +12,32 @@ import html
 import re
 
 from ..grammar import ArchiveGrammar
+from ..quotedprintable import SOFT_BREAK, decode
 from ..textlinks import trim_link_end
 
-# Gap markers: a line break and a run of spaces inside the link's text (private-use characters,
+# Gap markers: a line break, a run of spaces, and a quoted-printable soft break ("=" + line break:
+# no character, or an "=" of the link's and a wrap) inside the link's text (private-use characters,
 # which no link or letter contains).
-NL, SP = "\ue000", "\ue001"
-MARKERS = NL + SP
+NL, SP, QP = "\ue000", "\ue001", "\ue002"
+MARKERS = NL + SP + QP
 _MARKER = re.compile(f"[{MARKERS}]")
 
 
 def drop_markers(text: str) -> str:
     """``text`` with its gaps closed (two replaces: far quicker than a deleting translate)."""
-    return text.replace(NL, "").replace(SP, "")
+    return text.replace(NL, "").replace(SP, "").replace(QP, "")
 
 # A gap: spaces, or line breaks with what a line may start with before a link continues on it
 # (mail quoting, indentation, a code comment's "// " or "# "; see textlinks._LINE_LEAD).
 _GAP = re.compile(
     r"[ \t\u00a0\u3000]*(?:\r?\n(?:[ \t]*>)*[ \t\u00a0\u3000]*(?:(?:/{2,}|#+|\*|--|;)[ \t]+)?)+|[ \t\u00a0\u3000]+"
 )
+_ESCAPE = re.compile(r"=[0-9A-F]{2}")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
 _MD_ESCAPE = re.compile(r"\\(\s*)([\\`*_{}\[\]()#+\-.!~|<>&=?%])")
 _TAG = re.compile(r"</?(?:u|a|b|i|s|em|strong|span|font|ins|del|mark|br|wbr|p|div|sup|sub|small|big|tt|code)\b[^<>]*>", re.IGNORECASE)
+_ESCAPED_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z0-9])-(?:\\r)?\\n[ \t]*(?=[A-Za-z0-9])")
 _ESCAPED_BREAK = re.compile(r"(?:\\r)?\\n(?=[A-Za-z0-9%/._~-])")
-_QP_SOFT_BREAK = re.compile(r"=\r?\n(?:[ \t]*>)*[ \t]*")
-_QP_ESCAPE = re.compile(r"=([0-9A-F]{2})")
 _ENCODED_SCHEME = re.compile(r"(?<=/)(https?)%3A(?:%2F%2F|//)", re.IGNORECASE)
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u180e]")
@@ -50,7 +52,9 @@ _DEFANGED_DOT = re.compile(r"\[\.\]|\(\.\)")
 _DOUBLED = re.compile(r"^(?:https?:?/{0,3})+(?=https?:?/)", re.IGNORECASE)
 # The scheme and whatever separates it from the host, gap markers included: a line break right
 # after "https:" must not leave "https:" + "//" to be joined into four slashes.
-_SCHEME = re.compile(f"^(https?)((?:[:/]|[{MARKERS}])*)", re.IGNORECASE)
+# A scheme cut by a gap, a typesetter's hyphen ("ht-" / "tps://") or a soft break: one reading.
+_M = f"(?:-?[{MARKERS}]+)?"
+_SCHEME = re.compile(f"^(h{_M}t{_M}t{_M}p(?:{_M}s)?)((?:[:/]|[{MARKERS}])*)", re.IGNORECASE)
 _ARCHIVE_FORM_SCHEME = re.compile(r"https?:/[^/\ue000\ue001]", re.IGNORECASE)
 _NESTED_BARE_SCHEME = re.compile(r"(?<=/)(https?):(?=[a-z0-9])", re.IGNORECASE)
 _HEAD = re.compile(r"(?:[a-z]+:?/*)*[^/?#]*", re.IGNORECASE)
@@ -63,7 +67,7 @@ def note(repairs: list[str], name: str) -> None:
 
 
 def gap_name(marker: str) -> str:
-    return "line-break" if marker == NL else "whitespace"
+    return {NL: "line-break", QP: "quoted-printable"}.get(marker, "whitespace")
 
 
 def fix_scheme(url: str, repairs: list[str], grammar: ArchiveGrammar, *, add_missing: bool) -> str:
@@ -82,11 +86,14 @@ def fix_scheme(url: str, repairs: list[str], grammar: ArchiveGrammar, *, add_mis
     if scheme:
         separator = scheme.group(2)
         for marker in MARKERS:
-            if marker in separator:
+            if marker in scheme.group():
                 note(repairs, gap_name(marker))
         written = drop_markers(separator)
-        if written != "://" or written != separator:
-            url = f"{scheme.group(1)}://{url[scheme.end():]}"
+        name = drop_markers(scheme.group(1)).replace("-", "")
+        if "-" in scheme.group(1):
+            note(repairs, "hyphen-removed")
+        if written != "://" or written != separator or name != scheme.group(1):
+            url = f"{name}://{url[scheme.end():]}"
             if written != "://":
                 note(repairs, "scheme-slashes")
     elif add_missing and grammar.bare_host.match(url):
@@ -127,13 +134,14 @@ def strip_wrappers(text: str, repairs: list[str]) -> str:
             return text
 
 
-def clean(text: str, repairs: list[str]) -> str:
-    """Undo single-reading damage; return the link with gaps turned into markers."""
-    if "=3D" in text:
-        # A mail body still in quoted-printable: "=" at a line end is a soft break, "=3D" is "=".
-        # "=3D" in a link is the sign (a URL would percent-encode an "=" as "%3D").
-        text = _QP_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), _QP_SOFT_BREAK.sub("", text))
-        note(repairs, "quoted-printable")
+def clean(text: str, repairs: list[str], *, quoted_printable: bool | None = None) -> str:
+    """Undo single-reading damage; return the link with gaps turned into markers.
+
+    ``quoted_printable``: the text around the link is a raw quoted-printable body (True), is not
+    (False), or unknown (None: judged from the link's own text).
+    """
+    if "=" in text and "\n" in text or "=3D" in text:
+        text = _quoted_printable(text, repairs, quoted_printable)
     if _ENTITY.search(text):
         unescaped = html.unescape(text)
         if unescaped != text:
@@ -142,6 +150,11 @@ def clean(text: str, repairs: list[str]) -> str:
     if "\\" in text:
         # Text kept in a JSON or program string writes its line breaks as "\n": no URL holds a
         # backslash, so inside a link that is the line break it stands for.
+        # A hyphen before such a break is the string's own: a program wrapped it, no typesetter did.
+        escaped = _ESCAPED_HYPHEN_BREAK.sub("-", text)
+        if escaped != text:
+            text = escaped
+            note(repairs, "line-break")
         text = _ESCAPED_BREAK.sub("\n", text)
         unescaped = _MD_ESCAPE.sub(r"\1\2", text)
         if unescaped != text:
@@ -181,12 +194,35 @@ def clean(text: str, repairs: list[str]) -> str:
     return _GAP.sub(mark, text)
 
 
+def _quoted_printable(text: str, repairs: list[str], known: bool | None) -> str:
+    """A mail body still in quoted-printable: "=" at a line end is a soft break, "=3D" is "=".
+
+    "=3D" in a link is the sign (a URL would percent-encode an "=" as "%3D"), and so are two soft
+    breaks in one link. A single "=" at a line end with no such sign may be either a soft break or
+    the link's own "=" where a line was wrapped: it becomes a QP marker, and the place where it
+    falls decides (in the archive's part or the host: a soft break; in the path: two readings).
+    """
+    soft = len(SOFT_BREAK.findall(text))
+    if known is None:
+        if soft and text.count("\n") > soft:
+            # A line break with no "=" inside the link: an encoder never breaks a line so, so
+            # this text is not quoted-printable and every "=" in it is the link's own.
+            return text
+        known = "=3D" in text or soft >= 2
+    if known:
+        if soft or _ESCAPE.search(text):
+            note(repairs, "quoted-printable")
+        return decode(text)
+    return SOFT_BREAK.sub(QP, text) if soft else text
+
+
 def join_head(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
     """Close every gap before the original URL's path, then repair the original's scheme.
 
     Gaps in the archive prefix, the timestamp, the scheme or the host have one reading: nothing
     was there. Only gaps in the path can hide a hyphen (or the end of the link).
     """
+    marked = _drop_archive_hyphens(marked, repairs, grammar)
     flat = drop_markers(marked)
     archive = grammar.archive_link.match(flat)
     original_start = archive.start("orig") if archive else 0
@@ -203,6 +239,17 @@ def join_head(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
                 note(repairs, "timestamp-space")
             else:
                 note(repairs, gap_name(gap.group()))
+            before, after = marked[gap.start() - 1 : gap.start()], marked[gap.end() : gap.end() + 1]
+            if before == "-" and gap.group() != QP and seen > original_start:
+                if after == "." or marked[gap.start() - 2 : gap.start() - 1] == ".":
+                    # "adobe.-" / "com": no host label starts or ends with "-": a typesetter's.
+                    out.append(marked[last : gap.start() - 1])
+                    note(repairs, "hyphen-removed")
+                    last, closed = gap.end(), closed + 2
+                    continue
+                # A line-end hyphen inside the original's host: in the name, or a typesetter's.
+                # The gap stays, for ``readings`` to weigh both.
+                continue
             out.append(marked[last : gap.start()])
             last, closed = gap.end(), closed + 1
         marked = "".join(out) + marked[last:]
@@ -217,6 +264,31 @@ def join_head(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
         # A URL inside another's path ("…/archive/*/https:host/") that lost both slashes.
         marked = _NESTED_BARE_SCHEME.sub(r"\1://", marked)
         note(repairs, "scheme-slashes")
+    return marked
+
+
+_LINE_END_HYPHEN = re.compile(f"-(?=[{NL}{SP}])")
+
+
+def _drop_archive_hyphens(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
+    """The archive's part of a link (its host, collection path and timestamp) is known exactly: a
+    line-end hyphen that keeps the grammar from matching ("webarchive.nation-" / "alarchives") was
+    put there by a typesetter. Removed, leftmost first, until the archive link matches — and only
+    if every one removed lies before where its original starts."""
+    if "-" not in marked or grammar.archive_link.match(drop_markers(marked)):
+        return marked
+    out = marked
+    for _ in range(4):
+        hyphen = _LINE_END_HYPHEN.search(out)
+        if hyphen is None:
+            return marked
+        out = out[: hyphen.start()] + out[hyphen.start() + 1 :]
+        archive = grammar.archive_link.match(drop_markers(out))
+        if archive:
+            if len(drop_markers(out[: hyphen.start()])) > archive.start("orig"):
+                return marked
+            note(repairs, "hyphen-removed")
+            return out
     return marked
 
 

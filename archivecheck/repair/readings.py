@@ -18,12 +18,18 @@ from functools import lru_cache
 from ..grammar import ArchiveGrammar
 from ..textlinks import goes_past_extension
 from ..wordsplit import best_split, hyphen_preference, weak_split
-from .clean import MARKERS, NL, SP, gap_name, note, timestamp_bounds
+from .clean import MARKERS, NL, QP, SP, gap_name, note, timestamp_bounds
+from .evidence import typesetter_may_break
 
 MAX_CANDIDATES = 64
 # Below this, word frequencies do not settle a hyphen (Zipf units; 1 is a tenfold difference).
 DOUBT = 1.0
-HYPHEN_NAMES = ("hyphen-restored", "underscore-restored", "hyphen-removed", "glued-word", "bracket-rejoined")
+HYPHEN_NAMES = ("quoted-printable", "hyphen-restored", "underscore-restored", "hyphen-removed", "glued-word", "bracket-rejoined")
+# Repairs that show the text was damaged where the link stands (a gap, a soft break, a glyph a
+# typesetter put in). A link with none of these is intact as far as the text can tell: a lost
+# hyphen there is only a hypothesis, never the reading given.
+DAMAGE_SIGNS = frozenset({"line-break", "whitespace", "timestamp-space", "quoted-printable", "soft-hyphen",
+                          "zero-width", "ligature", "hyphen-removed"})
 
 # What some redirectors append to the link they carry: ":" and a signature ("…/Page%3AyvjjifTnVL…").
 _SIGNATURE = re.compile(r":[A-Za-z0-9_-]{16,}$")
@@ -43,8 +49,9 @@ _RUN_DATE = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?:0[1-9]|1[0-2])(?=-\d\d(?:\D
 class Point:
     """A place where the link is in doubt.
 
-    ``kind``: ``hyphen`` (a hyphen may belong here; ``hyphen_in_text``: the text shows one) or
-    ``cut`` (the link may end here; what follows was the next line's prose).
+    ``kind``: ``hyphen`` (a hyphen may belong here; ``hyphen_in_text``: the text shows one),
+    ``cut`` (the link may end here; what follows was the next line's prose) or ``equals`` (an "="
+    at a line end: the link's own, or a quoted-printable soft break that stands for nothing).
     ``preference``: > 0 favours the hyphen / the cut. ``doubtful``: the evidence does not settle it.
     """
 
@@ -112,7 +119,7 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
     gaps: list[tuple[int, str]] = []
     parts: list[str] = []
     length = 0
-    for piece in _SPLIT_GAPS.split(marked) if (NL in marked or SP in marked) else (marked,):
+    for piece in _SPLIT_GAPS.split(marked) if (NL in marked or SP in marked or QP in marked) else (marked,):
         if piece and piece in MARKERS:
             gaps.append((length, piece))
         else:
@@ -135,31 +142,48 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
             note(repairs, "timestamp-space")
             continue
         note(repairs, gap_name(kind))
-        if position <= path_start or position >= len(joined):
+        if position >= len(joined) or position <= original_start:
+            continue
+        before, after = joined[position - 1], joined[position]
+        if kind == QP:
+            if position > path_start:
+                # An "=" in a query is common, in a path rare: the order only; both are listed.
+                in_query = "?" in joined[path_start:position]
+                points.append(Point(position, False, 0.5 if in_query else -0.5, doubtful=True, kind="equals", joiner="="))
+            continue
+        if before == "-" and kind != QP:
+            # A hyphen at a line end: the link's own, or a typesetter's — unless no hyphenation
+            # pattern allows a break there, when it can only be the link's.
+            if typesetter_may_break(joined, position - 1):
+                left = _letters_before(joined, position - 1)
+                right = _letters_after(joined, position)
+                evidence = hyphen_preference(left, right) + 0.5
+                if not joined[position - 2 : position - 1].isalnum():
+                    evidence = -0.5  # "adobe.-" / "com": a hyphen after a dot is seldom a link's own
+                points.append(Point(position - 1, True, evidence, doubtful=True))
+            continue
+        if position <= path_start:
             continue
         cut = _cut_point(joined, position, path_start) if kind == NL else None
         if cut is not None:
             points.append(cut)
             if cut.preference > 0:
                 continue  # the link most likely ends here; when it more likely goes on, weigh how
-        before, after = joined[position - 1], joined[position]
-        if before == "-" and after.isalpha() and joined[position - 2 : position - 1].isalpha():
-            left = _letters_before(joined, position - 1)
-            right = _letters_after(joined, position)
-            # The text shows a hyphen: keep it unless the joined word says a typesetter put it there.
-            evidence = hyphen_preference(left, right)
-            points.append(Point(position - 1, True, evidence + 0.5, _weak(evidence + 0.5) and evidence != 0))
-        elif before.isalpha() and after.isalpha():
+        if before.isalpha() and after.isalpha():
             left = _letters_before(joined, position)
             right = _letters_after(joined, position)
             evidence = hyphen_preference(left, right)
-            # No evidence either way: read the text as written (joined, no hyphen invented). Two
-            # words either side of a space (not a line break) may as well be the link's end and
-            # prose: a hyphen put there is a guess.
-            doubtful = _weak(evidence) or (kind == SP and evidence > 0)
+            # No evidence either way: read the text as written (joined, no hyphen invented). A
+            # hyphen put back at a gap rests on word frequency alone: never more than a reading to
+            # weigh (a hard wrap inside "hamsmith" looks just like a lost hyphen).
+            doubtful = _weak(evidence) or evidence > 0
             points.append(Point(position, False, evidence if evidence else -0.1, doubtful))
 
-    points += _lost_hyphens(joined, path_start, {p.position for p in points})
+    lost = _lost_hyphens(joined, path_start, {p.position for p in points})
+    if lost and not (gaps or DAMAGE_SIGNS.intersection(repairs)):
+        # No damage shows: the link as written is the reading; a lost hyphen only an alternative.
+        lost = [Point(p.position, False, -max(abs(p.preference), 0.2), doubtful=True) for p in lost]
+    points += lost
     points += _wiki_title_points(joined, path_start)
     signature = _SIGNATURE.search(joined, path_start) if "redirect-wrapper" in repairs else None
     if signature:
@@ -273,7 +297,13 @@ def _apply(joined: str, points: list[Point], wanted: dict[Point, bool]) -> tuple
     changes = 0
     for point in sorted(points, key=lambda p: (p.position, p.kind != "cut"), reverse=True):
         want = wanted[point]
-        if point.kind == "cut":
+        if point.kind == "equals":
+            if want:
+                text = text[: point.position] + "=" + text[point.position :]
+            else:
+                note(names, "quoted-printable")
+            changes += 1
+        elif point.kind == "cut":
             if want:
                 text = text[: point.position]
                 names = ["glued-word"]  # what was cut takes any hyphen choices with it

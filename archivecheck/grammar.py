@@ -24,6 +24,10 @@ __all__ = ["ArchiveGrammar", "builtin_grammar", "compile_grammar"]
 # the registry, but "ico.org.uk/media/..." at a line start is as much a link as "https://ico...".
 _UK_SUFFIX = r"\.(?:gov|org|nhs|police|ac|co|sch|mod|parliament)\.uk/"
 _BARE_UK_HOST = r"[a-z0-9-]+(?:\.[a-z0-9-]+)*" + _UK_SUFFIX
+# A scheme a typesetter hyphenated at a line end ("ht-" / "tps://": LibreOffice's en_GB patterns do).
+_HYPHENATED_SCHEME = "|".join(
+    rf"{'https'[:i]}-[ \t]*\r?\n[ \t]*{'https'[i:]}?" if i < 4 else rf"http-[ \t]*\r?\n[ \t]*s" for i in range(1, 5)
+)
 # After an archive prefix: a timestamp that is not complete yet, or a complete one whose modifier
 # or the original's scheme is still being written. Such a link cannot end there.
 _UNFINISHED_TAIL = r"(?:\d{0,13}|\d{14}(?:[a-z]{1,2}\\?_?)?/?(?:h(?:t(?:t(?:p(?:s)?)?)?)?)?:?/{0,2})$"
@@ -89,7 +93,7 @@ def _compile(prefixes: tuple[str, ...]) -> ArchiveGrammar:
     # second branch here would be tried at every position of every text, halving the scan's speed.)
     start = re.compile(
         rf"""(?<![\w@.\-/\\%])(?:
-                (?:https?|hxxps?|ftp)(?::[ \t]?\r?\n?[ \t]*/{{1,3}}|//)
+                (?:https?|hxxps?|ftp|{_HYPHENATED_SCHEME})(?::[ \t]?\r?\n?[ \t]*/{{1,3}}|//)
               | www\.[a-z0-9-]
               | {bare_hosts}
               | {_BARE_UK_HOST}
@@ -100,7 +104,7 @@ def _compile(prefixes: tuple[str, ...]) -> ArchiveGrammar:
     # text with (every branch begins with a known character), each hit then checked with ``start``.
     # A schemeless UK host is anchored at its ".gov.uk/" and walked back to its start.
     anchor = re.compile(
-        rf"(?:https?|hxxps?|ftp)(?::[ \t]?\r?\n?[ \t]*/{{1,3}}|//)|www\.[a-z0-9-]|{bare_hosts}|{_UK_SUFFIX}",
+        rf"(?:https?|hxxps?|ftp|{_HYPHENATED_SCHEME})(?::[ \t]?\r?\n?[ \t]*/{{1,3}}|//)|www\.[a-z0-9-]|{bare_hosts}|{_UK_SUFFIX}",
         re.IGNORECASE,
     )
     unfinished = re.compile("|".join(alt for p in prefixes for alt in _unfinished_alternatives(p)), re.IGNORECASE)

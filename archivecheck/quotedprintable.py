@@ -16,10 +16,11 @@ import re
 __all__ = ["SOFT_BREAK", "decode", "decoded_view", "looks_quoted_printable"]
 
 # A soft break; a reply may have quoted the raw body ("> " at the start of the next line).
-SOFT_BREAK = re.compile(r"=\r?\n(?:[ \t]*>)*[ \t]?")
+# (A space after the line break is the text's own; after a quote's ">" it is the quote's.)
+SOFT_BREAK = re.compile(r"=\r?\n(?:[ \t]*>[ \t]?)*")
 _ESCAPES = re.compile(r"(?:=[0-9A-F]{2})+")
 _LONGEST_LINE = 78  # 76, and a little for a quoting "> " or a trailing space
-_TOKEN = re.compile(r"=\r?\n(?:[ \t]*>)*[ \t]?|(?:=[0-9A-F]{2})+")
+_TOKEN = re.compile(r"=\r?\n(?:[ \t]*>[ \t]?)*|(?:=[0-9A-F]{2})+")
 
 
 def looks_quoted_printable(text: str) -> bool:

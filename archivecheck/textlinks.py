@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .grammar import ArchiveGrammar, builtin_grammar
+from .quotedprintable import decoded_view, looks_quoted_printable
 
 __all__ = ["LinkSpan", "find_link_spans", "trim_link_end"]
 
@@ -35,7 +36,8 @@ _LINE_LEAD = r"(?:[ \t]*>)*[ \t\u00a0]*(?:(?:/{2,}|#+|\*|--|;)[ \t]+)?"
 _GAP = re.compile(rf"[ \t\u00a0]*\r?\n{_LINE_LEAD}|[ \t\u00a0]{{1,3}}(?![ \t\u00a0])")
 # A paragraph break inside a link (PDF converters insert them): crossed only when the link plainly
 # cannot end before it (see ``_cannot_end``). Two blank lines always end a link.
-_BLANK_GAP = re.compile(rf"[ \t\u00a0]*\r?\n[ \t\u00a0]*\r?\n{_LINE_LEAD}")
+# A reply's quoting leaves the blank line as a bare ">" (or "> >").
+_BLANK_GAP = re.compile(rf"[ \t\u00a0]*\r?\n(?:[ \t]*>)*[ \t\u00a0]*\r?\n{_LINE_LEAD}")
 # A backslash ends no URL: at a link's end it is an escaped quote's ("href=\\"…\\"") or markdown's
 # hard line break.
 _TRAILING = ".,;:!?'\"*\u2019\u201d\\"
@@ -45,6 +47,7 @@ _EXTENSION = re.compile(
     re.IGNORECASE,
 )
 _SLUG = re.compile(r"[a-z0-9%]+(?:\\?[-_][a-z0-9%]+){2,}[/.,;:)]?|[a-z0-9%]*\d[a-z0-9%]*(?:\\?[-_][a-z0-9%]+)+")
+_QUERY_PART = re.compile(r"\?[A-Za-z0-9_.%-]+=")  # "edit?usp=sharing": a query, never prose
 _WORD_SLASH_WORD = re.compile(r"[A-Za-z]+/[A-Za-z]+[.,;:!?)]*")
 _UNFINISHED_HOST = re.compile(r"(?:[a-z]+://?)?[a-z0-9.-]*", re.IGNORECASE)
 _URL_CHARS = re.compile(r"[A-Za-z0-9\-._~%/?#=&+:;@!$,\\()*']+")
@@ -79,7 +82,7 @@ class LinkSpan:
 def _urlish(token: str) -> bool:
     if _WORD_SLASH_WORD.fullmatch(token):  # "and/or" in prose
         return False
-    return "/" in token or bool(_EXTENSION.search(token)) or bool(_SLUG.fullmatch(token))
+    return "/" in token or bool(_EXTENSION.search(token)) or bool(_SLUG.fullmatch(token)) or bool(_QUERY_PART.search(token))
 
 
 def _cannot_end(flat: str, grammar: ArchiveGrammar) -> bool:
@@ -150,6 +153,8 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
         return bool(_EXTENSION.match("." + token)) or bool(re.match(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/|$)", token))
     if first == "/" and len(token) > 1:
         return True
+    if first == "%" and re.match(r"%[0-9A-Fa-f]{2}", token):
+        return True  # a percent-escape starts no word of prose
     if first in "-_" and len(token) > 1 and token[1].isalnum():
         return True
     if first == "." and len(token) > 1 and token[1].isalnum():
@@ -162,6 +167,44 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
             return bool(_URL_CHARS.fullmatch(token))
         return _urlish(token)
     return False
+
+
+_URL_START = re.compile(r"[A-Za-z0-9/._~%?#=&-]")
+# Lines shorter than this are no evidence of a wrapping column.
+_MIN_WRAP_WIDTH = 30
+
+
+def _at_wrap_column(text: str, end: int) -> bool:
+    """Whether the line ending at ``end`` was cut by a wrapping column (``fold``, a mail client's
+    hard wrap, a fixed-width text layer): it is as long as the longest of the lines around it.
+    A link cut there may go on on the next line whatever that line starts with; ``repair`` weighs
+    where it ends."""
+    line_start = text.rfind("\n", 0, end) + 1
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        return False
+    width = len(text[line_start:line_end].rstrip("\r"))
+    if width < _MIN_WRAP_WIDTH:
+        return False
+    widest = 0  # the widest of the other lines
+    before = line_start
+    for _ in range(3):
+        if before <= 0:
+            break
+        previous = text.rfind("\n", 0, before - 1) + 1
+        widest = max(widest, len(text[previous : before - 1].rstrip("\r")))
+        before = previous
+    after = line_end + 1
+    for _ in range(2):
+        following = text.find("\n", after)
+        following = len(text) if following < 0 else following
+        widest = max(widest, len(text[after:following].rstrip("\r")))
+        after = following + 1
+        if after >= len(text):
+            break
+    # Exactly as wide as the widest other line around: a column, not one long unbreakable link
+    # overflowing a line (``fmt``, pandoc: the link alone on a longer line).
+    return width == widest
 
 
 def trim_link_end(span: str) -> str:
@@ -193,9 +236,23 @@ def iter_link_spans(text: str, grammar: ArchiveGrammar | None = None) -> Iterato
     """Yield the span of every link in ``text``, in order. Linear in the size of the text.
 
     ``grammar``: the archives to recognise (``compile_grammar(settings.registry)``); the built-in
-    archives when None.
+    archives when None. A text still in quoted-printable (a raw mail body) is read decoded — soft
+    breaks cut a link anywhere, its scheme included — and each span given where it lies in ``text``.
     """
     grammar = grammar or builtin_grammar()
+    if not looks_quoted_printable(text):
+        yield from _iter_spans(text, grammar)
+        return
+    view, starts, ends = decoded_view(text)
+    line, counted_to = 1, 0
+    for span in _iter_spans(view, grammar):
+        start, end = starts[span.start], ends[span.end - 1]
+        line += text.count("\n", counted_to, start)
+        counted_to = start
+        yield LinkSpan(start, end, line)
+
+
+def _iter_spans(text: str, grammar: ArchiveGrammar) -> Iterator[LinkSpan]:
     position = 0
     line = 1
     counted_to = 0
@@ -227,7 +284,9 @@ def iter_link_spans(text: str, grammar: ArchiveGrammar | None = None) -> Iterato
                     break
             after = text[token.end() : token.end() + 2]
             fills_line = after[:1] in ("", "\n") or after == "\r\n"
-            if not _continues(left, token.group(), "\n" in gap.group(), fills_line, grammar, blank):
+            if not _continues(left, token.group(), "\n" in gap.group(), fills_line, grammar, blank) and not (
+                    not blank and "\n" in gap.group() and _URL_START.match(token.group())
+                    and _at_wrap_column(text, end)):
                 break
             end = token.end()
         raw_end, end = end, start + len(trim_link_end(text[start:end]))

@@ -166,9 +166,24 @@ def test_several_lost_hyphens_online_are_settled_by_the_index():
     assert result.alternatives == ()
 
 
-def test_one_strong_lost_hyphen_is_not_uncertain():
-    result = repair_link(f"{GWA}https://www.example.gov.uk/media/audits-andadvisory-visits.pdf")
-    assert result.url.endswith("audits-and-advisory-visits.pdf") and not result.uncertain
+def test_an_intact_link_is_kept_as_written_a_lost_hyphen_only_an_alternative():
+    # Issue #16, class 3: nothing in the text shows damage, so word frequency rewrites nothing.
+    written = f"{GWA}https://www.example.gov.uk/media/audits-andadvisory-visits.pdf"
+    restored = f"{GWA}https://www.example.gov.uk/media/audits-and-advisory-visits.pdf"
+    result = repair_link(written)
+    assert result.url == written and result.repairs == ()
+    assert result.uncertain and result.alternatives == (restored,)
+    # Online the archive decides: the link as written when it holds it, else the other reading.
+    assert repair_link(written, FakeIndex([written.split("000000/", 1)[1]])).url == written
+    settled = repair_link(written, FakeIndex([restored.split("000000/", 1)[1]]))
+    assert settled.url == restored and settled.confirmed and not settled.uncertain
+
+
+def test_a_lost_hyphen_where_damage_shows_is_the_likelier_reading_but_never_certain_offline():
+    damaged = f"{GWA}https://www.example.gov.uk/media/\naudits-andadvisory-visits.pdf"
+    result = repair_link(damaged)
+    assert result.url.endswith("audits-and-advisory-visits.pdf") and result.uncertain
+    assert any(alt.endswith("audits-andadvisory-visits.pdf") for alt in result.alternatives)
 
 
 def _scanned(uncertain: bool) -> LetterScan:

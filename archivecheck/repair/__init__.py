@@ -194,10 +194,9 @@ def _valid(url: str, grammar: ArchiveGrammar) -> bool:
     archive = grammar.archive_link.match(url)
     original = archive.group("orig") if archive else url
     original = _SCHEME_SLASHES.sub("://", original, count=1)  # "https:/host", as the archives print it
-    parts = urlsplit(original if "//" in original[:12] else "http://" + original.lstrip("/"))
     try:
-        host = parts.hostname or ""
-    except ValueError:
+        host = urlsplit(original if "//" in original[:12] else "http://" + original.lstrip("/")).hostname or ""
+    except ValueError:  # "[" alone: no host at all
         return False
     return not host or valid_host(host) or not re.search(r"[a-z]", host)
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from ..grammar import ArchiveGrammar
 from ..textlinks import goes_past_extension
-from ..wordsplit import best_split, hyphen_preference, weak_split
+from ..wordsplit import NOT_A_WORD, best_split, hyphen_preference, weak_split, word_frequency
 from .clean import MARKERS, NL, QP, SP, gap_name, note, timestamp_bounds
 from .evidence import typesetter_may_break
 
@@ -28,7 +28,8 @@ HYPHEN_NAMES = ("quoted-printable", "hyphen-restored", "underscore-restored", "h
 # Repairs that show the text was damaged where the link stands (a gap, a soft break, a glyph a
 # typesetter put in). A link with none of these is intact as far as the text can tell: a lost
 # hyphen there is only a hypothesis, never the reading given.
-DAMAGE_SIGNS = frozenset({"line-break", "whitespace", "timestamp-space", "quoted-printable", "soft-hyphen",
+# (A quoted-printable soft break decoded as one is no damage: the transfer encoding loses nothing.)
+DAMAGE_SIGNS = frozenset({"line-break", "whitespace", "timestamp-space", "soft-hyphen",
                           "zero-width", "ligature", "hyphen-removed"})
 
 # What some redirectors append to the link they carry: ":" and a signature ("…/Page%3AyvjjifTnVL…").
@@ -89,20 +90,38 @@ def _weak(evidence: float) -> bool:
     return evidence != 0 and abs(evidence) < DOUBT
 
 
-def _cut_point(joined: str, position: int, path_start: int) -> Point | None:
+def _cut_point(joined: str, position: int, path_start: int, kind: str = NL) -> Point | None:
     """A point where the link may end: it is complete on the left and a word follows on the right."""
     left, right = joined[path_start:position], joined[position:]
     word = _WORD.match(right)
     if not word or word.end() != len(right):
         return None  # more URL follows (a slash, a dot, digits): not a word of prose
+    if kind == SP:
+        # A space, then a last word: a PDF text layer's space inside the link, or the link's end and
+        # the sentence going on ("…Reviewer_ Please"). Only the archive can tell.
+        capitalised = right[:1].isupper() and right[1:].islower()
+        return Point(position, False, 0.5 if capitalised else -0.5, doubtful=True, kind="cut")
     if goes_past_extension(left, right):
         # "report.pdf" + "accessed": no file name goes on past its extension.
         return Point(position, False, 2.0, doubtful=False, kind="cut")
+    tail = _letters_before(joined, position)
+    if tail and word_frequency(right) < NOT_A_WORD <= word_frequency(tail + right) - 2:
+        # "…-pr" + "evention": no word of prose, and the two make a common word: the wrap cut a word.
+        return None
     if left[-1:].isalpha() and right.islower() and len(right) > 1 and "#" not in left:
         # "…/guidance/foi" then "and" alone on the next line: the word ends the link, so the link
         # may as well have ended before it. The join stays the likelier reading (a wrap inside a
         # word is common), but it is not given as certain: only the archive can tell.
         return Point(position, False, -0.5, doubtful=True, kind="cut")
+    capitalised = right[:1].isupper() and right[1:].islower()
+    if left.endswith("=") and not capitalised:
+        return None  # "…?usp=" then "sharing": a query's value goes on after its "="
+    if not left[-1:].isalnum() and "#" not in left:
+        # "…/" or "…=" then a last word on the next line: a wrap inside the link, or the link's end
+        # and the sentence going on ("…/bostonglobe.com/" + "and", "…UpM=" + "Please"). Only the
+        # archive can tell; a capitalised or a common word more likely starts the prose.
+        prose = capitalised or word_frequency(right) >= 4.5
+        return Point(position, False, 0.5 if prose else -0.5, doubtful=True, kind="cut")
     if "#" in left:
         # A fragment is free text, and the archives' indexes do not record fragments, so nothing
         # can settle whether the word belongs to it: flag it, prefer the shorter link.
@@ -164,7 +183,7 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
             continue
         if position <= path_start:
             continue
-        cut = _cut_point(joined, position, path_start) if kind == NL else None
+        cut = _cut_point(joined, position, path_start, kind)
         if cut is not None:
             points.append(cut)
             if cut.preference > 0:
@@ -198,8 +217,9 @@ def _lost_hyphens(joined: str, path_start: int, taken: set[int]) -> list[Point]:
     """Slugs that lost a hyphen without any gap (a PDF text layer drops it silently): in a
     hyphenated path component, a run that is no word but two common ones.
 
-    One such run is most likely a lost hyphen. Several in one link are not: "fraudforce" (a name)
-    and "detectionprevention" (a lost hyphen) score alike, so each is left doubtful.
+    Such a run may be a lost hyphen or a name written so: "fraudforce" (a name) and
+    "detectionprevention" (a lost hyphen) score alike, and the text shows nothing where the hyphen
+    would have been. So each is doubtful: word frequency ranks the readings, the archive decides.
     """
     path_end = len(joined)
     query = _QUERY.search(joined, path_start)
@@ -214,8 +234,7 @@ def _lost_hyphens(joined: str, path_start: int, taken: set[int]) -> list[Point]:
             position = component.start() + offset
             if position not in taken:
                 (doubts if doubtful else found).append(Point(position, False, preference, doubtful))
-    if len(found) > 1:
-        found = [Point(p.position, p.hyphen_in_text, p.preference, True) for p in found]
+    found = [Point(p.position, p.hyphen_in_text, p.preference, True) for p in found]
     return found + doubts
 
 

@@ -23,7 +23,7 @@ from typing import Iterator
 from .grammar import ArchiveGrammar, builtin_grammar
 from .quotedprintable import decoded_view, looks_quoted_printable
 
-__all__ = ["LinkSpan", "find_link_spans", "trim_link_end"]
+__all__ = ["LinkSpan", "continuation_after_page_break", "find_link_spans", "trim_link_end"]
 
 # Characters a link may hold as it stands in a letter. Markdown backslashes, entities and typographic
 # dashes stay in (repair undoes them); whitespace, angle brackets, double and smart quotes end it.
@@ -146,9 +146,13 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
     if last == "%" or re.search(r"%[0-9A-Fa-f]$", end):  # cut inside a percent-escape
         return bool(re.match(r"[0-9A-Fa-f]", token))
     if last in "?&=":
+        if last == "=" and newline and not fills_line and _prose_word(token) and not token.endswith(")"):
+            # "…?key=" then "and we are …": a query may end in "=", and a sentence goes on. (A ")"
+            # after the word closes the bracket the link was opened in: "…?usp=" + "sharing)".)
+            return False
         return "=" in token or first.isalnum()
     if last == "/":
-        return _urlish(token)
+        return _urlish(token) or (newline and _path_piece(token))
     if last == ".":
         return bool(_EXTENSION.match("." + token)) or bool(re.match(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/|$)", token))
     if first == "/" and len(token) > 1:
@@ -170,6 +174,27 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
 
 
 _URL_START = re.compile(r"[A-Za-z0-9/._~%?#=&-]")
+# What only a link's path holds, never a word of prose: digits, "_", "#", "%", "=", "?", "~", a
+# capital inside a word ("SCCI0160", "DH_075531", "#readerwin", "getApiV1Search").
+_PATH_PIECE = re.compile(r"[#%=?~_]|\d|[a-z][A-Z]")
+_COMMON_PAIR = frozenset({"and/or", "he/she", "his/her", "him/her", "either/or", "s/he", "yes/no"})
+
+
+def _path_piece(token: str) -> bool:
+    """A token on the next line that goes on a link cut right after "/": it has what only a path
+    has, or is a lower-case "word/word" path ("cui/uig") that is no pair of prose ("and/or")."""
+    bare = token.rstrip(".,;:!?)")
+    if _PATH_PIECE.search(bare):
+        return True
+    return bool(_WORD_SLASH_WORD.fullmatch(bare)) and bare.islower() and bare not in _COMMON_PAIR
+
+
+def _prose_word(token: str) -> bool:
+    """A word of prose: letters only (trailing punctuation aside), and common in English."""
+    from .wordsplit import word_frequency  # lazy: only the rare gaps that need it load the table
+
+    bare = token.rstrip(".,;:!?)")
+    return bare.isalpha() and word_frequency(bare) >= 3.0
 # Lines shorter than this are no evidence of a wrapping column.
 _MIN_WRAP_WIDTH = 30
 
@@ -205,6 +230,41 @@ def _at_wrap_column(text: str, end: int) -> bool:
     # Exactly as wide as the widest other line around: a column, not one long unbreakable link
     # overflowing a line (``fmt``, pandoc: the link alone on a longer line).
     return width == widest
+
+
+# A page-number line ("Page 9", "9", "- 9 -", "9 of 12") or a form feed: a PDF page ends there.
+_PAGE_LINE = re.compile(r"[ \t]*\x0c?[ \t]*(?:(?:page|p\.)[ \t]*)?[-\u2013]?[ \t]*\d{1,4}[ \t]*[-\u2013]?"
+                        r"(?:[ \t]*(?:of|/)[ \t]*\d{1,4})?[ \t]*\x0c?[ \t]*\r?(?:\n|$)", re.IGNORECASE)
+_CONTINUATION = re.compile(r"[ \t]*(?P<token>[^\s<>\"\u201c\u201d\[\]{}|^`]+)")
+
+
+def continuation_after_page_break(text: str, end: int) -> tuple[int, int] | None:
+    """Where a link that ends at ``end`` may go on after a page break: past the page number, the
+    form feed and the running header or footer lines (at most four short lines), the first line
+    that starts with what only a link's path holds. None when no page break follows ``end``.
+
+    The page's furniture is not the link's, and what comes after it may or may not be: repair
+    gives it as an alternative reading, never as the link."""
+    newline = text.find("\n", end)
+    if newline < 0 or text[end:newline].strip(" \t\r"):
+        return None
+    position, broke = newline + 1, False
+    for _ in range(5):
+        if position >= len(text):
+            return None
+        if _PAGE_LINE.match(text, position) or text.startswith("\x0c", position):
+            broke = True
+        elif broke:
+            token = _CONTINUATION.match(text, position)
+            if token and (_urlish(token.group("token")) or _path_piece(token.group("token"))) \
+                    and not _NEW_LINK.match(token.group("token")):
+                bare = trim_link_end(token.group("token"))
+                return token.start("token"), token.start("token") + len(bare)
+        line_end = text.find("\n", position)
+        if line_end < 0 or line_end - position > 100:
+            return None
+        position = line_end + 1
+    return None
 
 
 def trim_link_end(span: str) -> str:
@@ -282,11 +342,14 @@ def _iter_spans(text: str, grammar: ArchiveGrammar) -> Iterator[LinkSpan]:
                 token, blank = _BODY.match(text, gap.end()), True
                 if token is None:
                     break
+            if "\n" in gap.group() and (_PAGE_LINE.match(text, gap.start() + gap.group().rfind("\n") + 1)
+                                         or "\x0c" in gap.group()):
+                break  # a page number or a form feed: the page ends here (see ``continuation_after_page_break``)
             after = text[token.end() : token.end() + 2]
             fills_line = after[:1] in ("", "\n") or after == "\r\n"
             if not _continues(left, token.group(), "\n" in gap.group(), fills_line, grammar, blank) and not (
                     not blank and "\n" in gap.group() and _URL_START.match(token.group())
-                    and _at_wrap_column(text, end)):
+                    and not (not fills_line and _prose_word(token.group())) and _at_wrap_column(text, end)):
                 break
             end = token.end()
         raw_end, end = end, start + len(trim_link_end(text[start:end]))

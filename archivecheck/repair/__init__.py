@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from ..grammar import ArchiveGrammar, builtin_grammar
-from ..textlinks import iter_link_spans
+from ..textlinks import continuation_after_page_break, iter_link_spans
 from ..unwrap import unwrap_all
 from ..quotedprintable import looks_quoted_printable
 from .evidence import valid_host
@@ -144,25 +144,28 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
         else:
             url, hyphen_repairs = answer.choice, diff_names(joined, answer.choice)
         if confirmed:
-            uncertain = _fragment_in_doubt(url, candidates)
+            uncertain = _fragment_in_doubt(url, candidates) or bool(answer.also_held)
         if answer.note:
             notes.append(answer.note)
     elif len(candidates) > 1:
         notes.append(f"best of {len(candidates)} readings by word frequency, unconfirmed (offline)")
     alternatives: tuple[str, ...] = ()
     lost = False
-    if grammar.cut_short(url) or "\ufffd" in url:
+    if grammar.cut_short(url) or "\ufffd" in url or _ONE_GLYPH.search(url):
         # Cut inside its archive prefix or timestamp, with nothing in the text to finish it, or a
         # character a tool destroyed: not a link anyone can open, and never one to give as repaired.
         uncertain = lost = True
         notes.append("the link is incomplete: its timestamp or original address is missing from the text"
-                     if "\ufffd" not in url else "a character of the link was destroyed (U+FFFD) on the way here")
+                     if "\ufffd" not in url and not _ONE_GLYPH.search(url)
+                     else "characters of the link were destroyed on the way here (U+FFFD, or a text layer's one glyph for many)")
     elif not confirmed and (not _valid(url, grammar) or _FOREIGN.search(url)):
         # Not a valid link as it stands (a host under no public suffix, a character a pipeline
         # adds): whatever the ranking, not one to give as fact.
         uncertain = True
         alternatives = tuple(c.url for c in candidates if c.url != url)[:MAX_ALTERNATIVES]
         notes.append("the reading is not a valid link (host name or a character a tool adds); uncertain")
+    elif uncertain and index is not None and len(candidates) > 1 and answer.also_held:
+        alternatives = answer.also_held[:MAX_ALTERNATIVES]
     elif uncertain:
         alternatives = tuple(c.url for c in candidates if c.plausible and c.url != url)[:MAX_ALTERNATIVES]
         notes.append(f"uncertain reading: {len(alternatives)} other reading{'s' if len(alternatives) != 1 else ''} as likely")
@@ -181,6 +184,9 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
     )
 
 
+# A PDF text layer that cannot map a font's glyphs gives one character for all of them
+# ("ปปปปปปปป" for a Thai title): what the link said is gone.
+_ONE_GLYPH = re.compile(r"([^\x00-\x7f])\1{5,}")
 # Characters a pipeline adds that no link holds: a mail quote's ">", whitespace, gap markers, a soft
 # hyphen, zero-width characters.
 _FOREIGN = re.compile("[>\\s\u00ad\u200b\u200c\u200d\u2060\ufeff\ue000-\ue002]")
@@ -221,8 +227,28 @@ def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
         repaired = cache.get(found)
         if repaired is None:
             repaired = cache[found] = repair_link(found, index, grammar=grammar, quoted_printable=quoted_printable)
+        rest = continuation_after_page_break(text, span.end)
+        if rest is not None:
+            repaired = _across_page_break(repaired, text[rest[0] : rest[1]], index, grammar)
         results.append(replace(repaired, start=span.start, end=span.end, line=span.line))
     return results
+
+
+def _across_page_break(repaired: RepairedLink, rest: str, index: ArchiveIndex | None,
+                       grammar: ArchiveGrammar) -> RepairedLink:
+    """A link that ends where a PDF page ends, and a line after the page's furniture that may be
+    its rest: two readings. The link as it stands stays the reading (the letter keeps its text);
+    the joined one is listed, and the note says which the archive holds when it was asked."""
+    joined = repair_link(repaired.input + "\n" + rest, grammar=grammar).url
+    if joined == repaired.url:
+        return repaired
+    note = "a page break follows the link: it may go on after the page's header or footer"
+    if index is not None:
+        held = [url for url in (repaired.url, joined) if index.holds(url)]
+        if held:
+            note += "; the archive holds " + " and ".join(held)
+    return replace(repaired, uncertain=True, alternatives=(joined, *repaired.alternatives)[:MAX_ALTERNATIVES],
+                   note="; ".join(filter(None, (repaired.note, note))))
 
 
 def rewrite_text(text: str, index: ArchiveIndex | None = None, *, grammar: ArchiveGrammar | None = None,

@@ -41,6 +41,7 @@ class Settlement:
     choice: int | str
     confirmed: bool | None
     note: str | None
+    also_held: tuple[str, ...] = ()  # other readings the index holds too: the archive cannot decide
 
 
 def match_key(url: str) -> str:
@@ -56,6 +57,10 @@ def settle(readings: list[Reading], original_start: int, first_point: int | None
     for position, reading in enumerate(readings[:MAX_EXACT_LOOKUPS]):
         held = index.holds(reading.url)
         if held:
+            also = _also_held(readings, position, index)
+            if also:
+                return Settlement(position, True, f"the archive holds {len(also) + 1} of the readings: it cannot decide",
+                                  also_held=also)
             if position == 0:
                 return Settlement(0, True, None)
             return Settlement(position, True, f"the archive holds reading {position + 1} of {len(readings)}, not the likeliest by syntax")
@@ -81,6 +86,13 @@ def settle(readings: list[Reading], original_start: int, first_point: int | None
         return Settlement(0, None, "the archive index could not be asked; best reading by syntax, unconfirmed")
     many = f"none of the {len(readings)} readings" if len(readings) > 1 else "no capture of this link"
     return Settlement(0, False, f"the archive holds {many}; best reading by syntax shown, unconfirmed")
+
+
+def _also_held(readings: list[Reading], found: int, index: ArchiveIndex) -> tuple[str, ...]:
+    """The other plausible readings (those an uncertain answer would list) that the index holds
+    too. Two spellings held — "Greenbook" and "Green-book" — and the archive settles nothing."""
+    others = [r for r in readings[found + 1 : MAX_EXACT_LOOKUPS] if r.plausible]
+    return tuple(r.url for r in others if index.holds(r.url))
 
 
 def diff_names(joined: str, chosen: str) -> list[str]:

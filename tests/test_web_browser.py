@@ -22,7 +22,7 @@ import docx
 import pytest
 
 from tests.archive import capture, link
-from tests.reference import REFERENCE_LINK
+from tests.reference import REFERENCE_LINK, REFERENCE_LINK_DAMAGED
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = ROOT / "fixtures" / "letters"
@@ -224,6 +224,40 @@ def test_deciding_a_broken_link_changes_the_letter_and_the_copy_button_copies_it
     _shot(page, "check-decided")
     page.click("text=Evidence record to print or save as PDF")
     assert f"Cites the suggested capture instead: {suggested} (by not signed in" in page.inner_text("main")
+
+
+def test_a_six_link_letter_says_what_to_do_first_and_each_decision_is_recorded(page, server):
+    broken, suggested = link("link_mixed_2023").input, capture("mixed_2021").public_url()
+    never = "https://www.example.gov.uk/government/uploads/never-archived-report.pdf"
+    arquivo = "https://arquivo.pt/wayback/20190101000000/https://www.example.pt/relatorio-anual.pdf"
+    links = [REFERENCE_LINK, REFERENCE_LINK_DAMAGED, broken, never, arquivo, capture("web_only_pdf").url]
+    _check(page, server, text="Dear requester,\n\n" + "\n\n".join(f"Item {i}: {u}" for i, u in enumerate(links, 1)) + "\n")
+    statuses = [page.locator(".app-link").nth(i).get_attribute("data-status") for i in range(6)]
+    assert statuses == ["ok", "ok", "broken", "not_archived", "unverifiable", "ok"]
+    # What to do comes first, above the links, naming the three that need a decision.
+    todo = page.locator("#what-to-do")
+    assert todo.bounding_box()["y"] < page.locator(".govuk-task-list").bounding_box()["y"] < \
+        page.locator(".app-link").first.bounding_box()["y"] < page.locator("#corrected-letter").bounding_box()["y"]
+    assert "3 links need your decision before the letter goes out." in page.inner_text("#progress")
+    assert [a.inner_text() for a in page.locator("#progress ul.govuk-list--bullet a").all()] == ["Link 3", "Link 4", "Link 5"]
+    assert "Not archived" not in page.locator(".app-link").nth(4).inner_text()  # Arquivo.pt: named, not "not archived"
+    assert "1 February 2022" in page.locator(".app-link").first.inner_text()  # dates as people write them
+    _shot(page, "check-six-links")
+    for number, label in ((3, "Cite the working capture suggested instead"), (4, "Keep the link as written"),
+                          (5, "Keep the link as written")):
+        card = _link_card(page, number)
+        card.get_by_label(label, exact=True).check()
+        card.get_by_role("button", name=f"Save the decision for link {number}").click()
+        page.wait_for_url(f"**#link-{number}")
+    assert "need your decision" not in page.inner_text("#progress") and "needs your decision" not in page.inner_text("#progress")
+    assert "Nothing more: every link that did not work has your decision." in page.inner_text("#progress")
+    letter = page.input_value("#corrected-text")
+    assert suggested in letter and broken not in letter and never in letter and arquivo in letter
+    assert REFERENCE_LINK in letter and REFERENCE_LINK_DAMAGED not in letter  # the verified repair
+    _shot(page, "check-six-links-decided")
+    page.click("text=Evidence record to print or save as PDF")
+    record = page.inner_text("main")
+    assert record.count("(by not signed in, ") == 3
 
 
 def test_pages_reflow_to_320_css_pixels_without_sideways_scrolling(page, server):

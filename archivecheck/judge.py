@@ -3,9 +3,13 @@
 Nothing here touches the network: it reads bytes, media types and URLs. The rules, in one place:
 - the kind of file the URL names (its suffix) against the kind of bytes we got (sniffed, since
   servers and archives mislabel): an HTML page where a PDF should be is a soft 404;
-- an HTML page that says it is an error page — in its title, its main heading, or the opening of
-  its visible text (site templates often keep the site's own title on a "page not found" page);
+- an HTML page that is an error page of a known family (errorpages.toml: GOV.UK's patterns, CDN
+  and WAF pages, an archive's own pages, a sign-in form, the generic phrases) — judged by where
+  the words sit (title, main heading, the opening of the main content, not a quotation or a page
+  explaining errors), how much content the page carries, and the page's markup;
 - a redirect to the site's home or search page, which is how many sites retire a document.
+Where the reading is unsure (a page about errors, a CDN script on a full page, a near-empty page)
+the judgement says so in `doubt`, so an `ok` never hides it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import io
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from .pagefamilies import PageView, find_family, is_about_errors, load as load_families, said_only
 
 # Path suffix → (label, acceptable sniffed kinds). Unknown suffixes accept anything that is not an
 # error page.
@@ -44,66 +50,20 @@ _KIND_OF_MEDIA = (("text/html", "html"), ("application/xhtml", "html"), ("applic
                   ("application/msword", "ole"), ("ms-excel", "ole"), ("ms-powerpoint", "ole"),
                   ("rtf", "rtf"), ("text/", "text"), ("xml", "xml"))
 
-# Said by a page's title or main heading: short, so the phrase is the page's whole subject. A
-# phrase that modifies a noun ("page not found pages", "404 errors") is a page *about* errors.
-_ABOUT = r"(?!\s+(pages?|messages?|errors?|responses?|codes?)\b)"
-_HEADLINE = re.compile(
-    r"\b(page|file|document|resource|content)\s+(was\s+|is\s+)?not\s+found\b" + _ABOUT +
-    r"|^\W*(error\s*)?(404|410)\b" + _ABOUT + r"|^\s*not\s+found\s*[.!]?\s*$"
-    r"|^\W*(error\s*)?(30[1278]|40[0135]|429|50[0234])\s*[-:\u2013]?\s*(moved|found|forbidden|gone|internal|"
-    r"service|bad|too|unauthori[sz]ed|access|request|gateway|temporar)"
-    r"|^\s*(too\s+many\s+requests|service\s+unavailable|internal\s+server\s+error|bad\s+gateway|"
-    r"moved\s+permanently|object\s+moved|access\s+denied|forbidden)\s*[.!]?\s*$"
-    r"|\b(cannot|could\s+not|can't|can\s+not|couldn't)\s+be\s+found\b"
-    r"|\bno\s+longer\s+(available|exists)\b"
-    r"|\b(page|document|content|file)\s+(has\s+been|was)\s+(removed|withdrawn|deleted)\b"
-    r"|\b(page|document)\s+(does\s+not|doesn't)\s+exist\b"
-    r"|\bpage\s+(is\s+)?(unavailable|missing)\b"
-    r"|\bwe\s+seem\s+to\s+be\s+having\s+(a\s+|some\s+)?(problem|technical)"
-    r"|\b(sorry|oops)\b.{0,40}\b(can't|cannot|couldn't|could\s+not)\s+find\b",
-    re.IGNORECASE,
-)
-
-# Said in the opening of the visible text. Narrower than the headline rule: an ordinary page may
-# mention that something "was not found", but only an error page talks to the reader about *the
-# page they asked for*, or says the site itself has moved or is down.
-_BODY = re.compile(
-    r"\b(the\s+)?(page|document|file|content|url|address)\s+(that\s+)?you(\s+(were|are|have\s+been)|'re)\s+"
-    r"(looking\s+for|trying\s+to\s+(reach|find|access|view)|requesting)\b"
-    r"|\b(page|document|file)\s+you\s+(requested|asked\s+for|want(ed)?)\b"
-    r"|\b(we|i)\s+(can't|cannot|can\s+not|couldn't|could\s+not|were\s+unable\s+to)\s+find\s+"
-    r"(the|that|this|your|any|a)\s+(page|document|file|content)\b"
-    r"|\bpage\s+(was\s+|is\s+)?not\s+found\b" + _ABOUT + r"|\berror\s*(code\s*)?:?\s*404\b" + _ABOUT +
-    r"|\b404\s+error\b" + _ABOUT +
-    r"|\bthis\s+(page|document|file|content)\s+(has\s+been|was|is)\s+"
-    r"(removed|deleted|moved|archived|withdrawn|no\s+longer)\b"
-    r"|\b(this|the|our)\s+(web\s*)?(site|page)\s+has\s+(now\s+)?(been\s+)?moved\b"
-    r"|\bif\s+you\s+(typed|entered|pasted|copied)\s+(the|a|this)\s+(web\s+)?(address|url|link)\b"
-    r"|\bcheck\s+(that\s+)?(the|you\s+have\s+the|you've\s+got\s+the)\s+(web\s+)?(address|url)\s+"
-    r"(is\s+|was\s+)?(correct|right|spelt|spelled)\b"
-    r"|\b(page|link)\s+(may\s+have\s+been|has\s+been|might\s+have\s+been)\s+(moved|removed|deleted|renamed)\b"
-    r"|\b(we're|we\s+are)\s+(doing|carrying\s+out|performing)\s+(some\s+)?(essential|planned|scheduled|routine)?"
-    r"\s*(work|maintenance)\b|\bdown\s+for\s+(essential\s+|planned\s+|scheduled\s+)?maintenance\b"
-    r"|\bsomething\s+(seems\s+to\s+be|is|has\s+gone)\s+(not\s+right|wrong)\s+with\s+(our|the|this)\s+(web\s*)?site\b"
-    r"|\b(view|see)\s+an\s+archived\s+version\s+of\s+this\s+(content|page)\b",
-    re.IGNORECASE,
-)
-
-# An archive's own notices, unambiguous wherever they appear in the text (behind a toolbar).
-_ARCHIVE_NOTICE = re.compile(
-    r"has\s+not\s+archived\s+that\s+url|has\s+been\s+excluded\s+from\s+the\s+wayback\s+machine"
-    r"|got\s+an\s+http\s+\d{3}\s+response\s+at\s+crawl\s+time",
-    re.IGNORECASE,
-)
-# Quoted text is a page quoting an error message (an article about 404s), not saying it.
-_QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]{1,80}[\"\u201d]")
-
 # How far into the visible text an error page says so; and past how many words a page is a real
 # document even if it says it somewhere. Chosen with fixtures/errorpages in view: the error pages
 # there whose text gives them away do so within its first 500 characters, and none has more than
 # 400 words of content. tests/test_errorpages.py measures the result.
 OPENING_CHARS = 600
+LEAD_CHARS = OPENING_CHARS // 3
 LONG_PAGE_WORDS = 700
+# Below this many words of content a page that names no family may still be an interstitial (a
+# bare challenge, a redirect stub): `ok`, but said with doubt.
+NEAR_EMPTY_WORDS = 15
+# Quotations, code and definitions are a page citing words, not saying them.
+_CITED = ("blockquote", "q", "pre", "code", "dfn", "samp", "kbd")
+# Quoted text is a page quoting an error message (an article about 404s), not saying it.
+_QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]{1,80}[\"\u201d]")
 
 # Elements whose text is not the page's own content: scripts, site chrome, navigation, forms.
 _NOT_CONTENT = ("script", "style", "noscript", "template", "svg", "header", "nav", "footer", "aside", "form",
@@ -119,6 +79,8 @@ class Judgement:
     content_type: str | None
     title: str | None
     problem: str | None
+    family: str | None = None  # the error-page family (errorpages.toml) when it is one
+    doubt: str | None = None  # why a page taken as the document might not be, when unsure
 
     @property
     def fits(self) -> bool:
@@ -136,11 +98,13 @@ def judge_document(original: str, head: bytes, data: bytes | None, media_type: s
         title = pdf_title(data)
     content_type = media_type or SNIFFED_TYPES.get(sniffed)
     problem = kind_problem(original, sniffed, title)
+    family = doubt = None
     if problem is None and sniffed == "html":
-        said = error_page_phrase(data if data is not None else head)
-        if said:
-            problem = f"the captured page is an error page (\u201c{title or said}\u201d)"
-    return Judgement(sniffed, content_type, title, problem)
+        reading = read_error_page(data if data is not None else head)
+        family, doubt = reading.family, reading.doubt
+        if reading.said:
+            problem = f"the captured page is an error page (\u201c{title or reading.said}\u201d)"
+    return Judgement(sniffed, content_type, title, problem, family, doubt)
 
 
 def expected_kind(original: str) -> tuple[str, set[str]] | None:
@@ -245,26 +209,47 @@ def pdf_title(data: bytes) -> str | None:
 
 
 def looks_like_error_page(title: str | None, html: bytes) -> bool:
-    """An HTML page that says it is a "not found" page (title, main heading or opening text)."""
-    if title and _HEADLINE.search(title):
-        return True
+    """An HTML page that says it is an error page (any family in errorpages.toml)."""
     return error_page_phrase(html) is not None
 
 
-def error_page_phrase(html: bytes) -> str | None:
-    """The words by which an HTML page says it is an error page, or None.
+@dataclass(frozen=True)
+class ErrorPageReading:
+    """What an HTML page was read as: `said` and `family` when it is an error page, else None;
+    `doubt` when it was taken as the document but might not be."""
 
-    Read in order: the title, the first main heading, then the opening of the visible text with
-    the site's chrome (header, navigation, footer, scripts) removed. A long page is a document
-    that merely mentions such words, unless its title or heading says so.
-    """
+    said: str | None
+    family: str | None
+    doubt: str | None
+
+
+def error_page_phrase(html: bytes) -> str | None:
+    """The words by which an HTML page says it is an error page, or None."""
+    return read_error_page(html).said
+
+
+def read_error_page(html: bytes) -> ErrorPageReading:
+    """Read a page the way errorpages.toml's families look at it, and find its family."""
+    view = read_page(html)
+    found = find_family(view)
+    if found is not None:
+        return ErrorPageReading(found.said, found.family.id, None)
+    return ErrorPageReading(None, None, _doubt(view))
+
+
+def read_page(html: bytes) -> PageView:
+    """Where a page says what: its title; its first <h1> and, once the site's chrome is gone, the
+    first heading of its main content; the opening of the main content (quotations, code and
+    definitions taken out); its size in words; its raw markup; whether it asks for a password."""
     soup = _soup(html)
-    title = " ".join(soup.title.string.split()) if soup.title and soup.title.string else ""
+    title = _flat(soup.title.string) if soup.title and soup.title.string else ""
     first_h1 = soup.find("h1")  # before the chrome goes: some templates put it in a <header>
-    for said in (title, " ".join(first_h1.get_text(" ").split()) if first_h1 is not None else ""):
-        m = _HEADLINE.search(said.replace("\u2019", "'"))
-        if m:
-            return m.group(0).strip()
+    headings = [_flat(first_h1.get_text(" "))] if first_h1 is not None else []
+    password_form = any(_asks_password(form) for form in soup.find_all("form")) or (
+        not soup.find_all("form") and _asks_password(soup))
+    for tag in soup.find_all(["script", "style", "noscript", "template", "svg"]):
+        tag.decompose()
+    page_words = len((soup.body or soup).get_text(" ").split())  # forms and chrome included
     for tag in soup.find_all(list(_NOT_CONTENT)):
         tag.decompose()
     for tag in soup.find_all(attrs={"role": list(_CHROME_ROLES)}):
@@ -272,17 +257,45 @@ def error_page_phrase(html: bytes) -> str | None:
     main = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
     heading = main.find(["h1", "h2"])
     if heading is not None:
-        m = _HEADLINE.search(" ".join(heading.get_text(" ").split()))
-        if m:
-            return m.group(0).strip()
-    text = _QUOTED.sub(" ", " ".join(main.get_text(" ").split()).replace("\u2019", "'"))
-    m = _ARCHIVE_NOTICE.search(text)
-    if m:
-        return m.group(0).strip()
-    if len(text.split()) > LONG_PAGE_WORDS:
-        return None
-    m = _BODY.search(text[:OPENING_CHARS]) or _HEADLINE.search(text[:OPENING_CHARS // 3])
-    return m.group(0).strip() if m else None
+        headings.append(_flat(heading.get_text(" ")))
+    for tag in main.find_all(list(_CITED)):
+        tag.decompose()
+    text = _QUOTED.sub(" ", _flat(main.get_text(" ")))
+    words = len(text.split())
+    opening = text[:OPENING_CHARS] if words <= LONG_PAGE_WORDS else ""
+    return PageView(title=title, headings=tuple(headings), opening=opening,
+                    lead=text[:LEAD_CHARS] if words <= LONG_PAGE_WORDS else "", anywhere=text,
+                    markup=html[:400_000].decode("utf-8", "replace").lower(), password_form=password_form,
+                    words=words, page_words=page_words, about_errors=is_about_errors(text[:OPENING_CHARS], words))
+
+
+def _doubt(view: PageView) -> str | None:
+    """Why a page read as the document might not be, or None when nothing says so."""
+    would_be = said_only(view)
+    if would_be is not None:
+        shown = view.title if would_be.place == "title" else would_be.said
+        return (f"its {would_be.place} reads like an error page (\u201c{shown}\u201d) but its text "
+                f"explains errors, so it was taken as the document")
+    for family in load_families()[0]:
+        if "markup" in family.patterns and family.thin_words is not None and view.words > family.thin_words:
+            if any(p.search(view.markup) for p in family.patterns["markup"]):
+                return (f"it carries markup of an error-page family (\u201c{family.name}\u201d) but also "
+                        f"{view.words} words of content, so it was taken as the document")
+    if view.password_form:
+        return "it asks for a password, though not as a sign-in page"
+    if view.page_words < NEAR_EMPTY_WORDS:
+        return f"it has almost no text ({view.page_words} words), so it may be an interstitial rather than the document"
+    return None
+
+
+def _asks_password(node) -> bool:
+    """A password field to sign in with (a new-password field is an account page, not a wall)."""
+    return any((field.get("autocomplete") or "").lower() != "new-password"
+               for field in node.find_all("input", attrs={"type": "password"}))
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split()).replace("\u2019", "'")
 
 
 def site_entrance(original: str, target: str) -> str | None:

@@ -29,11 +29,16 @@ class LabelledPage:
         return self.label == "error"
 
 
-def load_pages() -> list[LabelledPage]:
-    labels = json.loads((ROOT / "labels.json").read_text(encoding="utf-8"))
+HELDOUT = ROOT / "heldout"
+
+
+def load_pages(root: Path = ROOT) -> list[LabelledPage]:
+    """The pages labelled in `root`/labels.json (the development set by default; HELDOUT is the
+    sealed held-out set, which only tests/test_errorpages.py reads, for aggregate figures)."""
+    labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
     pages = []
     for entry in labels:
-        raw = (ROOT / entry["file"]).read_bytes()
+        raw = (root / entry["file"]).read_bytes()
         if entry["content"] == "visible-text":
             raw = _as_html(raw.decode("utf-8", "replace"))
         elif entry["content"] == "html-fragment":
@@ -52,7 +57,12 @@ def _as_html(text: str) -> bytes:
 
 def judged_error(page: LabelledPage) -> bool:
     """Would verify call this page, served as an HTTP 200 capture of an HTML address, not ok?"""
-    return not judge_document("https://example.gov.uk/some/page", page.body, page.body, "text/html").fits
+    return not judge(page).fits
+
+
+def judge(page: LabelledPage):
+    """The Judgement verify would reach on this page as an HTTP 200 capture of an HTML address."""
+    return judge_document("https://example.gov.uk/some/page", page.body, page.body, "text/html")
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,11 @@ class Score:
     @property
     def recall(self) -> float:
         return self.true_pos / (self.true_pos + self.false_neg) if self.true_pos + self.false_neg else 1.0
+
+    @property
+    def false_ok_rate(self) -> float:
+        """Error pages called ok, as a share of the error pages (1 - recall)."""
+        return 1.0 - self.recall
 
     @property
     def false_broken_rate(self) -> float:

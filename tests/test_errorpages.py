@@ -1,53 +1,134 @@
-"""Error-page detection measured on real pages (fixtures/errorpages/): precision and recall.
+"""Error-page detection measured on real pages: the development set (fixtures/errorpages/) and the
+sealed held-out set (fixtures/errorpages/heldout/), and the families of archivecheck/errorpages.toml.
 
-    python -m pytest -q -s tests/test_errorpages.py      # prints the figures and every miss
+    python -m pytest -q -s tests/test_errorpages.py      # prints the figures (and every dev miss)
 
 Each page is judged as the hardest case verify meets: an HTTP 200 capture, with Memento-Datetime,
 of an address that names no particular file type — so only its content can show it is an error
 page (a captured 404, a redirect body or an archive's own page is caught earlier, by status, by
 the redirect, or by the missing Memento-Datetime).
 
-Thresholds. A false `ok` on an error page is the costlier mistake (a section 21 claim resting on a
-"page not found"), so recall must stay at or above 0.95 — with 31 error pages, at most one missed.
-A false `broken` on a real document sends a caseworker looking for another capture; it must stay
-rare: at most one ordinary page in twenty (0.05) called an error page, and precision at or above
-0.9. The rules were written with this set in view, so these figures are an upper bound on what
-unseen pages will give; every miss is printed so a new page that fails says why.
+Thresholds (issue #17's "Done when"). A false `ok` on an error page is the costlier mistake (a
+section 21 claim resting on a "page not found"): the development set must be judged with recall
+1.0, and the held-out set with recall >= 0.98 (false ok <= 2 %). A false `broken` on a real
+document sends a caseworker looking for another capture: at most 3 % of ordinary pages.
+
+The rules were written with the development set in view, so its figures are an upper bound; the
+held-out set was collected by someone else from other sources and is never read while writing
+rules. Its test prints aggregate figures only — never a page's name or verdict — so that reading
+the output does not unseal it.
 """
 from __future__ import annotations
 
-from tests.errorpages import judged_error, load_pages, score
+import json
 
-MIN_RECALL = 0.95
-MIN_PRECISION = 0.90
-MAX_FALSE_BROKEN = 0.05
+import pytest
+
+from archivecheck.judge import read_error_page
+from archivecheck.pagefamilies import load as load_families
+from tests.errorpages import HELDOUT, ROOT, judge, judged_error, load_pages, score
+
+DEV_MIN_RECALL = 1.0
+HELDOUT_MIN_RECALL = 0.98
+MAX_FALSE_BROKEN = 0.03
+
+
+def _figures(name, s) -> str:
+    return (f"{name}: {s.true_pos + s.false_neg} error pages, {s.true_neg + s.false_pos} ordinary; "
+            f"recall {s.recall:.3f}  false-ok rate {s.false_ok_rate:.3f}  false-broken rate {s.false_broken_rate:.3f}  "
+            f"precision {s.precision:.3f}  (tp {s.true_pos}, fp {s.false_pos}, fn {s.false_neg}, tn {s.true_neg})")
 
 
 def test_the_labelled_set_is_the_one_documented():
     pages = load_pages()
-    assert len(pages) >= 60
+    assert len(pages) >= 220
     assert {p.label for p in pages} == {"error", "ordinary"}
+    errors = sum(p.is_error for p in pages)
+    assert 0.4 <= errors / len(pages) <= 0.6, "about half errors"
 
 
-def test_error_page_precision_and_recall():
+def test_development_set():
     pages = load_pages()
     judged = {p.file: judged_error(p) for p in pages}
     s = score(pages, judged)
-    print(f"\nerror pages: {s.true_pos + s.false_neg}, ordinary pages: {s.true_neg + s.false_pos}")
-    print(f"precision {s.precision:.3f}  recall {s.recall:.3f}  false-broken rate {s.false_broken_rate:.3f}"
-          f"  (tp {s.true_pos}, fp {s.false_pos}, fn {s.false_neg}, tn {s.true_neg})")
+    print("\n" + _figures("development set", s))
     for p in pages:
         if judged[p.file] != p.is_error:
             print(("missed error page: " if p.is_error else "ordinary page called an error: ") + p.file)
-    assert s.recall >= MIN_RECALL
-    assert s.precision >= MIN_PRECISION
+    assert s.recall >= DEV_MIN_RECALL
     assert s.false_broken_rate <= MAX_FALSE_BROKEN
 
 
-def test_pages_about_error_pages_are_documents():
-    """The two kinds of ordinary page closest to an error page: an article explaining 404s, and a
-    design-pattern page about GOV.UK's "page not found" pages. Named, so a rule that starts
-    catching them fails here first."""
+def test_heldout_set():
+    """Aggregate figures only: the held-out pages stay unread (see the module docstring)."""
+    if not (HELDOUT / "labels.json").exists():
+        pytest.skip("the sealed held-out set (fixtures/errorpages/heldout/labels.json) has not landed")
+    pages = load_pages(HELDOUT)
+    s = score(pages, {p.file: judged_error(p) for p in pages})
+    print("\n" + _figures("held-out set", s))
+    assert s.recall >= HELDOUT_MIN_RECALL, f"held-out recall {s.recall:.3f} < {HELDOUT_MIN_RECALL}"
+    assert s.false_broken_rate <= MAX_FALSE_BROKEN, f"held-out false-broken {s.false_broken_rate:.3f} > {MAX_FALSE_BROKEN}"
+
+
+def test_every_family_has_real_examples_judged_as_it():
+    """uap-core's rule: a family without a real example does not go in, and each example is
+    judged to be of its own family (not merely 'an error')."""
+    families, about = load_families()
     pages = {p.file: p for p in load_pages()}
-    for name in ("pages/metanow-understanding-404-article.html", "pages/uxpatternsguide-govuk-page-not-found-pattern.html"):
-        assert not judged_error(pages[name]), name
+    assert len({f.id for f in families}) == len(families)
+    for family in families:
+        assert family.examples, family.id
+        for name in family.examples:
+            page = pages[f"pages/{name}.html"]
+            assert page.is_error, name
+            assert read_error_page(page.body).family == family.id, (family.id, name)
+    for name in about.examples:
+        page = pages[f"pages/{name}.html"]
+        assert not page.is_error and judge(page).fits and judge(page).doubt, name
+
+
+def test_labelled_families_agree_with_the_judge():
+    labels = json.loads((ROOT / "labels.json").read_text(encoding="utf-8"))
+    pages = {p.file: p for p in load_pages()}
+    listed = {f"pages/{name}.html": f.id for f in load_families()[0] for name in f.examples}
+    for entry in labels:
+        if entry.get("family"):
+            assert judge(pages[entry["file"]]).family == entry["family"], entry["file"]
+            assert listed.get(entry["file"], entry["family"]) == entry["family"], entry["file"]
+
+
+def test_every_govuk_pattern_and_static_error_page_is_recognised():
+    """Issue #17: every GOV.UK Design System error/status pattern and GOV.UK static error page,
+    each from its real source (rendered from alphagov's templates at a commit)."""
+    pages = [p for p in load_pages() if p.file.startswith(("pages/govuk-ds-", "pages/govuk-static-")) and p.is_error]
+    assert len(pages) >= 45
+    wanted = {"govuk-problem-with-the-service", "govuk-service-unavailable", "govuk-page-not-found", "govuk-not-permitted",
+              "govuk-too-many-attempts", "govuk-scheduled-maintenance", "govuk-page-gone", "govuk-technical-difficulties",
+              "govuk-sorry-there-is-a-problem"}
+    seen = {judge(p).family for p in pages}
+    assert all(not judge(p).fits for p in pages)
+    assert wanted <= seen
+
+
+@pytest.mark.parametrize("name", ["metanow-understanding-404-article", "uxpatternsguide-govuk-page-not-found-pattern",
+                                  "govuk-ds-guidance-page-not-found-pages", "govuk-ds-guidance-service-unavailable-pages",
+                                  "govuk-ds-guidance-problem-with-the-service-pages", "mdn-http-status-404",
+                                  "mdn-http-status-410", "mdn-http-status-503"])
+def test_pages_about_error_pages_are_documents(name):
+    """The ordinary pages closest to an error page: articles and reference pages explaining 404s
+    and design guidance about GOV.UK's error pages. Named, so a rule that starts catching them
+    fails here first."""
+    page = {p.file: p for p in load_pages()}[f"pages/{name}.html"]
+    assert judge(page).fits
+
+
+@pytest.mark.parametrize("name, words", [
+    ("mdn-http-status-404", "explains errors"),
+    ("incapsula-whoscored-unblocked", "words of content"),
+    ("cfscrape-requested-page", "almost no text"),
+])
+def test_doubt_is_said(name, words):
+    """Taken as the document, but unsure: the judgement says why (verify puts it in the detail)."""
+    page = {p.file: p for p in load_pages()}[f"pages/{name}.html"]
+    j = judge(page)
+    assert j.fits and words in j.doubt

@@ -1,0 +1,150 @@
+"""The error-page families of errorpages.toml, loaded once, and the one function that walks them.
+
+The data says what each family looks like and where (title, heading, opening, markup, a password
+form); `judge.read_page` says what a page shows in each of those places. Adding a family is an
+entry in the data file plus its real examples under fixtures/errorpages/, not code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+PLACES = ("title", "heading", "opening", "lead", "anywhere", "markup", "form")
+# Places whose evidence is what the page *says* to its reader: a page about errors says the same
+# words without being one, so these do not count on it (markup, notices and forms still do).
+SAID = frozenset({"title", "heading", "opening", "lead"})
+
+
+@dataclass(frozen=True)
+class Family:
+    id: str
+    name: str
+    source: str
+    patterns: dict[str, tuple[re.Pattern, ...]]  # place -> compiled patterns
+    form: str | None
+    thin_words: int | None
+    match_all: bool
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AboutErrors:
+    """The openings of pages that explain errors rather than being one."""
+
+    min_words: int
+    opening: tuple[re.Pattern, ...]
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What a page shows where a family looks (built by judge.read_page). Text is whitespace-
+    collapsed, curly apostrophes straightened; `words` counts the main content's words."""
+
+
+    title: str
+    headings: tuple[str, ...]
+    opening: str
+    lead: str
+    anywhere: str
+    markup: str
+    password_form: bool
+    words: int
+    page_words: int  # the whole page's visible words, forms and chrome included
+    about_errors: bool
+
+
+@dataclass(frozen=True)
+class FamilyMatch:
+    family: Family
+    place: str  # where it was seen
+    said: str  # the words (or signature) seen there
+
+
+def _compile(values) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(v, re.IGNORECASE) for v in values)
+
+
+@lru_cache(maxsize=1)
+def load() -> tuple[tuple[Family, ...], AboutErrors]:
+    """The families in the order they are tried, and the 'about errors' rule."""
+    data = tomllib.loads(resources.files("archivecheck").joinpath("errorpages.toml").read_text(encoding="utf-8"))
+    raw = {f["id"]: f for f in data["family"]}
+    families = []
+    for entry in data["family"]:
+        patterns = {}
+        for place in PLACES:
+            value = entry.get(place)
+            if place == "form" or value is None:
+                continue
+            if isinstance(value, str):  # "the same as another place", or another family's title patterns
+                value = entry[value] if value in PLACES else raw[value]["title"]
+            patterns[place] = _compile(value)
+        families.append(Family(entry["id"], entry["name"], entry["source"], patterns, entry.get("form"),
+                               entry.get("thin_words"), entry.get("match", "any") == "all", tuple(entry["examples"])))
+    about = data["about"]
+    return tuple(families), AboutErrors(about["min_words"], _compile(about["opening"]), tuple(about["examples"]))
+
+
+def is_about_errors(opening: str, words: int) -> bool:
+    """Does this opening explain an error (a reference page, a design guide) on a page long enough to?"""
+    about = load()[1]
+    return words >= about.min_words and any(p.search(opening) for p in about.opening)
+
+
+def find_family(view: PageView) -> FamilyMatch | None:
+    """The first family the page shows itself to be, or None."""
+    for family in load()[0]:
+        found = _match(family, view)
+        if found is not None:
+            return found
+    return None
+
+
+def said_only(view: PageView) -> FamilyMatch | None:
+    """The family the page's words alone would put it in, ignoring that it is about errors: what
+    a page about errors was not called (so the verdict can say it was unsure)."""
+    return find_family(PageView(**{**view.__dict__, "about_errors": False})) if view.about_errors else None
+
+
+def _match(family: Family, view: PageView) -> FamilyMatch | None:
+    seen: list[tuple[str, str]] = []
+    wanted = 0
+    for place, patterns in family.patterns.items():
+        wanted += 1
+        said = _seen(place, patterns, family, view)
+        if said is not None:
+            seen.append((place, said))
+            if not family.match_all:
+                break
+    if family.form:
+        wanted += 1
+        if family.form == "password-form" and view.password_form:
+            seen.append(("form", "a sign-in form with a password field"))
+    if not seen or (family.match_all and len(seen) < wanted):
+        return None
+    place, said = seen[0]
+    return FamilyMatch(family, place, said)
+
+
+def _seen(place: str, patterns, family: Family, view: PageView) -> str | None:
+    if view.about_errors and place in SAID:
+        return None
+    if place == "markup":
+        if family.thin_words is not None and view.words > family.thin_words:
+            return None
+        texts = (view.markup,)
+    elif place == "heading":
+        texts = view.headings
+    else:
+        texts = (getattr(view, place),)
+    for text in texts:
+        for pattern in patterns:
+            m = pattern.search(text)
+            if m:
+                return m.group(0).strip()
+    return None

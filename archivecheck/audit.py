@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from .archives import Archive, normalise_original
-from .check import PreparedLink, build_result
+from .check import PreparedLink, build_result, doubt_sentence
 from .config import Settings
 from .answers import Excluded
 from .errors import InputError, NetworkError, RateLimited
@@ -217,6 +217,7 @@ def _detail(status: Status, chosen: Verification | None, trouble: list[str], hol
     if status is Status.OK:
         text = (f"Archived ({', '.join(held) or 'found by replay'} good capture(s)); verified "
                 f"{chosen.archive.name}'s capture of {chosen.memento_datetime[:10]} ({_size(chosen)}).")
+        text += doubt_sentence(chosen)
     elif status is Status.UNVERIFIABLE:
         text = f"Could not find out whether it is archived: {'; '.join(trouble)}."
     elif held:

@@ -220,7 +220,12 @@ def _ok_detail(v: Verification, link_timestamp: str | None) -> str:
         text += f" The link's timestamp {link_timestamp} is not a capture; the archive served the nearest, {v.served_timestamp}."
     if v.sha256 is None:  # only the size cap leaves a good capture without a checksum
         text += " " + v.reason[0].upper() + v.reason[1:] + "."
-    return text
+    return text + doubt_sentence(v)
+
+
+def doubt_sentence(v: Verification) -> str:
+    """' Unsure: …' when the judge doubted a good capture (the evidence record carries it), else ''."""
+    return f" Unsure: {v.doubt}; open it before citing it." if v.doubt else ""
 
 
 def build_result(prepared: PreparedLink, kind: Kind, status: Status, v: Verification | None, *,

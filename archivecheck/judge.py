@@ -60,6 +60,8 @@ LONG_PAGE_WORDS = 700
 # Below this many words of content a page that names no family may still be an interstitial (a
 # bare challenge, a redirect stub): `ok`, but said with doubt.
 NEAR_EMPTY_WORDS = 15
+# A line of at least this many words is a sentence, where a page's own text starts (menus are shorter).
+SENTENCE_WORDS = 6
 # Quotations, code and definitions are a page citing words, not saying them.
 _CITED = ("blockquote", "q", "pre", "code", "dfn", "samp", "kbd")
 # Quoted text is a page quoting an error message (an article about 404s), not saying it.
@@ -245,8 +247,8 @@ def read_page(html: bytes) -> PageView:
     title = _flat(soup.title.string) if soup.title and soup.title.string else ""
     first_h1 = soup.find("h1")  # before the chrome goes: some templates put it in a <header>
     headings = [_flat(first_h1.get_text(" "))] if first_h1 is not None else []
-    password_form = any(_asks_password(form) for form in soup.find_all("form")) or (
-        not soup.find_all("form") and _asks_password(soup))
+    forms = [form for form in soup.find_all("form") if form.find_parent(["header", "nav", "footer", "aside"]) is None]
+    password_form = any(_asks_password(form) for form in forms) or (not soup.find_all("form") and _asks_password(soup))
     for tag in soup.find_all(["script", "style", "noscript", "template", "svg"]):
         tag.decompose()
     page_words = len((soup.body or soup).get_text(" ").split())  # forms and chrome included
@@ -258,15 +260,25 @@ def read_page(html: bytes) -> PageView:
     heading = main.find(["h1", "h2"])
     if heading is not None:
         headings.append(_flat(heading.get_text(" ")))
+    headings += [_flat(h.get_text(" ")) for h in main.find_all("h1")[:3]]  # a logo may take the first
     for tag in main.find_all(list(_CITED)):
         tag.decompose()
     text = _QUOTED.sub(" ", _flat(main.get_text(" ")))
-    words = len(text.split())
-    opening = text[:OPENING_CHARS] if words <= LONG_PAGE_WORDS else ""
-    return PageView(title=title, headings=tuple(headings), opening=opening,
-                    lead=text[:LEAD_CHARS] if words <= LONG_PAGE_WORDS else "", anywhere=text,
+    # Where the content starts: a site without <main> (or a page kept as text) puts its menus,
+    # breadcrumbs and links first, in short lines; the page's own text starts at its first sentence.
+    lines = [line for line in (_flat(part) for part in main.get_text("\n").split("\n")) if line]
+    start = next((i for i, line in enumerate(lines) if len(line.split()) >= SENTENCE_WORDS), 0)
+    content = _QUOTED.sub(" ", " ".join(lines[start:]))
+    words = min(len(text.split()), len(content.split()))
+    opening = lead = ""
+    if words <= LONG_PAGE_WORDS:
+        opening, lead = text[:OPENING_CHARS], text[:LEAD_CHARS]
+        if start:
+            opening += " \u2026 " + content[:OPENING_CHARS]
+    return PageView(title=title, headings=tuple(headings), opening=opening, lead=lead, anywhere=text,
                     markup=html[:400_000].decode("utf-8", "replace").lower(), password_form=password_form,
-                    words=words, page_words=page_words, about_errors=is_about_errors(text[:OPENING_CHARS], words))
+                    words=words, page_words=page_words,
+                    about_errors=is_about_errors(text[:OPENING_CHARS] + " " + content[:OPENING_CHARS], words))
 
 
 def _doubt(view: PageView) -> str | None:

@@ -27,6 +27,7 @@ class Family:
     patterns: dict[str, tuple[re.Pattern, ...]]  # place -> compiled patterns
     form: str | None
     thin_words: int | None
+    max_words: int | None  # the family's words count only on a page of at most this many
     match_all: bool
     examples: tuple[str, ...]
 
@@ -85,7 +86,8 @@ def load() -> tuple[tuple[Family, ...], AboutErrors]:
                 value = entry[value] if value in PLACES else raw[value]["title"]
             patterns[place] = _compile(value)
         families.append(Family(entry["id"], entry["name"], entry["source"], patterns, entry.get("form"),
-                               entry.get("thin_words"), entry.get("match", "any") == "all", tuple(entry["examples"])))
+                               entry.get("thin_words"), entry.get("max_words"), entry.get("match", "any") == "all",
+                               tuple(entry["examples"])))
     about = data["about"]
     return tuple(families), AboutErrors(about["min_words"], _compile(about["opening"]), tuple(about["examples"]))
 
@@ -123,7 +125,8 @@ def _match(family: Family, view: PageView) -> FamilyMatch | None:
                 break
     if family.form:
         wanted += 1
-        if family.form == "password-form" and view.password_form:
+        thin = family.thin_words is None or view.words <= family.thin_words
+        if family.form == "password-form" and view.password_form and thin:
             seen.append(("form", "a sign-in form with a password field"))
     if not seen or (family.match_all and len(seen) < wanted):
         return None
@@ -132,7 +135,7 @@ def _match(family: Family, view: PageView) -> FamilyMatch | None:
 
 
 def _seen(place: str, patterns, family: Family, view: PageView) -> str | None:
-    if view.about_errors and place in SAID:
+    if place in SAID and (view.about_errors or (family.max_words is not None and view.words > family.max_words)):
         return None
     if place == "markup":
         if family.thin_words is not None and view.words > family.thin_words:

@@ -66,6 +66,9 @@ class Verification:
     sha1_base32: str | None = None
     title: str | None = None
     answer: Answer = Answer.CAPTURE
+    # For a good capture of an HTML page that the judge was unsure about (a page explaining errors,
+    # a CDN script on a full page, a near-empty page): why. The detail says it; the verdict stands.
+    doubt: str | None = None
     head_sha256: str | None = None  # sha256 of the first HEAD_BYTES bytes (all of a shorter document)
 
     @property
@@ -209,7 +212,7 @@ class Replay:
         reason = "retrieved the capture"
         if not body.complete:
             reason += f"; stopped reading at the {body.length:,}-byte cap, so no checksum"
-        return Verification(Verdict.GOOD, reason, **facts)
+        return Verification(Verdict.GOOD, reason, doubt=judged.doubt, **facts)
 
     def _archive_page(self, resp, common: dict) -> Verification:
         """An answer without Memento-Datetime: the archive's own page, never a capture."""

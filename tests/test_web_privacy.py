@@ -203,3 +203,29 @@ def test_a_letter_with_more_links_than_the_cap_gets_a_clear_message(local_archiv
         response = _submit(client, text=text)
         assert response.status_code == 422
         assert "The letter has 3 links; this service checks up to 2 in one letter" in response.get_data(as_text=True)
+
+
+def test_a_public_url_that_is_not_an_http_address_is_refused_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from archivecheck.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--public-url", "javascript:alert(1)", "--db", str(tmp_path / "x" / "c.sqlite")])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == ["archivecheck: error: --public-url: 'javascript:alert(1)' is not an http(s) address"]
+    assert not (tmp_path / "x").exists()
+
+
+def test_the_signed_in_user_named_by_the_proxy_is_recorded_with_a_decision(local_archive, fast_config, tmp_path):
+    from tests.test_web import _decide
+
+    with CheckService(_settings(local_archive, fast_config), CheckStore(tmp_path / "c.sqlite")) as service:
+        app = create_app(service, user_header="X-Remote-User")
+        client = app.test_client()
+        location = _submit(client, text=link("link_mixed_2023").input).headers["Location"]
+        _finished(client, location)
+        _decide(client, location, 0, "Keep the link as written", headers={"X-Remote-User": "<b>j.smith</b>"})
+        evidence = client.get(location + "/evidence.md").get_data(as_text=True)
+        assert "(by &lt;b>j.smith&lt;/b>, 20" in evidence
+        assert "Decided by &lt;b&gt;j.smith&lt;/b&gt; on " in client.get(location).get_data(as_text=True)
+        app.extensions["archivecheck"]["uploads"].close()

@@ -219,9 +219,11 @@ class History:
     # -- the rolling schedule (#21) ----------------------------------------------------------------
     def plan_night(self, entries, *, due_before: str) -> int:
         """Put the list in tonight's order in `temp.plan` (on this connection, the file is not
-        changed): tier 0, links that failed or changed last time; 1, links last checked before
-        `due_before`; 2, links never checked; 3, the rest, longest unchecked first. Returns the
-        number of entries. Streams: the list is never held in memory."""
+        changed): tier 0, links that failed or changed last time; 1, links never checked, then those
+        last checked before `due_before`, longest ago first (one queue: a never-checked link is the
+        most overdue, and a separate tier after the due ones starved new links when the window was
+        tight); 3, the rest, longest unchecked first. Returns the number of entries. Streams: the
+        list is never held in memory."""
         self.conn.execute("DROP TABLE IF EXISTS temp.entries")
         self.conn.execute("DROP TABLE IF EXISTS temp.plan")
         self.conn.execute("CREATE TEMP TABLE entries (position INTEGER PRIMARY KEY, link TEXT NOT NULL, labels TEXT)")
@@ -233,8 +235,8 @@ class History:
                                   ((e.position, e.link, json.dumps(e.labels, ensure_ascii=False)) for e in entries))
             self.conn.execute(
                 "INSERT INTO temp.plan (position, link, labels, tier)"
-                " SELECT e.position, e.link, e.labels, CASE WHEN s.link IS NULL THEN 2 WHEN s.attention THEN 0"
-                " WHEN s.checked_at <= ? THEN 1 ELSE 3 END AS tier FROM temp.entries e"
+                " SELECT e.position, e.link, e.labels, CASE WHEN s.attention THEN 0"
+                " WHEN s.link IS NULL OR s.checked_at <= ? THEN 1 ELSE 3 END AS tier FROM temp.entries e"
                 " LEFT JOIN link_state s ON s.link = e.link ORDER BY tier, s.checked_at, e.position", (due_before,))
         return self.conn.execute("SELECT COUNT(*) FROM temp.entries").fetchone()[0]
 

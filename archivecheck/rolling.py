@@ -5,8 +5,10 @@ holds roughly 250,000 links; a million cannot all be checked every night by a po
 each night checks a share of the list, in this order (history.plan_night):
 
   0. links that failed or changed last time (not ok, or recovered): the news is there;
-  1. links that are due: last checked `--every` ago or more, longest ago first;
-  2. links never checked;
+  1. links never checked, then links that are due: last checked `--every` less one night ago or
+     more, longest ago first (a night early, so that a night whose window cannot hold all of them
+     still leaves the rest within `--every` the next night: without it a simulated list slipped to
+     8 days; and one queue with the never-checked, which a separate later tier starved);
   3. the rest, longest unchecked first, only up to tonight's even share of the list
      (list size / days in `--every`, assuming one run a day), so the work spreads evenly over
      the days instead of bunching on the night a week's batch falls due.
@@ -47,10 +49,17 @@ class NightPlan:
     planned: int = 0  # entries in the list
     admitted: int = 0
     stopped_by_window: bool = False
-    left_needing_attention: int = 0  # tiers 0-2 not reached before the window closed
+    left_needing_attention: int = 0  # tiers 0-1 not reached before the window closed
 
     @property
     def due_before(self) -> str:
+        """Links last checked before this are due tonight: a night early (see the module docstring)."""
+        early = self.every - NIGHT if self.every >= 2 * NIGHT else self.every
+        return (self.now - early).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @property
+    def overdue_before(self) -> str:
+        """Links last checked before this have not been checked within `every`."""
         return (self.now - self.every).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     @property
@@ -70,7 +79,7 @@ class NightPlan:
                 on_window_closed()
                 if tier < 3:
                     self.left_needing_attention += 1
-                    continue  # counted, not checked: the rest of tiers 0-2 are shown as left over
+                    continue  # counted, not checked: the rest of tiers 0-1 are shown as left over
                 return
             if tier == 3 and self.admitted >= self.share:
                 return
@@ -79,7 +88,7 @@ class NightPlan:
 
     def summary(self, history: History, run_id: int) -> dict:
         """Coverage after tonight: counts and the sentence the report shows."""
-        c = history.coverage(run_id, due_before=self.due_before)
+        c = history.coverage(run_id, due_before=self.overdue_before)
         days = self.every / NIGHT
         nights = math.ceil(c["links"] / c["checked"]) if c["checked"] else None
         fits = nights is not None and nights <= max(1, math.floor(days))

@@ -49,7 +49,9 @@ def test_every_link_is_checked_within_every_and_the_rest_is_spread_evenly(local_
         assert cov["overdue"] == 0 and cov["links"] == 15 and cov["checked_tonight"] == len(checked)
         per_night.append(len(checked))
     assert per_night[0] == 15  # night 1: everything is new
-    assert max(per_night[1:]) <= 4 and sum(per_night[1:8]) >= 14  # then about a seventh a night
+    # then about a seventh a night (2 of the 14 good ones, and the broken one), a few more on the
+    # night the first night's batch falls due (a night early: the due threshold keeps a night's slack)
+    assert per_night[1:6] == [3] * 5 and max(per_night[1:]) <= 5 and sum(per_night[1:8]) >= 14
 
 
 def test_the_window_closes_and_the_next_night_goes_on_from_there(local_archive, tmp_path):

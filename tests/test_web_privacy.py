@@ -229,3 +229,18 @@ def test_the_signed_in_user_named_by_the_proxy_is_recorded_with_a_decision(local
         assert "(by &lt;b>j.smith&lt;/b>, 20" in evidence
         assert "Decided by &lt;b&gt;j.smith&lt;/b&gt; on " in client.get(location).get_data(as_text=True)
         app.extensions["archivecheck"]["uploads"].close()
+
+
+def test_past_the_memory_budget_the_oldest_letter_and_its_corrected_version_are_forgotten(local_archive, fast_config,
+                                                                                          tmp_path):
+    with CheckService(_settings(local_archive, fast_config), CheckStore(tmp_path / "c.sqlite"),
+                      hold_budget=len(LETTER.encode()) + 10) as service:
+        client = create_app(service).test_client()
+        first = _submit(client, text=LETTER).headers["Location"]
+        _finished(client, first)
+        assert REQUESTER in client.get(first + "/letter").get_data(as_text=True)  # built, and cached
+        second = _submit(client, text=LETTER.replace(REQUESTER, "Somebody Else")).headers["Location"]
+        _finished(client, second)
+        assert client.get(first + "/letter").status_code == 404
+        assert "Somebody Else" in client.get(second + "/letter").get_data(as_text=True)
+        assert not any(REQUESTER in (built.data or b"").decode("utf-8", "replace") for built in service._built.values())

@@ -329,7 +329,9 @@ class CheckService:
     def _keep_within_budget(self) -> None:
         # Called with the lock held; dicts keep insertion order, so the first is the oldest.
         while len(self._held) > 1 and sum(len(h.data) for _, h in self._held.values()) > self.hold_budget:
-            del self._held[next(iter(self._held))]
+            oldest = next(iter(self._held))
+            del self._held[oldest]
+            self._built = {k: v for k, v in self._built.items() if k[0] != oldest}  # its corrected letter too
 
     def forget_expired(self, now: float | None = None) -> int:
         """Drop the letters held past their time (at `now`, a time.monotonic() value; default: now);

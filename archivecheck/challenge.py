@@ -64,13 +64,15 @@ class Gate:
 
     def through(self, resp):
         """The endpoint answered (anything but a challenge): a probe ends the cool-down. Returns `resp`."""
-        if self.probe:
-            self._state.lift(self._key)
+        self._state.answered(self._key, probe=self.probe)
         return resp
 
-    def challenged(self, what: str) -> None:
-        """The request gives up on a challenge: the endpoint cools down from now."""
-        self._state.cool(self._key, what)
+    def strike(self, what: str, allowed: int) -> bool:
+        """The endpoint challenged this request. True (give up, the endpoint now cools down) for a
+        probe, or once the endpoint has challenged more than `allowed` retries in a row — counted
+        over every worker, so four workers in step send `allowed + 1` requests between them, not
+        four times that."""
+        return self._state.strike(self._key, what, allowed, probe=self.probe)
 
 
 class ChallengeState:
@@ -82,6 +84,7 @@ class ChallengeState:
         self._cooling: dict[tuple[str, str], _Cooling] = {}
         self._lock = threading.Lock()
         self.refused = 0  # requests refused (never sent) during cool-downs
+        self._strikes: dict[tuple[str, str], int] = {}  # challenges in a row per endpoint, this process
 
     @classmethod
     def for_policy(cls, policy) -> "ChallengeState":
@@ -112,6 +115,24 @@ class ChallengeState:
             when = datetime.fromtimestamp(cooling.until_wall, timezone.utc).strftime("%H:%M UTC")
         raise Blocked(f"{key[0]} asked for human verification ({cooling.what}); to give it no more robot traffic,"
                       f" nothing is sent to it before {when}", url=url)
+
+    def strike(self, key: tuple[str, str], what: str, allowed: int, *, probe: bool = False) -> bool:
+        if self.cooldown <= 0:
+            return False  # cool-down off: each request makes its own bounded retries
+        with self._lock:
+            self._strikes[key] = strikes = self._strikes.get(key, 0) + 1
+            if probe or strikes > allowed:
+                del self._strikes[key]
+        if probe or strikes > allowed:
+            self.cool(key, what)
+            return True
+        return False
+
+    def answered(self, key: tuple[str, str], *, probe: bool) -> None:
+        with self._lock:
+            self._strikes.pop(key, None)
+        if probe:
+            self.lift(key)
 
     def cool(self, key: tuple[str, str], what: str) -> None:
         if self.cooldown <= 0:

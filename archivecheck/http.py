@@ -243,8 +243,8 @@ class ArchiveSession:
         # (watch, #4) A challenge means "slow down" as much as a 429 does: every worker on this
         # endpoint backs off, not just the one that met it.
         limiter.pause(self.policy.backoff * 2 ** (tries.failures - 1))
-        if tries.failures > self.policy.retries or gate.probe:  # a probe after a cool-down is one request
-            gate.challenged(challenge)
+        # (#20) A probe after a cool-down is one request; the endpoint's challenges in a row count over workers.
+        if gate.strike(challenge, self.policy.retries) or tries.failures > self.policy.retries:
             raise Blocked(f"{urlsplit(url).netloc} answered with a {challenge} instead of content"
                           f" ({tries.failures} attempts)", url=url)
         # AWS WAF's captcha/challenge is usually rate-based and lifts after a pause, so a few

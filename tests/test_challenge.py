@@ -84,7 +84,8 @@ def test_cooldown_refuses_then_lets_one_probe_through():
     first = state.gate(url, INDEX)
     first.enter()
     assert first.probe is False
-    first.challenged("captcha (WAF)")
+    assert first.strike("captcha (WAF)", allowed=1) is False  # one retry allowed
+    assert first.strike("captcha (WAF)", allowed=1) is True  # the second challenge in a row: cool down
     with pytest.raises(Blocked, match="asked for human verification .*nothing is sent to it before"):
         state.gate(url, INDEX).enter()
     state.gate(url, REPLAY).enter()  # another kind of request to the same host: its own state
@@ -98,7 +99,7 @@ def test_cooldown_refuses_then_lets_one_probe_through():
     assert probe.probe is True
     with pytest.raises(Blocked):  # while the probe is out, nobody else goes
         state.gate(url, INDEX).enter()
-    probe.challenged("captcha (WAF)")  # challenged again: another full cool-down
+    assert probe.strike("captcha (WAF)", allowed=3) is True  # a probe challenged: another full cool-down
     clock.now += 600
     with pytest.raises(Blocked):
         state.gate(url, INDEX).enter()
@@ -119,7 +120,8 @@ def test_a_request_admitted_before_the_challenge_sends_no_more_retries():
     first, second = state.gate(url, REPLAY), state.gate(url, REPLAY)
     first.enter()
     second.enter()
-    first.challenged("captcha (WAF)")
+    assert second.strike("captcha (WAF)", allowed=1) is False
+    assert first.strike("captcha (WAF)", allowed=1) is True  # two in a row, whichever request met them
     with pytest.raises(Blocked):
         second.enter()
 
@@ -128,7 +130,7 @@ def test_cooldown_of_zero_is_off():
     state = ChallengeState(cooldown=0)
     gate = state.gate("https://example.org/x", REPLAY)
     gate.enter()
-    gate.challenged("captcha (WAF)")
+    assert gate.strike("captcha (WAF)", allowed=0) is False
     state.gate("https://example.org/x", REPLAY).enter()
 
 

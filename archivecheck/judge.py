@@ -256,6 +256,8 @@ def read_page(html: bytes) -> PageView:
         tag.decompose()
     for tag in soup.find_all(attrs={"role": list(_CHROME_ROLES)}):
         tag.decompose()
+    for tag in soup.find_all(_is_cookie_banner):
+        tag.decompose()
     main = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
     heading = main.find(["h1", "h2"])
     if heading is not None:
@@ -267,7 +269,8 @@ def read_page(html: bytes) -> PageView:
     # Where the content starts: a site without <main> (or a page kept as text) puts its menus,
     # breadcrumbs and links first, in short lines; the page's own text starts at its first sentence.
     lines = [line for line in (_flat(part) for part in main.get_text("\n").split("\n")) if line]
-    start = next((i for i, line in enumerate(lines) if len(line.split()) >= SENTENCE_WORDS), 0)
+    start = next((i for i, line in enumerate(lines)
+                  if len(line.split()) >= SENTENCE_WORDS and not _COOKIE_LINE.search(line)), 0)
     content = _QUOTED.sub(" ", " ".join(lines[start:]))
     words = min(len(text.split()), len(content.split()))
     opening = lead = ""
@@ -298,6 +301,18 @@ def _doubt(view: PageView) -> str | None:
     if view.page_words < NEAR_EMPTY_WORDS:
         return f"it has almost no text ({view.page_words} words), so it may be an interstitial rather than the document"
     return None
+
+
+# Cookie banners sit before the content on almost every UK public-sector page (the GOV.UK Design
+# System's cookie banner is a region labelled "Cookies on <service>"): chrome, not content.
+_COOKIE_LINE = re.compile(r"\bcookies?\b|\bskip to (the )?(main )?content\b", re.IGNORECASE)
+
+
+def _is_cookie_banner(tag) -> bool:
+    if tag.name in ("main", "body", "html") or tag.find("h1") is not None:
+        return False
+    marks = " ".join([tag.get("id") or "", " ".join(tag.get("class") or []), tag.get("aria-label") or ""]).lower()
+    return "cookie" in marks and ("banner" in marks or "consent" in marks or (tag.get("aria-label") or "").lower().startswith("cookies on"))
 
 
 def _asks_password(node) -> bool:

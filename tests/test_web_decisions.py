@@ -65,3 +65,15 @@ def test_an_unverifiable_link_can_be_checked_again_after_the_outage(web, local_a
     assert "Check link 1 again" not in client.get(location).get_data(as_text=True)
     # A link that works is not re-checked on request.
     assert client.post(form.group(1), data={"csrf_token": form.group(2)}).status_code == 400
+
+
+def test_the_page_names_archives_in_words_not_codes(web):
+    import html
+
+    client, _ = web
+    location = _submit(client, text="See https://www.gov.uk/never-archived-for-this-test.pdf today.").headers["Location"]
+    record = _finished(client, location)
+    assert "ukgwa holds no capture" in record["results"][0]["detail"]  # the machine's record keeps its codes
+    page = html.unescape(client.get(location).get_data(as_text=True))
+    assert "The National Archives' UK Government Web Archive holds no capture; the Internet Archive's Wayback Machine" in page
+    assert "ukgwa holds no capture" not in page

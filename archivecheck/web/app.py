@@ -138,6 +138,7 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
     @app.context_processor
     def helpers():
         return {"public_url": public_url, "long_date": present.long_date, "archive_name": lambda code: present.archive_name(service.settings.registry, code),
+                "in_words": lambda detail: present.in_words(service.settings.registry, detail),
                 "options": options, "needs_decision": needs_decision, "keep_days": keep_days,
                 "keep_letter_days": service.keep_letter_days, "hold_minutes": service.hold_seconds / 60,
                 "max_links": service.max_links, "choice_words": present.CHOICE_WORDS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from .store import CHOICE_WORDS  # noqa: F401 - the templates' one source for a choice in words
@@ -56,3 +57,22 @@ def sentence_for(registry, link) -> str | None:
     ts = parsed.timestamp
     day = long_date(f"{ts[:4]}-{ts[4:6]}-{ts[6:8]}T00:00:00Z")
     return f"This information is available from {archive_name(registry, parsed.archive.name, capital=False)} (captured {day}): {decision.url}"
+
+
+def in_words(registry, detail: str | None) -> str:
+    """A finding with each archive's code ('ukgwa holds no capture') read as its name, for the
+    page; codes inside URLs ('/ukgwa/', 'wayback.archive.org') are left alone."""
+    if not detail:
+        return detail or ""
+    for name, archive in registry.archives.items():
+        if archive.label:
+            label = archive.label
+            detail = re.sub(rf"(?<![\w/.:-]){re.escape(name)}(?![\w/.-])",
+                            lambda m: label[:1].upper() + label[1:] if _starts_sentence(m.string, m.start()) else label,
+                            detail)
+    return detail
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip()
+    return not before or before.endswith(".")

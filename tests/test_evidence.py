@@ -356,3 +356,24 @@ def test_the_sentence_and_the_evidence_carry_a_robust_link(local_archive, fast_c
     markdown = invoke(local_archive, fast_config, "check", "--format", "markdown", "--no-progress",
                       REFERENCE_LINK_DAMAGED).stdout
     assert f"| Robust Link | `{link}` |" in markdown
+
+
+def test_a_chunked_body_read_through_iter_content_is_recorded_whole(local_archive, fast_config, tmp_path):
+    # The CDX answer comes chunked; read the way requests' iter_content reads (urllib3's stream()),
+    # which would take the bytes from under the tee if it could reach the socket file.
+    import archivecheck
+    from archivecheck.evidence import Recorder
+    from archivecheck.http import INDEX, ArchiveSession
+
+    settings = archivecheck.load_settings(str(fast_config), archives={"ukgwa": local_archive.ukgwa_base})
+    recorder = Recorder(tmp_path)
+    with ArchiveSession(settings.network) as session:
+        resp = session.recording(recorder).get(local_archive.ukgwa_base + "cdx", endpoint=INDEX,
+                                               params={"url": "https://ico.org.uk/*", "output": "json"})
+        assert resp.headers.get("Transfer-Encoding") == "chunked"
+        body = b"".join(resp.iter_content(1024))
+        resp.close()
+    recorder.close()
+    (exchange,) = recorder.exchanges
+    assert body and exchange.length == len(body) and not exchange.truncated
+    assert exchange.sha256 == hashlib.sha256(body).hexdigest()

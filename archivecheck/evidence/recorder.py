@@ -21,6 +21,8 @@ that were not received.
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -73,7 +75,8 @@ class _HashingFile:
 
     def __init__(self, path: Path):
         self._path = path
-        self._file = open(path, "wb")
+        # Owner-only while it is spooled: it holds what the archives sent, before it is packed.
+        self._file = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
         self.sha256 = hashlib.sha256()
         self.position = 0
 
@@ -257,7 +260,7 @@ class _Exchange:
         response = writer.create_warc_record(self.url, "response", payload=self.body, length=self.received,
                                              http_headers=self.response_headers, warc_headers_dict=extra)
         request = writer.create_warc_record(
-            self.url, "request", payload=_BytesReader(self.request_body), length=len(self.request_body),
+            self.url, "request", payload=io.BytesIO(self.request_body), length=len(self.request_body),
             http_headers=self.request_headers,
             warc_headers_dict={"WARC-Date": self.iso_date,
                                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")})
@@ -298,25 +301,11 @@ class _Tee:
             self._exchange.finish()
 
     def __getattr__(self, name):
+        if name == "fp":
+            # urllib3 reads a chunked body straight from `fp` when it sees one (stream(),
+            # iter_content): without it, every read comes through read()/read1() above.
+            raise AttributeError(name)
         return getattr(self._fp, name)
-
-
-class _BytesReader:
-    """A small in-memory payload for a request record (a GET has none)."""
-
-    def __init__(self, data: bytes):
-        import io
-
-        self._io = io.BytesIO(data)
-
-    def read(self, size=-1):
-        return self._io.read(size)
-
-    def tell(self):
-        return self._io.tell()
-
-    def seek(self, pos, whence=0):
-        return self._io.seek(pos, whence)
 
 
 def _request_headers(prepared) -> StatusAndHeaders:

@@ -115,8 +115,9 @@ def _free_name(directory: Path, stem: str) -> Path:
 
 
 def write_wacz(recorder: Recorder, target: Path, results: Iterable = (), *, title: str,
-               signing_key=None, letter: str | None = None) -> EvidencePack:
-    """Close `recorder` and write its WACZ at `target` (atomically: temp file, then rename)."""
+               signing_key=None, letter: str | None = None, mode: int | None = None) -> EvidencePack:
+    """Close `recorder` and write its WACZ at `target` (atomically: temp file, then rename), with
+    file `mode` (None: an ordinary new file's, as the umask allows)."""
     warc_sha256, warc_size = recorder.close()
     created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     index = cdxj_lines(recorder.index, WARC_NAME)
@@ -147,7 +148,11 @@ def write_wacz(recorder: Recorder, target: Path, results: Iterable = (), *, titl
             zf.writestr(MANIFEST, manifest_bytes)
             zf.writestr(DIGEST, digest_bytes)
         sha256, size = _file_sha256(temp)
-        os.chmod(temp, 0o644)
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temp, mode)
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -42,10 +42,11 @@ class EvidenceShelf:
     def keep(self, check_id: str, recorder, results: Iterable, *, name: str) -> PackFile:
         from ..evidence.wacz import write_wacz
 
-        pack = write_wacz(recorder, self._path(check_id), results, title=f"archivecheck check of {name}")
-        self._path(check_id).with_suffix(".wacz.sha256").write_text(pack.sha256 + "\n", encoding="ascii")
-        for path in (pack.path, self._path(check_id).with_suffix(".wacz.sha256")):
-            os.chmod(path, 0o600)  # the owner's alone, whatever the umask, like the store (#19)
+        # Owner-only, as everything the service writes (#19).
+        pack = write_wacz(recorder, self._path(check_id), results, title=f"archivecheck check of {name}", mode=0o600)
+        fd = os.open(self._path(check_id).with_suffix(".wacz.sha256"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(pack.sha256 + "\n")
         return PackFile(pack.path, pack.sha256, pack.size)
 
     def find(self, check_id: str) -> PackFile | None:

@@ -360,3 +360,20 @@ def test_a_link_that_begins_another_is_not_cut_out_of_it():
     message.set_content(text)
     fixed = email.message_from_bytes(corrected_eml(message.as_bytes(), mapping), policy=email.policy.default)
     assert fixed.get_content() == f"See https://www.gov.uk/guidance/foi-fixed and {longer} today.\n"
+
+
+@pytest.mark.parametrize("suffix", ["html", "eml"])
+def test_served_html_and_email_letters_come_back_as_edited_files(web, suffix):  # noqa: F811
+    # The reference letter as a web page, and as an e-mail whose link Safe Links wrapped.
+    client, _ = web
+    name = f"ico-foi-response-IC-252019-Z2Y2.{suffix}"
+    data = (WORD.parent / name).read_bytes()
+    record, page, letter = _serve(client, data, name)
+    assert {(r["status"], r["url"]) for r in record["results"]} == {("ok", URL)}
+    assert letter.status_code == 200 and record["corrected_letter"]["type"] == suffix
+    assert letter.headers["Content-Disposition"].endswith(f'-corrected.{suffix}"')
+    found = {link.text: URL for link in extract_links(data, name).links}
+    assert_proven(data, name, letter.data, found)
+    # Every link the letter held (the e-mail holds it in its text and its HTML part) is now the link.
+    assert [link.text for link in extract_links(letter.data, name).links] == [URL] * len(extract_links(data, name).links)
+    assert f"Download the corrected letter (.{suffix})" in page

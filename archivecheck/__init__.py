@@ -19,7 +19,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _API = ("check_links", "repair_links", "repair_letter", "scan_letters", "scan_letter_bytes", "audit_urls",
-        "load_settings")
+        "correct_scanned_letter", "load_settings")
 _MODELS = ("Result", "Status", "Kind")
 _RECORDS = ("ScannedLink", "AuditFinding", "RepairRecord", "ProgressEvent", "Risk")
 

@@ -377,3 +377,17 @@ def test_served_html_and_email_letters_come_back_as_edited_files(web, suffix):  
     # Every link the letter held (the e-mail holds it in its text and its HTML part) is now the link.
     assert [link.text for link in extract_links(letter.data, name).links] == [URL] * len(extract_links(data, name).links)
     assert f"Download the corrected letter (.{suffix})" in page
+
+
+def test_served_email_with_an_attachment_not_read_is_not_fully_checked(web):  # noqa: F811
+    client, _ = web
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "foi@example.org", "requester@example.org", "Response"
+    message.set_content(f"Dear requester,\n\nThe summary is at {URL} for you.\n")
+    message.add_attachment(b"not a zip", maintype="application", subtype="octet-stream", filename="annex.docx")
+    record, page, letter = _serve(client, message.as_bytes(), "reply.eml")
+    assert [r["status"] for r in record["results"]] == ["ok"]
+    assert record["fully_checked"] is False and "annex.docx could not be read" in record["not_read"][0]
+    assert "Not fully checked" in page and "The link works" not in page
+    evidence = client.get(f"/checks/{record['id']}/evidence").get_data(as_text=True)
+    assert "Not fully checked" in evidence and "annex.docx" in evidence

@@ -391,3 +391,31 @@ def test_served_email_with_an_attachment_not_read_is_not_fully_checked(web):  # 
     assert "Not fully checked" in page and "The link works" not in page
     evidence = client.get(f"/checks/{record['id']}/evidence").get_data(as_text=True)
     assert "Not fully checked" in evidence and "annex.docx" in evidence
+
+
+def test_a_word_the_finder_glued_onto_a_link_stays_in_the_letter():
+    # "intro" on the next line was read as the end of the fragment; the person chose the reading
+    # without it: the link is written, the word kept where it was.
+    wb = "https://web.archive.org/web/20230101000000/"
+    letter = f"Section:\n{wb}https://www.example.org/page.html#section\nintro\n"
+    data = letter.encode()
+    extracted = extract_links(data, "letter.txt")
+    [found] = [link.text for link in extracted.links]
+    assert found.endswith("\nintro")
+    chosen = f"{wb}https://www.example.org/page.html#section"
+    mapping = {found: chosen.replace("20230101000000", "20230101000001")}
+    out = correct_letter(data, "letter.txt", extracted, mapping)
+    assert out.refused is None
+    assert out.data.decode() == letter.replace("20230101000000", "20230101000001")
+    assert_proven(data, "letter.txt", out.data, mapping)
+    document = docx.Document()
+    for line in letter.strip().split("\n"):
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    extracted = extract_links(buffer.getvalue(), "letter.docx")
+    mapping = {link.text: mapping[found] for link in extracted.links}
+    out = correct_letter(buffer.getvalue(), "letter.docx", extracted, mapping)
+    assert out.refused is None
+    assert [p.text for p in docx.Document(io.BytesIO(out.data)).paragraphs] == \
+        ["Section:", mapping[found], "intro"]

@@ -19,7 +19,7 @@ from ..models import Result, Status
 from .docx import corrected_docx
 from .markup import corrected_html
 from .mail import corrected_eml
-from .proof import prove
+from .proof import link_part, prove
 
 __all__ = ["CorrectedLetter", "correct_letter", "corrected_docx", "corrected_eml", "corrected_html",
            "corrected_text", "links_to_write", "prove"]
@@ -81,17 +81,21 @@ def correct_letter(data: bytes, name: str, extracted: ExtractedText, mapping: di
     write, as `citable.link_to_write` allowed) put right, proven by reading it back."""
     mapping = {found: url for found, url in mapping.items() if url and url != found}
     changes = tuple(dict.fromkeys((link.text, mapping[link.text]) for link in extracted.links if link.text in mapping))
+    # A word of the next line that the link finder took for the link's end (the repair's
+    # "glued-word") is prose: only the link's own text is replaced, the word stays in the letter.
+    written = {link_part(found, url): url for found, url in mapping.items()}
     fmt = extracted.format
     in_place = fmt in IN_PLACE
     try:
         if fmt == "docx":
-            out, kind = corrected_docx(data, mapping), "docx"
+            out, kind = corrected_docx(data, written), "docx"
         elif fmt == "html":
-            out, kind = corrected_html(data, mapping), "html"
+            out, kind = corrected_html(data, written), "html"
         elif fmt == "eml":
-            out, kind = corrected_eml(data, mapping), "eml"
+            out, kind = corrected_eml(data, written), "eml"
         else:
-            spans = [(f.start, f.end, f.text) for f in extracted.links if f.source == "text" and f.start is not None]
+            spans = [(f.start, f.start + len(link_part(f.text, mapping[f.text])), f.text)
+                     for f in extracted.links if f.source == "text" and f.start is not None and f.text in mapping]
             out = corrected_text(extracted.text, spans, mapping).encode("utf-8")
             kind = "md" if fmt == "md" else "txt"
     except ValueError as error:

@@ -16,6 +16,22 @@ from ..extract import ExtractedText, extract_links
 from ..extract.textscan import comparable
 
 
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())[-12:]
+
+
+def link_part(found: str, url: str) -> str:
+    """`found` up to where the link `url` ends in it: without the lines of prose the link finder
+    glued on after a link cut over lines (the repair's "glued-word"), else `found` whole."""
+    if _letters(found) == _letters(url):
+        return found
+    cut = len(found)
+    while (cut := found.rfind("\n", 0, cut)) > 0:
+        if _letters(found[:cut]) == _letters(url):
+            return found[:cut]
+    return found
+
+
 def _short(url: str) -> str:
     url = " ".join(url.split())
     return url if len(url) <= 110 else url[:75] + "\u2026" + url[-30:]
@@ -30,7 +46,10 @@ def prove(before: ExtractedText, corrected: bytes, name: str, mapping: dict[str,
     except InputError as error:
         return f"The corrected file could not be read back ({error}), so it is not offered."
     expected = Counter(mapping.get(link.text, link.text) for link in before.links if link.source == "text")
-    shown = Counter(link.text for link in after.links if link.source == "text")
+    # A link written in place of one the finder had glued a word onto is followed by that word
+    # again; the finder may glue it on again: that is the link as written.
+    glued = {url + found[len(link_part(found, url)):]: url for found, url in mapping.items()}
+    shown = Counter(glued.get(link.text, link.text) for link in after.links if link.source == "text")
     for found, url in mapping.items():
         if shown[url] < expected[url]:
             if shown[found] and found not in expected:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..citable import link_to_write
 from ..extract import ExtractedText
-from ..models import Result, Status
+from ..models import Result
 from .docx import corrected_docx
 from .markup import corrected_html
 from .mail import corrected_eml
@@ -45,19 +45,14 @@ class CorrectedLetter:
     refused: str | None = None
 
 
-def links_to_write(found_and_results: Iterable[tuple[str, Result | None]], *,
-                   accept_suggestions: bool = False) -> dict[str, str]:
-    """Link text as found → the link to put in its place, as `citable.link_to_write` allows: a
-    repaired link the archive confirmed, or (`accept_suggestions`: the caseworker asked for them) a
-    broken link's suggested capture, which counts as their choice."""
+def links_to_write(found_and_results: Iterable[tuple[str, Result | None]]) -> dict[str, str]:
+    """Link text as found → the link to put in its place, as `citable.link_to_write` allows with
+    no person's choice: a repaired link the archive confirmed; every other link is left out."""
     mapping = {}
     for text, result in found_and_results:
         if result is None:
             continue
-        choice = None
-        if accept_suggestions and result.status is Status.BROKEN and result.suggestion:
-            choice = result.suggestion
-        target = link_to_write(None, result, choice).url
+        target = link_to_write(None, result).url
         if target and target != text:
             mapping[text] = target
     return mapping

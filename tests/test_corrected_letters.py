@@ -419,3 +419,12 @@ def test_a_word_the_finder_glued_onto_a_link_stays_in_the_letter():
     assert out.refused is None
     assert [p.text for p in docx.Document(io.BytesIO(out.data)).paragraphs] == \
         ["Section:", mapping[found], "intro"]
+
+
+def test_a_letter_the_writer_cannot_parse_is_refused_with_a_sentence():
+    # The writer given a .docx cut short (its zip unreadable): the letter is refused with a sentence,
+    # never an exception on the page.
+    data = (WORD / "word-autolink-at-space.docx").read_bytes()
+    mapping, extracted = _as_confirmed(data, "letter.docx")
+    corrected = correct_letter(data[: len(data) // 2], "letter.docx", extracted, mapping)
+    assert corrected.data is None and corrected.refused.startswith("The corrected file could not be written (")

@@ -10,6 +10,7 @@ changes, for pasting into the reply.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ from .proof import link_part, prove
 
 __all__ = ["CorrectedLetter", "correct_letter", "corrected_docx", "corrected_eml", "corrected_html",
            "corrected_text", "links_to_write", "prove"]
+
+log = logging.getLogger("archivecheck.corrected")
 
 # The formats edited in place; any other letter is handed back as text.
 IN_PLACE = ("docx", "html", "eml", "md", "txt")
@@ -93,8 +96,10 @@ def correct_letter(data: bytes, name: str, extracted: ExtractedText, mapping: di
                      for f in extracted.links if f.source == "text" and f.start is not None and f.text in mapping]
             out = corrected_text(extracted.text, spans, mapping).encode("utf-8")
             kind = "md" if fmt == "md" else "txt"
-    except ValueError as error:
-        return CorrectedLetter(fmt, None, in_place, changes, f"The corrected file could not be written ({error}).")
+    except Exception as error:  # a letter the writer cannot handle is refused, never a 500 page or a half-written file
+        log.warning("corrected letter not written for %s", name, exc_info=True)
+        return CorrectedLetter(fmt, None, in_place, changes,
+                               f"The corrected file could not be written ({type(error).__name__}), so it is not offered.")
     # The proof reads a PDF's corrected text as the text it is.
     proof_name = name if in_place else f"{name}.txt"
     refused = prove(extracted, out, proof_name, mapping, grammar=grammar)

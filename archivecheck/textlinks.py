@@ -115,7 +115,7 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
             return first.isalnum() or first in "/.:"
         # A path cut by a paragraph break ("…/train" + "ing/handouts/….pdf"): what follows is more
         # path, lower-case, with slashes — a paragraph of prose does not start like that.
-        return (first.islower() or first.isdigit()) and "/" in token and not _NEW_LINK.match(token) \
+        return (first.islower() or first.isdigit() or first == "/") and "/" in token and not _NEW_LINK.match(token) \
             and not _WORD_SLASH_WORD.fullmatch(token) and _urlish(token)
     if grammar.cut_short(end):
         if flat[-1].isdigit() and not _WHOLE_TIMESTAMP.search(end):
@@ -163,10 +163,13 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
         return True
     if first == "." and len(token) > 1 and token[1].isalnum():
         return bool(_EXTENSION.match(token)) or bool(re.match(r"\.[a-z0-9-]+(?:\.[a-z0-9-]+)*/", token, re.IGNORECASE))
-    if newline and last.isalnum() and first.isalnum():
+    if first == "?" and _QUERY_PART.match(token):
+        return True  # "…/document-processing" then "?lang=python": a query starts no prose
+    if last.isalnum() and first.isalnum():
         partial_extension = re.search(r"\.[A-Za-z]{1,4}$", end)
-        if partial_extension and _EXTENSION.match(partial_extension.group() + token):
-            return True
+        if partial_extension and _EXTENSION.match(partial_extension.group() + token.rstrip(".,;:!?)")):
+            return True  # "camelot.p" then "df": a file name's extension cut in two
+    if newline and last.isalnum() and first.isalnum():
         if fills_line and not (token[0].isupper() and token[-1] in ".!?:"):
             return bool(_URL_CHARS.fullmatch(token))
         return _urlish(token)
@@ -187,6 +190,26 @@ def _path_piece(token: str) -> bool:
     if _PATH_PIECE.search(bare):
         return True
     return bool(_WORD_SLASH_WORD.fullmatch(bare)) and bare.islower() and bare not in _COMMON_PAIR
+
+
+# A "blank" line that is a bare quote mark: a reply re-wrapped around a link leaves one inside it.
+_QUOTED_BLANK = re.compile(r"[ \t\u00a0]*\r?\n(?:[ \t]*>)+[ \t]*\r?\n(?:[ \t]*>)*[ \t]*")
+_NUMBER_IN_PROSE = re.compile(r"\d{1,4}[.,;:!?)]+")
+
+
+def _fills_its_line(text: str, start: int, end: int) -> bool:
+    """Whether the link's piece ending at ``end`` is all its line holds (after a quote's "> ") and
+    long: what a link cut by a wrapping width looks like. A wrapper that breaks only at spaces
+    (fmt, pandoc) leaves a long link whole on such a line; one that breaks inside it (fold -s, a
+    fixed-width text layer) leaves its rest on the next line."""
+    line_start = text.rfind("\n", 0, end) + 1
+    piece_start = max(start, line_start)
+    return end - piece_start >= _MIN_WRAP_WIDTH and not text[line_start:piece_start].strip(" \t>")
+
+
+def _prose_token(token: str) -> bool:
+    """A token that reads as the sentence going on: a common word, or a number ending a clause."""
+    return _prose_word(token) or bool(_NUMBER_IN_PROSE.fullmatch(token))
 
 
 def _prose_word(token: str) -> bool:
@@ -348,8 +371,9 @@ def _iter_spans(text: str, grammar: ArchiveGrammar) -> Iterator[LinkSpan]:
             after = text[token.end() : token.end() + 2]
             fills_line = after[:1] in ("", "\n") or after == "\r\n"
             if not _continues(left, token.group(), "\n" in gap.group(), fills_line, grammar, blank) and not (
-                    not blank and "\n" in gap.group() and _URL_START.match(token.group())
-                    and not (not fills_line and _prose_word(token.group())) and _at_wrap_column(text, end)):
+                    "\n" in gap.group() and (not blank or _QUOTED_BLANK.fullmatch(gap.group()))
+                    and _URL_START.match(token.group()) and not _prose_token(token.group())
+                    and (_at_wrap_column(text, end) or _fills_its_line(text, start, end))):
                 break
             end = token.end()
         raw_end, end = end, start + len(trim_link_end(text[start:end]))

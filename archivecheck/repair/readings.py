@@ -104,9 +104,8 @@ def _cut_point(joined: str, position: int, path_start: int, kind: str = NL) -> P
     if goes_past_extension(left, right):
         # "report.pdf" + "accessed": no file name goes on past its extension.
         return Point(position, False, 2.0, doubtful=False, kind="cut")
-    tail = _letters_before(joined, position)
-    if tail and word_frequency(right) < NOT_A_WORD <= word_frequency(tail + right) - 2:
-        # "…-pr" + "evention": no word of prose, and the two make a common word: the wrap cut a word.
+    if len(right) > 2 and right.islower() and word_frequency(right) < NOT_A_WORD:
+        # "…/z" + "krp", "…-pr" + "evention": no word of prose at all, so the wrap cut the link.
         return None
     if left[-1:].isalpha() and right.islower() and len(right) > 1 and "#" not in left:
         # "…/guidance/foi" then "and" alone on the next line: the word ends the link, so the link

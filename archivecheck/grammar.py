@@ -30,7 +30,8 @@ _HYPHENATED_SCHEME = "|".join(
 )
 # After an archive prefix: a timestamp that is not complete yet, or a complete one whose modifier
 # or the original's scheme is still being written. Such a link cannot end there.
-_UNFINISHED_TAIL = r"(?:\d{0,13}|\d{14}(?:[a-z]{1,2}\\?_?)?/?(?:h(?:t(?:t(?:p(?:s)?)?)?)?)?:?/{0,2})$"
+# The legacy "/+/" (latest capture) and "/*/" (calendar) forms stand where a timestamp would.
+_UNFINISHED_TAIL = r"(?:\d{0,13}|(?:\d{14}(?:[a-z]{1,2}\\?_?)?|\d{0,14}\*|\+)/?(?:h(?:t(?:t(?:p(?:s)?)?)?)?)?:?/{0,2})$"
 
 
 @dataclass(frozen=True)

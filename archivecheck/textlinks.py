@@ -176,7 +176,7 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
     return False
 
 
-_URL_START = re.compile(r"[A-Za-z0-9/._~%?#=&-]")
+_URL_START = re.compile(r"[\w/.~%?#=&-]")  # \w: an IRI's letters too ("…/wiki/ประกาศ")
 # What only a link's path holds, never a word of prose: digits, "_", "#", "%", "=", "?", "~", a
 # capital inside a word ("SCCI0160", "DH_075531", "#readerwin", "getApiV1Search").
 _PATH_PIECE = re.compile(r"[#%=?~_]|\d|[a-z][A-Z]")

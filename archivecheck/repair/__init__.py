@@ -54,8 +54,9 @@ REPAIR_NAMES = (
     "doubled-scheme", "scheme-slashes", "scheme-added", "hyphen-restored", "underscore-restored",
     "hyphen-removed", "glued-word", "bracket-rejoined", "archive-match",
 )
-# Alternatives listed with an uncertain reading: enough to show the choice, few enough to read.
-MAX_ALTERNATIVES = 4
+# Alternatives listed with an uncertain reading: enough to hold the right one where two or three
+# independent points are in doubt (a typesetter's hyphens, a lost one), few enough to read.
+MAX_ALTERNATIVES = 8
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ _DOUBLED = re.compile(r"^(?:https?:?/{0,3})+(?=https?:?/)", re.IGNORECASE)
 _M = f"(?:-?[{MARKERS}]+)?"
 _SCHEME = re.compile(f"^(h{_M}t{_M}t{_M}p(?:{_M}s)?)((?:[:/]|[{MARKERS}])*)", re.IGNORECASE)
 _ARCHIVE_FORM_SCHEME = re.compile(r"https?:/[^/\ue000\ue001]", re.IGNORECASE)
+_SPLIT_ARCHIVE_FORM = re.compile(f"^((?:[hHtTpPsS-]|[{MARKERS}])+):/(?=[^/{MARKERS}])")
 _NESTED_BARE_SCHEME = re.compile(r"(?<=/)(https?):(?=[a-z0-9])", re.IGNORECASE)
 _HEAD = re.compile(r"(?:[a-z]+:?/*)*[^/?#]*", re.IGNORECASE)
 
@@ -256,6 +257,14 @@ def join_head(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
     if archive:
         offset = archive.start("orig")
         original = marked[offset:]
+        split = _SPLIT_ARCHIVE_FORM.match(original)
+        if split and drop_markers(split.group(1)).replace("-", "").lower() in ("http", "https"):
+            # The archive's own "https:/host" form with its scheme cut by a gap or a typesetter's
+            # hyphen ("ht-" / "tps:/developer…"): one reading, the form kept.
+            if "-" in split.group(1):
+                note(repairs, "hyphen-removed")
+            original = drop_markers(split.group(1)).replace("-", "") + original[split.end(1):]
+            marked = marked[:offset] + original
         # "https:/host" is how the archives themselves print an original (a server collapsed the
         # "//"), and they accept it: as written, it is not damage.
         if not _ARCHIVE_FORM_SCHEME.match(original):

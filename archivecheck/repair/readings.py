@@ -115,7 +115,7 @@ def _cut_point(joined: str, position: int, path_start: int, kind: str = NL) -> P
     capitalised = right[:1].isupper() and right[1:].islower()
     if left.endswith("=") and not capitalised:
         return None  # "…?usp=" then "sharing": a query's value goes on after its "=" (prose was left out)
-    if capitalised and left[-1:].isalpha() and "#" not in left:
+    if capitalised and left[-1:].isalnum() and "#" not in left:
         # "…/zkrp" then "Please": the sentence going on, or a wrap inside a word ("FT" + "Square").
         return Point(position, False, 0.5, doubtful=True, kind="cut")
     if not left[-1:].isalnum() and "#" not in left:

@@ -47,6 +47,7 @@ _EXTENSION = re.compile(
     re.IGNORECASE,
 )
 _SLUG = re.compile(r"[a-z0-9%]+(?:\\?[-_][a-z0-9%]+){2,}[/.,;:)]?|[a-z0-9%]*\d[a-z0-9%]*(?:\\?[-_][a-z0-9%]+)+")
+_IN_PATH = re.compile(r"//[^/\s]+/[^\s]*$")  # the link so far has reached its path
 _QUERY_PART = re.compile(r"\?[A-Za-z0-9_.%-]+=")  # "edit?usp=sharing": a query, never prose
 _WORD_SLASH_WORD = re.compile(r"[A-Za-z]+/[A-Za-z]+[.,;:!?)]*")
 _UNFINISHED_HOST = re.compile(r"(?:[a-z]+://?)?[a-z0-9.-]*", re.IGNORECASE)
@@ -163,6 +164,13 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
         return True
     if first == "." and len(token) > 1 and token[1].isalnum():
         return bool(_EXTENSION.match(token)) or bool(re.match(r"\.[a-z0-9-]+(?:\.[a-z0-9-]+)*/", token, re.IGNORECASE))
+    if not newline and (last.isalnum() or last in "-_") and _IN_PATH.search(end) and not _prose_token(token) \
+            and _URL_START.match(token) and (_urlish(token) or _path_piece(token) or first in "=?#") \
+            and not _NEW_LINK.match(token):
+        # A re-wrap (fmt, a mail client re-flowing a quote) or a PDF text layer turned a break
+        # inside the link into a space: "…PublicPatentLicen" + "se.pdf", "…/gpconn" + "ect-1-5-0/".
+        # What follows is plainly more path, never prose; a last bare number stays in doubt (repair).
+        return True
     if first == "?" and _QUERY_PART.match(token):
         return True  # "…/document-processing" then "?lang=python": a query starts no prose
     if last.isalnum() and first.isalnum():
@@ -263,7 +271,7 @@ _CONTINUATION = re.compile(r"[ \t]*(?P<token>[^\s<>\"\u201c\u201d\[\]{}|^`]+)")
 
 def continuation_after_page_break(text: str, end: int) -> tuple[int, int] | None:
     """Where a link that ends at ``end`` may go on after a page break: past the page number, the
-    form feed and the running header or footer lines (at most four short lines), the first line
+    form feed and the running header or footer lines (at most eight short lines), the first line
     that starts with what only a link's path holds. None when no page break follows ``end``.
 
     The page's furniture is not the link's, and what comes after it may or may not be: repair
@@ -272,7 +280,7 @@ def continuation_after_page_break(text: str, end: int) -> tuple[int, int] | None
     if newline < 0 or text[end:newline].strip(" \t\r"):
         return None
     position, broke = newline + 1, False
-    for _ in range(5):
+    for _ in range(8):  # blank lines, the page number, a form feed, a header or two
         if position >= len(text):
             return None
         if _PAGE_LINE.match(text, position) or text.startswith("\x0c", position):

@@ -93,6 +93,9 @@ def _weak(evidence: float) -> bool:
 def _cut_point(joined: str, position: int, path_start: int, kind: str = NL) -> Point | None:
     """A point where the link may end: it is complete on the left and a word follows on the right."""
     left, right = joined[path_start:position], joined[position:]
+    if kind == SP and right.isdigit():
+        # "…/isb-1" + "557", or "…/report" + "12" (times…): a number after a space, in doubt.
+        return Point(position, False, -0.5 if left[-1:].isdigit() or left[-1:] in "-_" else 0.5, doubtful=True, kind="cut")
     word = _WORD.match(right)
     if not word or word.end() != len(right):
         return None  # more URL follows (a slash, a dot, digits): not a word of prose

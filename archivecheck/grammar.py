@@ -25,6 +25,9 @@ __all__ = ["ArchiveGrammar", "builtin_grammar", "compile_grammar"]
 _UK_SUFFIX = r"\.(?:gov|org|nhs|police|ac|co|sch|mod|parliament)\.uk/"
 _BARE_UK_HOST = r"[a-z0-9-]+(?:\.[a-z0-9-]+)*" + _UK_SUFFIX
 # A scheme a typesetter hyphenated at a line end ("ht-" / "tps://": LibreOffice's en_GB patterns do).
+# A scheme that lost its first letters (a page break or a hyphenation cut "ht-" off): "ttps://",
+# "tps://" still say which scheme it was.
+_CUT_SCHEME = r"t?tps"
 _HYPHENATED_SCHEME = "|".join(
     rf"{'https'[:i]}-[ \t]*\r?\n[ \t]*{'https'[i:]}?" if i < 4 else rf"http-[ \t]*\r?\n[ \t]*s" for i in range(1, 5)
 )
@@ -95,6 +98,7 @@ def _compile(prefixes: tuple[str, ...]) -> ArchiveGrammar:
     start = re.compile(
         rf"""(?<![\w@.\-/\\%])(?:
                 (?:https?|hxxps?|ftp|{_HYPHENATED_SCHEME})(?::[ \t]?\r?\n?[ \t]*/{{1,3}}|//)
+              | {_CUT_SCHEME}://(?=[a-z0-9])
               | www\.[a-z0-9-]
               | {bare_hosts}
               | {_BARE_UK_HOST}
@@ -105,7 +109,7 @@ def _compile(prefixes: tuple[str, ...]) -> ArchiveGrammar:
     # text with (every branch begins with a known character), each hit then checked with ``start``.
     # A schemeless UK host is anchored at its ".gov.uk/" and walked back to its start.
     anchor = re.compile(
-        rf"(?:https?|hxxps?|ftp|{_HYPHENATED_SCHEME})(?::[ \t]?\r?\n?[ \t]*/{{1,3}}|//)|www\.[a-z0-9-]|{bare_hosts}|{_UK_SUFFIX}",
+        rf"{_CUT_SCHEME}://|(?:https?|hxxps?|ftp|{_HYPHENATED_SCHEME})(?::[ \t]?\r?\n?[ \t]*/{{1,3}}|//)|www\.[a-z0-9-]|{bare_hosts}|{_UK_SUFFIX}",
         re.IGNORECASE,
     )
     unfinished = re.compile("|".join(alt for p in prefixes for alt in _unfinished_alternatives(p)), re.IGNORECASE)

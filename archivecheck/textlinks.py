@@ -47,7 +47,6 @@ _EXTENSION = re.compile(
     re.IGNORECASE,
 )
 _SLUG = re.compile(r"[a-z0-9%]+(?:\\?[-_][a-z0-9%]+){2,}[/.,;:)]?|[a-z0-9%]*\d[a-z0-9%]*(?:\\?[-_][a-z0-9%]+)+")
-_IN_PATH = re.compile(r"//[^/\s]+/[^\s]*$")  # the link so far has reached its path
 _QUERY_PART = re.compile(r"\?[A-Za-z0-9_.%-]+=")  # "edit?usp=sharing": a query, never prose
 _WORD_SLASH_WORD = re.compile(r"[A-Za-z]+/[A-Za-z]+[.,;:!?)]*")
 _UNFINISHED_HOST = re.compile(r"(?:[a-z]+://?)?[a-z0-9.-]*", re.IGNORECASE)
@@ -143,13 +142,16 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
     if first == ":" and token.startswith((":/", "://")) and re.search(r"(?:^|/)https?$", end, re.IGNORECASE):
         return True
     if last in "-_\u2010\u2011\u2013\u00ad":
-        return first.isalnum() or first == "%"
+        return first.isalnum() or first == "%" or (last == "-" and first == "." and len(token) > 1)  # "gov-" + ".uk/"
     if last == "%" or re.search(r"%[0-9A-Fa-f]$", end):  # cut inside a percent-escape
         return bool(re.match(r"[0-9A-Fa-f]", token))
     if last in "?&=":
-        if last == "=" and newline and not fills_line and _prose_word(token) and not token.endswith(")"):
+        if last == "=" and newline and not fills_line and _prose_word(token) and not token.endswith(")") \
+                and token[:1].islower():
             # "…?key=" then "and we are …": a query may end in "=", and a sentence goes on. (A ")"
-            # after the word closes the bracket the link was opened in: "…?usp=" + "sharing)".)
+            # after the word closes the bracket the link was opened in: "…?usp=" + "sharing)". A
+            # capitalised word — "…Rendition=" + "Web", "…UpM=" + "Please" — is joined, and repair
+            # keeps both readings.)
             return False
         return "=" in token or first.isalnum()
     if last == "/":
@@ -164,7 +166,7 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
         return True
     if first == "." and len(token) > 1 and token[1].isalnum():
         return bool(_EXTENSION.match(token)) or bool(re.match(r"\.[a-z0-9-]+(?:\.[a-z0-9-]+)*/", token, re.IGNORECASE))
-    if not newline and (last.isalnum() or last in "-_") and _IN_PATH.search(end) and not _prose_token(token) \
+    if not newline and (last.isalnum() or last in "-_") and "/" in end.rsplit("//", 1)[-1] and not _prose_token(token) \
             and _URL_START.match(token) and (_urlish(token) or _path_piece(token) or first in "=?#") \
             and not _NEW_LINK.match(token):
         # A re-wrap (fmt, a mail client re-flowing a quote) or a PDF text layer turned a break
@@ -225,7 +227,8 @@ def _prose_word(token: str) -> bool:
     from .wordsplit import word_frequency  # lazy: only the rare gaps that need it load the table
 
     bare = token.rstrip(".,;:!?)")
-    return bare.isalpha() and word_frequency(bare) >= 3.0
+    # Prose is written lower-case or Capitalised; "DF", "EN" in capitals are a link's letters.
+    return bare.isalpha() and (bare.islower() or bare[1:].islower()) and word_frequency(bare) >= 3.0
 # Lines shorter than this are no evidence of a wrapping column.
 _MIN_WRAP_WIDTH = 30
 

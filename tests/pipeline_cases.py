@@ -37,8 +37,19 @@ def _shared(a: str, b: str) -> int:
     return n
 
 
+def _as_written(record: RepairedLink, intended: str) -> RepairedLink:
+    """A link whose text held no scheme at all ("webarchive.nationalarchives.gov.uk/+/…" after a
+    PDF text layer lost "http://") is given "https://": the archive serves the same capture on both,
+    and the text cannot say which the author typed. Compared as the intended one's scheme."""
+    if "scheme-added" in record.repairs and intended.startswith("http://") and record.url == "https://" + intended[7:]:
+        return RepairedLink(record.input, intended, record.repairs, record.confirmed, record.candidates, record.note,
+                            uncertain=record.uncertain, alternatives=record.alternatives, lost=record.lost)
+    return record
+
+
 def judge(intended: str, repaired: list[RepairedLink]) -> tuple[str, str]:
     """(verdict, what was given) for one case."""
+    repaired = [_as_written(r, intended) for r in repaired]
     if not repaired:
         return "wrong", "no link found"
     truncated = [r for r in repaired if r.url != intended and intended.startswith(r.url) and not r.uncertain

@@ -16,7 +16,7 @@ Repair names (``RepairedLink.repairs``), in the order applied:
   quoted-printable, html-entity, markdown-escape, html-tag, angle-brackets, quotes, trailing-punctuation,
   encoded-scheme, typographic-dash, soft-hyphen, zero-width, ligature, nbsp, line-break, whitespace,
   timestamp-space, safelinks, proofpoint, google-redirect, redirect-wrapper, hxxp, doubled-scheme,
-  scheme-slashes, scheme-added, hyphen-restored, underscore-restored (a wiki title's "_"),
+  scheme-slashes, scheme-added, scheme-cut (a scheme that lost its first letters: "tps://"), hyphen-restored, underscore-restored (a wiki title's "_"),
   hyphen-removed, glued-word (the next line's word was not part of the link), bracket-rejoined (a
   URL cut at "(" by a tool, its rest put back), archive-match (the archive's record settled it).
 """
@@ -51,7 +51,7 @@ REPAIR_NAMES = (
     "quoted-printable", "html-entity", "markdown-escape", "html-tag", "angle-brackets", "quotes", "trailing-punctuation",
     "encoded-scheme", "typographic-dash", "soft-hyphen", "zero-width", "ligature", "nbsp", "line-break", "whitespace",
     "timestamp-space", "safelinks", "proofpoint", "google-redirect", "redirect-wrapper", "hxxp",
-    "doubled-scheme", "scheme-slashes", "scheme-added", "hyphen-restored", "underscore-restored",
+    "doubled-scheme", "scheme-slashes", "scheme-added", "scheme-cut", "hyphen-restored", "underscore-restored",
     "hyphen-removed", "glued-word", "bracket-rejoined", "archive-match",
 )
 # Alternatives listed with an uncertain reading: enough to hold the right one where two or three
@@ -152,7 +152,7 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
         notes.append(f"best of {len(candidates)} readings by word frequency, unconfirmed (offline)")
     alternatives: tuple[str, ...] = ()
     lost = False
-    if grammar.cut_short(url) or "\ufffd" in url or _ONE_GLYPH.search(url):
+    if grammar.cut_short(url) or "\ufffd" in url or _ONE_GLYPH.search(url) or _SCHEME_ONLY.match(url):
         # Cut inside its archive prefix or timestamp, with nothing in the text to finish it, or a
         # character a tool destroyed: not a link anyone can open, and never one to give as repaired.
         uncertain = lost = True
@@ -187,6 +187,7 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
 
 # A PDF text layer that cannot map a font's glyphs gives one character for all of them
 # ("ปปปปปปปป" for a Thai title): what the link said is gone.
+_SCHEME_ONLY = re.compile(r"^[a-z]+:/*$", re.IGNORECASE)  # "http://" and nothing after it
 _ONE_GLYPH = re.compile(r"([^\x00-\x7f])\1{5,}")
 # Characters a pipeline adds that no link holds: a mail quote's ">", whitespace, gap markers, a soft
 # hyphen, zero-width characters.

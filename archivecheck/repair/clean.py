@@ -47,6 +47,7 @@ _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "
 _LIGATURE = re.compile("[\ufb00-\ufb06]")
 _OPEN_QUOTES = "\"'\u201c\u2018\u00ab\u201e"
 _CLOSE_QUOTES = "\"'\u201d\u2019\u00bb\u201c"
+_CUT_SCHEME = re.compile(r"^t?tps(?=://)", re.IGNORECASE)  # "tps://" from "ht-" / "tps://" cut by a page break
 _HXXP = re.compile(r"^h(?:xx|\*\*|XX)p(s?)(?=:)", re.IGNORECASE)
 _DEFANGED_DOT = re.compile(r"\[\.\]|\(\.\)")
 _DOUBLED = re.compile(r"^(?:https?:?/{0,3})+(?=https?:?/)", re.IGNORECASE)
@@ -79,6 +80,10 @@ def fix_scheme(url: str, repairs: list[str], grammar: ArchiveGrammar, *, add_mis
         if _DEFANGED_DOT.search(fixed.split("/", 3)[2] if fixed.count("/") >= 2 else fixed):
             fixed = _DEFANGED_DOT.sub(".", fixed, count=8)
     url = fixed
+    cut = _CUT_SCHEME.match(url)
+    if cut:
+        url = "https" + url[cut.end():]
+        note(repairs, "scheme-cut")
     doubled = _DOUBLED.match(url)
     if doubled and doubled.end() > 0:
         url = url[doubled.end():]

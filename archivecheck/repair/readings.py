@@ -174,6 +174,9 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
                 # An "=" in a query is common, in a path rare: the order only; both are listed.
                 in_query = "?" in joined[path_start:position]
                 points.append(Point(position, False, 0.5 if in_query else -0.5, doubtful=True, kind="equals", joiner="="))
+                cut = _cut_point(joined, position, path_start, NL)  # "…UpM=" + "Please": the end, too
+                if cut is not None:
+                    points.append(cut)
             continue
         if before == "-" and kind != QP:
             # A hyphen at a line end: the link's own, or a typesetter's — unless no hyphenation
@@ -314,12 +317,13 @@ def readings(joined: str, points: list[Point]) -> tuple[list[Reading], bool]:
 
 
 def _apply(joined: str, points: list[Point], wanted: dict[Point, bool]) -> tuple[str, tuple[str, ...], int]:
-    """The text with each point's choice applied (right to left, so positions stay valid; at one
-    position the hyphen before the cut, so that a cut there takes the hyphen with it)."""
+    """The text with each point's choice applied (right to left, so positions stay valid)."""
     text = joined
     names: list[str] = []
     changes = 0
-    for point in sorted(points, key=lambda p: (p.position, p.kind != "cut"), reverse=True):
+    # At one position: a hyphen first, then the cut (which takes the hyphen with it), then an "="
+    # (which stays: it ends the link the cut leaves).
+    for point in sorted(points, key=lambda p: (p.position, _APPLY_ORDER.get(p.kind, 2)), reverse=True):
         want = wanted[point]
         if point.kind == "equals":
             if want:
@@ -341,6 +345,9 @@ def _apply(joined: str, points: list[Point], wanted: dict[Point, bool]) -> tuple
             note(names, "hyphen-restored" if point.joiner == "-" else "underscore-restored")
             changes += 1
     return text, tuple(sorted(names, key=HYPHEN_NAMES.index)), changes
+
+
+_APPLY_ORDER = {"equals": 0, "cut": 1}
 
 
 def is_doubtful(points: list[Point]) -> bool:

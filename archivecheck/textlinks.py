@@ -167,7 +167,8 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
     if first == "." and len(token) > 1 and token[1].isalnum():
         return bool(_EXTENSION.match(token)) or bool(re.match(r"\.[a-z0-9-]+(?:\.[a-z0-9-]+)*/", token, re.IGNORECASE))
     if not newline and (last.isalnum() or last in "-_") and "/" in end.rsplit("//", 1)[-1] and not _prose_token(token) \
-            and _URL_START.match(token) and (_urlish(token) or _path_piece(token) or first in "=?#") \
+            and _URL_START.match(token) and ("/" in token or _EXTENSION.search(token) or _path_piece(token)
+                                             or first in "=?#") \
             and not _NEW_LINK.match(token):
         # A re-wrap (fmt, a mail client re-flowing a quote) or a PDF text layer turned a break
         # inside the link into a space: "…PublicPatentLicen" + "se.pdf", "…/gpconn" + "ect-1-5-0/".
@@ -383,8 +384,9 @@ def _iter_spans(text: str, grammar: ArchiveGrammar) -> Iterator[LinkSpan]:
             fills_line = after[:1] in ("", "\n") or after == "\r\n"
             if not _continues(left, token.group(), "\n" in gap.group(), fills_line, grammar, blank) and not (
                     "\n" in gap.group() and (not blank or _QUOTED_BLANK.fullmatch(gap.group()))
-                    and _URL_START.match(token.group()) and not _prose_token(token.group())
-                    and (_at_wrap_column(text, end) or _fills_its_line(text, start, end))):
+                    and _URL_START.match(token.group())
+                    and (_at_wrap_column(text, end)
+                         or (_fills_its_line(text, start, end) and not _prose_token(token.group())))):
                 break
             end = token.end()
         raw_end, end = end, start + len(trim_link_end(text[start:end]))

@@ -34,7 +34,7 @@ from ..unwrap import unwrap_all
 from ..quotedprintable import looks_quoted_printable
 from .evidence import valid_host
 from .clean import MARKERS, clean, drop_markers, fix_scheme, gap_name, join_head, note
-from .readings import MAX_CANDIDATES, decision_points, is_doubtful, readings
+from .readings import DAMAGE_SIGNS, MAX_CANDIDATES, decision_points, is_doubtful, readings
 from .settle import ArchiveIndex, diff_names, settle
 
 __all__ = [
@@ -144,6 +144,10 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
             url, hyphen_repairs = candidates[answer.choice].url, list(candidates[answer.choice].repairs)
         else:
             url, hyphen_repairs = answer.choice, diff_names(joined, answer.choice)
+        if confirmed and answer.choice == 0 and _intact(text, marked, repairs):
+            # Nothing shows damage and the archive holds the link as written: the other readings
+            # were hypotheses for the case it did not (issue #16), however many it also holds.
+            answer = replace(answer, also_held=())
         if confirmed:
             uncertain = _fragment_in_doubt(url, candidates) or bool(answer.also_held)
         if answer.note:
@@ -207,6 +211,11 @@ def _valid(url: str, grammar: ArchiveGrammar) -> bool:
     except ValueError:  # "[" alone: no host at all
         return False
     return not host or valid_host(host) or not re.search(r"[a-z]", host)
+
+
+def _intact(text: str, marked: str, repairs: list[str]) -> bool:
+    """Whether the text shows no damage where the link stands: no gap, no sign a tool changed it."""
+    return not any(marker in marked for marker in MARKERS) and not DAMAGE_SIGNS.intersection(repairs)
 
 
 def _fragment_in_doubt(url: str, candidates: list) -> bool:

@@ -127,6 +127,9 @@ def _cut_point(joined: str, position: int, path_start: int, kind: str = NL) -> P
         # archive can tell; a capitalised or a common word more likely starts the prose.
         prose = capitalised or word_frequency(right) >= 4.5
         return Point(position, False, 0.5 if prose else -0.5, doubtful=True, kind="cut")
+    if left[-1:].isdigit() and right.islower() and word_frequency(right) >= 3.0:
+        # "…/3571011" then "and": a number ends many a link, and a common word starts the prose.
+        return Point(position, False, 0.5, doubtful=True, kind="cut")
     if "#" in left:
         # A fragment is free text, and the archives' indexes do not record fragments, so nothing
         # can settle whether the word belongs to it: flag it, prefer the shorter link.

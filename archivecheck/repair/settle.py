@@ -80,7 +80,15 @@ def settle(readings: list[Reading], original_start: int, first_point: int | None
         matches = [original for original in held_originals if match_key(original) in keys]
         if matches:
             exact = [m for m in matches if any(m == r.url[original_start:] for r in readings)]
-            chosen = (exact or matches)[0]
+            candidates = list(dict.fromkeys(exact or matches))
+            chosen = candidates[0]
+            if len(candidates) > 1:
+                # Several spellings held that damage could blur into this text ("uni-versities"
+                # beside "universities"): the archive cannot decide either.
+                others = tuple(best[:original_start] + other for other in candidates[1:])
+                return Settlement(best[:original_start] + chosen, True,
+                                  f"the archive holds {len(candidates)} spellings this text may be: it cannot decide",
+                                  also_held=others)
             return Settlement(best[:original_start] + chosen, True, "spelling settled by the archive's index (prefix match)")
     if could_not_ask:
         return Settlement(0, None, "the archive index could not be asked; best reading by syntax, unconfirmed")

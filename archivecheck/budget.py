@@ -176,5 +176,9 @@ def close_stores() -> None:
     """Close this process's connections to budget files (tests start each test with a new file)."""
     with _stores_lock:
         for store in _stores.values():
-            store.conn.close()
+            # Under the store's lock: a thread still using it (a check the test left running) must
+            # not be mid-statement when the connection goes, which crashes the interpreter (seen:
+            # SIGSEGV in transact). After this, such a thread gets sqlite3.ProgrammingError instead.
+            with store.lock:
+                store.conn.close()
         _stores.clear()

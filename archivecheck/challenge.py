@@ -45,7 +45,6 @@ class _Cooling:
     until: float
     until_wall: float  # the same moment by the wall clock, for messages
     what: str  # the challenge as waf_challenge named it
-    probing: bool = False  # the cool-down is over and one request has gone to see if it lifted
 
 
 class Gate:
@@ -106,8 +105,9 @@ class ChallengeState:
                 return False
             now = self._clock()
             if cooling.until <= now:
-                cooling.probing = True
-                # Should the probe never report back (a crash, a reset), a later request may probe.
+                # The cool-down is over: this request is the probe, and the endpoint is re-armed so
+                # nobody else goes while it is out; should it never report back (a crash, a reset),
+                # a later request probes after another cool-down.
                 cooling.until = now + self.cooldown
                 cooling.until_wall = time.time() + self.cooldown
                 return True
@@ -145,7 +145,7 @@ class ChallengeState:
             self._cooling.pop(key, None)
 
     def cooling(self) -> dict[tuple[str, str], float]:
-        """Endpoints cooling down now: (host, endpoint) -> seconds left (0 while a probe is out)."""
+        """Endpoints cooling down now: (host, endpoint) -> seconds left (a probe re-arms it)."""
         now = self._clock()
         with self._lock:
             return {key: max(0.0, c.until - now) for key, c in self._cooling.items()}

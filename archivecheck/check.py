@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from .answers import Answer
 from .archives import ArchiveLink, normalise_original
 from .config import Settings
 from .corroborate import Corroboration, EarlierCheck, corroborate
@@ -18,7 +19,6 @@ from .grammar import compile_grammar
 from .pool import map_bounded
 from .repair import repair_link
 from .resolve import resolve_original, suggest_capture
-from .answers import Answer
 from .verify import Verdict, Verification, verify_capture
 
 log = logging.getLogger("archivecheck.check")

@@ -17,6 +17,7 @@ is the next line's, and a scheme starts the next link.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -174,6 +175,16 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
         # inside the link into a space: "…PublicPatentLicen" + "se.pdf", "…/gpconn" + "ect-1-5-0/".
         # What follows is plainly more path, never prose; a last bare number stays in doubt (repair).
         return True
+    if not newline and last.isalpha() and token.isalpha() and token.islower() and len(token) > 2 \
+            and "/" in end.rsplit("//", 1)[-1] and not _prose_word(token) and _not_a_word(token):
+        # "…/web-archiving/archi" + "vability": no word at all after a space inside the path — a
+        # re-wrap put the space inside a word (repair keeps the end in doubt).
+        return True
+    if unicodedata.category(first).startswith("M"):
+        return True  # a combining mark starts no word: a wrap cut a character's marks from it
+    if newline and re.search(r"\.[A-Za-z]{1,3}$", end) and token.rstrip(".,;:!?)").isalpha() \
+            and len(re.search(r"\.[A-Za-z]{1,3}$", end).group()) + len(token.rstrip(".,;:!?)")) <= 6:
+        return True  # "demo.a" + "tom": a file name's extension cut by the wrap (repair weighs the end)
     if first == "?" and _QUERY_PART.match(token):
         return True  # "…/document-processing" then "?lang=python": a query starts no prose
     if last.isalnum() and first.isalnum():
@@ -187,7 +198,7 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
     return False
 
 
-_URL_START = re.compile(r"[\w/.~%?#=&-]")  # \w: an IRI's letters too ("…/wiki/ประกาศ")
+_URL_START = re.compile(r"[\w/.~%?#=&:'+@!$*-]")  # \w: an IRI's letters too ("…/wiki/ประกาศ")
 # What only a link's path holds, never a word of prose: digits, "_", "#", "%", "=", "?", "~", a
 # capital inside a word ("SCCI0160", "DH_075531", "#readerwin", "getApiV1Search").
 _PATH_PIECE = re.compile(r"[#%=?~_]|\d|[a-z][A-Z]")
@@ -221,6 +232,12 @@ def _fills_its_line(text: str, start: int, end: int) -> bool:
 def _prose_token(token: str) -> bool:
     """A token that reads as the sentence going on: a common word, or a number ending a clause."""
     return _prose_word(token) or bool(_NUMBER_IN_PROSE.fullmatch(token))
+
+
+def _not_a_word(token: str) -> bool:
+    from .wordsplit import NOT_A_WORD, word_frequency
+
+    return word_frequency(token) < NOT_A_WORD
 
 
 def _prose_word(token: str) -> bool:

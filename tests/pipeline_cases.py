@@ -2,7 +2,9 @@
 
 A case is scored on every link repair finds in its text, as the real-world corpus is:
 **right** (the intended link, given as certain), **listed** (uncertain, the intended link among the
-reading and its alternatives), **silent** (the tool's output holds, where the link was, another valid
+reading and its alternatives), **held2** (online: listed, and the archive holds the intended link and
+another reading — a decoy the damage makes indistinguishable, "man-" / "agement" when "man-agement" is
+held beside "management"), **silent** (the tool's output holds, where the link was, another valid
 spelling differing only by a hyphen it dropped without trace: no reading can bring it back, and the
 case is counted apart, not as repaired), **lost** (the record says the pipeline destroyed part of the link:
 no reading can bring it back, and none is given as certain), **flagged** (uncertain, the intended
@@ -18,7 +20,7 @@ from pathlib import Path
 from archivecheck.repair import RepairedLink, repair_text
 
 CASES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "pipelines"
-VERDICTS = ("right", "listed", "lost", "flagged", "silent", "wrong")
+VERDICTS = ("right", "listed", "held2", "lost", "flagged", "silent", "wrong")
 
 
 def load_cases() -> list[dict]:
@@ -60,6 +62,8 @@ def judge(intended: str, repaired: list[RepairedLink]) -> tuple[str, str]:
     if best.url == intended and not best.uncertain:
         return "right", best.url
     if best.uncertain and intended in (best.url, *best.alternatives):
+        if "cannot decide" in (best.note or ""):
+            return "held2", best.url  # online: the archive holds the intended link and another reading
         return "listed", best.url
     if best.lost:
         return "lost", f"{best.url} ({best.note})"
@@ -87,12 +91,12 @@ def score(cases: list[dict], index=None, grammar=None) -> dict[str, Counter]:
 
 
 def table(counts: dict[str, Counter], label: str) -> str:
-    lines = [f"{label}", f"{'pipeline':<22}{'cases':>7}{'right':>8}{'listed':>8}{'lost':>6}{'flagged':>9}{'silent':>8}{'wrong':>7}  right+listed"]
+    lines = [f"{label}", f"{'pipeline':<22}{'cases':>7}{'right':>8}{'listed':>8}{'held2':>7}{'lost':>6}{'flagged':>9}{'silent':>8}{'wrong':>7}  right+listed"]
     for key in sorted(k for k in counts if k != "details"):
         c = counts[key]
         total = sum(c[v] for v in VERDICTS)
-        ok = c["right"] + c["listed"]
-        lines.append(f"{key:<22}{total:>7}{c['right']:>8}{c['listed']:>8}{c['lost']:>6}{c['flagged']:>9}{c['silent']:>8}{c['wrong']:>7}"
+        ok = c["right"] + c["listed"] + c["held2"]
+        lines.append(f"{key:<22}{total:>7}{c['right']:>8}{c['listed']:>8}{c['held2']:>7}{c['lost']:>6}{c['flagged']:>9}{c['silent']:>8}{c['wrong']:>7}"
                      f"  {100 * ok / max(total, 1):.1f} %")
     return "\n".join(lines)
 

@@ -133,8 +133,9 @@ def _cut_point(joined: str, position: int, path_start: int, kind: str = NL) -> P
     if "#" in left:
         # A fragment is free text, and the archives' indexes do not record fragments, so nothing
         # can settle whether the word belongs to it: flag it, prefer the shorter link.
-        capitalised = right[:1].isupper() and right[1:].islower()
-        return Point(position, False, 1.0 if capitalised else 0.5, doubtful=not capitalised, kind="cut")
+        # A capitalised word is likelier prose, but a wrapped fragment goes on in capitals too
+        # ("…#/search/getApiV1" + "Search"): in doubt either way.
+        return Point(position, False, 1.0 if capitalised else 0.5, doubtful=True, kind="cut")
     return None
 
 

@@ -46,7 +46,6 @@ class PageView:
     """What a page shows where a family looks (built by judge.read_page). Text is whitespace-
     collapsed, curly apostrophes straightened; `words` counts the main content's words."""
 
-
     title: str
     headings: tuple[str, ...]
     opening: str

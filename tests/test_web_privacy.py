@@ -188,6 +188,7 @@ def test_each_waiting_letter_shows_how_many_are_ahead_of_it(local_archive, fast_
                 page = client.get(location).get_data(as_text=True)
                 if ahead:
                     assert f"Waiting to start: {ahead} letter{'s' if ahead > 1 else ''} ahead of yours." in page
+                    assert client.get(location + ".json").get_json()["letters_ahead"] == ahead
                 else:
                     assert "Waiting to start: 0" not in page and "ahead of yours" not in page
         finally:
@@ -244,3 +245,23 @@ def test_past_the_memory_budget_the_oldest_letter_and_its_corrected_version_are_
         assert client.get(first + "/letter").status_code == 404
         assert "Somebody Else" in client.get(second + "/letter").get_data(as_text=True)
         assert not any(REQUESTER in (built.data or b"").decode("utf-8", "replace") for built in service._built.values())
+
+
+def test_a_database_from_the_first_version_is_emptied_of_its_letters_when_opened(tmp_path):
+    # The first version kept every corrected letter for the whole retention (checks.corrected and
+    # checks.corrected_suggested): opening such a file now clears them, and overwrites their pages.
+    path = tmp_path / "old.sqlite"
+    letter = (f"Dear {REQUESTER}, " * 400).encode()  # long enough for SQLite's overflow pages
+    with sqlite3.connect(path) as db:
+        db.executescript("""CREATE TABLE checks (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, finished_at TEXT,
+            name TEXT NOT NULL, format TEXT NOT NULL, state TEXT NOT NULL, message TEXT, corrected BLOB,
+            corrected_suggested BLOB, corrected_type TEXT);""")
+        db.execute("INSERT INTO checks VALUES ('abcdefghijkl', '2026-12-01T00:00:00Z', NULL, 'a.txt', 'txt', 'done', NULL, ?, ?, 'txt')",
+                   (letter, letter))
+    db.close()
+    assert REQUESTER.encode() in path.read_bytes()
+    store = CheckStore(path)
+    assert store.get("abcdefghijkl").name == "a.txt"
+    for suffix in ("", "-wal"):
+        if Path(f"{path}{suffix}").exists():
+            assert REQUESTER.encode() not in Path(f"{path}{suffix}").read_bytes(), suffix

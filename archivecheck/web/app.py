@@ -205,6 +205,7 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
         check = load(check_id)
         return jsonify({"id": check.id, "state": check.state, "name": check.name, "created_at": check.created_at,
                         "finished_at": check.finished_at, "total": len(check.links), "decided": check.decided,
+                        "letters_ahead": service.queue_position(check.id),  # None once a worker has it
                         "results": [dict(link.result.to_dict(), **link.added_fields()) for link in check.decided_links],
                         "summary": summarise(check.results),
                         # Anything not read (a PDF page, a part, an attachment): not fully checked (#18).

@@ -215,6 +215,8 @@ def test_a_public_url_that_is_not_an_http_address_is_refused_in_one_line(tmp_pat
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == ["archivecheck: error: --public-url: 'javascript:alert(1)' is not an http(s) address"]
     assert not (tmp_path / "x").exists()
+    result = CliRunner().invoke(cli, ["serve", "--user-header", "X-Remote-User", "--db", str(tmp_path / "x" / "c.sqlite")])
+    assert result.exit_code == 2 and "--user-header needs --trusted-proxy" in result.output
 
 
 def test_the_signed_in_user_named_by_the_proxy_is_recorded_with_a_decision(local_archive, fast_config, tmp_path):

@@ -35,7 +35,7 @@ def default_db() -> str:
               help="The service's address as colleagues reach it, for the check's link shown on the page "
                    "(never taken from the request) [default: no full address is shown].")
 @click.option("--user-header", default=None, metavar="NAME",
-              help="Header in which a signing-in reverse proxy names the user, recorded with each decision.")
+              help="Header in which the signing-in reverse proxy (--trusted-proxy) names the user, recorded with each decision.")
 @click.option("--max-upload", "max_upload_mb", type=FiniteNumber(minimum=0.1), default=10, show_default=True,
               metavar="MB", help="Largest letter accepted.")
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
@@ -64,6 +64,10 @@ def command(ctx, host, port, db_path, keep_days, keep_letter_days, max_links, pu
     from ..web.retention import RetentionTimer
     from ..web.service import tune_malloc
 
+    if user_header and not trusted_proxy:
+        # Anyone could send the header to a service reached directly: it names users only behind
+        # the proxy that sets it (and strips what the client sent).
+        raise ConfigError("--user-header needs --trusted-proxy: only a signing-in reverse proxy may name the user")
     if public_url is not None and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", public_url):
         raise ConfigError(f"--public-url: {public_url!r} is not an http(s) address")
 

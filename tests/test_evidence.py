@@ -151,6 +151,8 @@ def test_verify_holds_on_the_pack_as_written(scanned):
     # warcinfo, then a request and a response per exchange
     assert f"✓ archive/data.warc: {1 + 2 * exchanges} WARC records, each matching its block and payload digests" in lines
     assert f"✓ indexes/index.cdx: {exchanges} index lines, each pointing at its record" in lines
+    (capture,) = [line for line in lines if line.startswith("✓ verified capture: ")]
+    assert "20220201210413id_/https://ico.org.uk/" in capture and capture.endswith(f"SHA-256 {doc['results'][0]['sha256']}")
     assert lines[-1] == f"{wacz}: all {len(lines) - 1} checks hold"
 
 
@@ -380,3 +382,18 @@ def test_a_chunked_body_read_through_iter_content_is_recorded_whole(local_archiv
     (exchange,) = recorder.exchanges
     assert body and exchange.length == len(body) and not exchange.truncated
     assert exchange.sha256 == hashlib.sha256(body).hexdigest()
+
+
+def test_scan_writes_one_pack_per_letter_each_complete(local_archive, fast_config, tmp_path):
+    # Two letters citing the same link: each pack holds the capture its letter's verdict rests on.
+    letters = [LETTER, LETTER.with_suffix(".txt")]
+    result = invoke(local_archive, fast_config, "scan", "--format", "json", "--no-progress",
+                    "--evidence", str(tmp_path), *map(str, letters))
+    assert result.exit_code == 0, result.output
+    named = json.loads(result.stdout)["summary"]["evidence"]
+    assert [n["letter"] for n in named] == [str(p) for p in letters]
+    assert sorted(p.name for p in tmp_path.glob("*.wacz")) == sorted(Path(n["wacz"]).name for n in named)
+    for n in named:
+        responses = [r for r in records_of(Path(n["wacz"])) if r[0] == "response"]
+        assert any("20220201210413id_/https://ico.org.uk/" in r[1] and r[2] == "200" for r in responses)
+        assert verify(n["wacz"]).exit_code == 0

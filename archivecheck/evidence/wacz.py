@@ -284,7 +284,31 @@ def verify_wacz(path: str | Path, *, public_key=None) -> PackCheck:
             name = resource.get("path", "")
             if name.startswith("indexes/") and name in names and name.endswith((".cdx", ".cdxj")):
                 findings += _check_index(zf, name, names)
+        if PAGES_PATH in names and INDEX_PATH in names:
+            findings += _name_pages(zf)
     return PackCheck(str(path), tuple(findings), signed)
+
+
+def _name_pages(zf: zipfile.ZipFile) -> list[Finding]:
+    """Each verified capture the pack lists, with the SHA-256 its record holds: the figure to hold
+    against the evidence record's."""
+    try:
+        digests = {}
+        for line in zf.read(INDEX_PATH).decode("utf-8").splitlines():
+            if line.strip():
+                fields = json.loads(line.split(" ", 2)[2])
+                digests[fields.get("url")] = fields.get("digest", "")
+        pages = [json.loads(line) for line in zf.read(PAGES_PATH).decode("utf-8").splitlines() if line.strip()][1:]
+    except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, IndexError) as exc:
+        return [Finding(False, f"{PAGES_PATH} cannot be read with the index: {exc}")]
+    out = []
+    for page in pages:
+        url, digest = page.get("url"), digests.get(page.get("url"), "")
+        if not digest.startswith("sha256:"):
+            out.append(Finding(False, f"{PAGES_PATH} lists {url}, which the index does not hold"))
+        else:
+            out.append(Finding(True, f"verified capture: {url}, fetched {page.get('ts')}, SHA-256 {digest[7:]}"))
+    return out
 
 
 def _check_resource(zf: zipfile.ZipFile, names: set, resource: dict) -> Finding:

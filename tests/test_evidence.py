@@ -337,6 +337,8 @@ def test_the_page_offers_the_pack_and_the_printed_record_shows_its_sha256(local_
         assert f'href="{location}/evidence.wacz"' in page and digest in page
         printed = client.get(location + "/evidence").get_data(as_text=True)
         assert f"evidence-{check_id}.wacz" in printed and f"SHA-256 <code>{digest}</code>" in printed
+        robust = f"Robust Link, for a web page: <code>&lt;a href=&#34;{REFERENCE_LINK}&#34; data-originalurl="
+        assert robust in printed and "data-versiondate=&#34;2022-02-01&#34;" in printed
         assert verify(saved).exit_code == 0
         (result,) = client.get(location + ".json").get_json()["results"]
         capture = [r for r in records_of(saved) if r[0] == "response" and r[2] == "200" and "id_/https://ico" in r[1]]

@@ -21,6 +21,7 @@ from flask import Flask, Response, abort, jsonify, redirect, render_template, re
 from werkzeug.exceptions import HTTPException
 
 from ..errors import InputError
+from ..robustlinks import robust_link
 from ..report import render_markdown, summarise
 from . import present
 from .decisions import CHOICES, needs_decision, options
@@ -143,7 +144,8 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
                 "keep_letter_days": service.keep_letter_days, "hold_minutes": service.hold_seconds / 60,
                 "max_links": service.max_links, "choice_words": present.CHOICE_WORDS,
                 "short_date": present.short_date, "can_confirm": can_confirm,
-                "sentence_for": lambda link: present.sentence_for(service.settings.registry, link)}
+                "sentence_for": lambda link: present.sentence_for(service.settings.registry, link),
+                "robust_link": robust_link}
 
     def form_page(errors: dict | None = None, text: str = "", status: int = 200):
         return render_template("index.html", errors=errors or {}, text=text, csrf_token=csrf_token(),

@@ -105,3 +105,25 @@ def test_window_and_every_on_the_command_line(local_archive, tmp_path):
     assert doc["summary"]["coverage"]["every_days"] == 7 and doc["summary"]["total"] == 1  # a seventh of 3, rounded up
     code, out, err = run_cli(base + ["--window", "0"])
     assert code == 2 and "--window" in err
+
+
+def test_once_the_window_closes_no_new_index_search_starts(local_archive, tmp_path):
+    """A broken link whose search for a replacement would need the index, after the window closed:
+    reported broken without a suggestion, not remembered as having none (so searched next time),
+    and no index request sent."""
+    from archivecheck.check import Checker
+    from archivecheck.schedule import NightScheduler
+
+    cfg = tmp_path / "fast.toml"
+    cfg.write_text(FAST_POLICY, encoding="utf-8")
+    settings = load_settings(str(cfg), environ=local_archive.env())
+    checker = Checker(settings)
+    try:
+        scheduler = NightScheduler(checker, workers=1)
+        scheduler.stop_searching()
+        [(got, night_check)] = list(scheduler.run([(BROKEN, None)]))
+    finally:
+        checker.session.close()
+    assert got == BROKEN and night_check.result.status.value == "broken"
+    assert night_check.result.suggestion is None and night_check.suggestion_searched_at is None
+    assert local_archive.front.counts["index"] == 0 and scheduler.index_queries == 0

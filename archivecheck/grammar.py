@@ -108,8 +108,10 @@ def _compile(prefixes: tuple[str, ...]) -> ArchiveGrammar:
     # Where a link may start, without the look-behind: a pattern the regex engine can skip through
     # text with (every branch begins with a known character), each hit then checked with ``start``.
     # A schemeless UK host is anchored at its ".gov.uk/" and walked back to its start.
+    # ("://" last: a scheme that lost its first letters, "tps://", is found at its "://" and walked
+    # back — an anchor starting at "t" would be tried at every "t" of every letter.)
     anchor = re.compile(
-        rf"{_CUT_SCHEME}://|(?:https?|hxxps?|ftp|{_HYPHENATED_SCHEME})(?::[ \t]?\r?\n?[ \t]*/{{1,3}}|//)|www\.[a-z0-9-]|{bare_hosts}|{_UK_SUFFIX}",
+        rf"(?:https?|hxxps?|ftp|{_HYPHENATED_SCHEME})(?::[ \t]?\r?\n?[ \t]*/{{1,3}}|//)|www\.[a-z0-9-]|{bare_hosts}|{_UK_SUFFIX}|://",
         re.IGNORECASE,
     )
     unfinished = re.compile("|".join(alt for p in prefixes for alt in _unfinished_alternatives(p)), re.IGNORECASE)

@@ -428,6 +428,9 @@ def _next_start(text: str, position: int, grammar: ArchiveGrammar) -> re.Match[s
         if hit is None:
             return None
         at = hit.start()
+        if text.startswith("://", at):  # a scheme that lost its first letters ("tps://")
+            while at > position and text[at - 1].isalpha():
+                at -= 1
         if text[at] == ".":  # a schemeless host's ".gov.uk/": walk back to where the host begins
             while at > position and (text[at - 1].isalnum() or text[at - 1] in ".-"):
                 at -= 1

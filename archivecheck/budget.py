@@ -115,20 +115,40 @@ class BudgetStore:
 
 
 class SharedLimiter:
-    """RateLimiter's interface (acquire, paused_for, pause) over the machine's budget file."""
+    """RateLimiter's interface (acquire, paused_for, pause) over the machine's budget file. If the
+    file fails mid-run (disk full, locked past the timeout, removed), the process carries on with
+    `fallback` (its own limiter) rather than fail a check: one warning, then pacing alone."""
 
-    def __init__(self, store: BudgetStore, key: str, per_minute: float, burst: int = 1, priority: str = INTERACTIVE):
+    def __init__(self, store: BudgetStore, key: str, per_minute: float, burst: int = 1, priority: str = INTERACTIVE,
+                 fallback=None):
         self.store, self.key = store, key
         self.interval = 60.0 / per_minute if per_minute > 0 else 0.0
         self.burst = max(1, burst)
         self.priority = priority
+        self.fallback = fallback
+        self.failed = False
+
+    def _shared(self, update, alone):
+        """`store.transact(key, update)`, or `alone()` on the fallback once the file has failed."""
+        if not self.failed:
+            try:
+                return self.store.transact(self.key, update)
+            except sqlite3.Error as exc:
+                if self.fallback is None:
+                    raise
+                self.failed = True
+                log.warning("the machine-wide request budget %s failed (%s): pacing this process alone",
+                            self.store.path, exc)
+        return alone()
 
     def acquire(self) -> float:
         """Block until a request may go; returns the seconds waited."""
         start = time.monotonic()
         take = self._take_interactive if self.priority == INTERACTIVE else self._take_background
         while True:
-            wait, took = self.store.transact(self.key, take)
+            if self.failed:
+                return self.fallback.acquire() + (time.monotonic() - start)
+            wait, took = self._shared(take, lambda: (0.0, False))
             if wait > 0:
                 time.sleep(wait)
             if not took:
@@ -156,20 +176,22 @@ class SharedLimiter:
 
     def paused_for(self) -> float:
         """Seconds left of the machine-wide pause (0 when not paused)."""
-        return self.store.transact(self.key, lambda n, p, i, now: (None, max(0.0, p - now)))
+        return self._shared(lambda n, p, i, now: (None, max(0.0, p - now)), lambda: self.fallback.paused_for())
 
     def pause(self, seconds: float) -> None:
-        self.store.transact(self.key, lambda n, p, i, now: ((n, max(p, now + seconds), i), None))
+        self._shared(lambda n, p, i, now: ((n, max(p, now + seconds), i), None), lambda: self.fallback.pause(seconds))
 
 
-def machine_limiter(policy, host: str, endpoint: str, per_minute: float, burst: int) -> SharedLimiter | None:
+def machine_limiter(policy, host: str, endpoint: str, per_minute: float, burst: int, fallback=None) -> SharedLimiter | None:
     """The shared limiter for (host, endpoint) under `policy`, or None when sharing is off or the
-    budget file cannot be used (the session then paces this process alone)."""
+    budget file cannot be used (the session then paces this process alone); `fallback` paces it
+    alone if the file fails later."""
     path = budget_path(policy.shared_budget)
     store = shared_store(path) if path is not None else None
     if store is None:
         return None
-    return SharedLimiter(store, f"{host} {endpoint}", per_minute, burst=burst, priority=policy.priority)
+    return SharedLimiter(store, f"{host} {endpoint}", per_minute, burst=burst, priority=policy.priority,
+                         fallback=fallback)
 
 
 def close_stores() -> None:

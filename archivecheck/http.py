@@ -150,7 +150,8 @@ class ArchiveSession:
                 # An archive's own limit from the config file ([archives.NAME] index_per_minute).
                 rate = next((r for host, kind, r in self.policy.host_rates if (host, kind) == key), rate)
                 # (#21) shared by every archivecheck process on the machine (budget.py), else this one's
-                self._limiters[key] = machine_limiter(self.policy, *key, rate, burst=2) or RateLimiter(rate, burst=2)
+                alone = RateLimiter(rate, burst=2)
+                self._limiters[key] = machine_limiter(self.policy, *key, rate, burst=2, fallback=alone) or alone
             return self._limiters[key]
 
     def get(self, url: str, *, endpoint: str, params: dict | None = None,

@@ -111,3 +111,20 @@ def test_where_the_budget_lives(monkeypatch, tmp_path):
     monkeypatch.delenv("ARCHIVECHECK_BUDGET")
     assert budget_path("/elsewhere.sqlite") == Path("/elsewhere.sqlite")
     assert budget_path("").name == "budget.sqlite" and "archivecheck" in str(budget_path(""))
+
+
+def test_a_budget_file_that_fails_mid_run_leaves_the_process_pacing_alone(tmp_path):
+    """The file's connection gone (as when the disk fills or the file is locked past the timeout):
+    the limiter carries on with the process's own limiter instead of failing a check."""
+    from archivecheck.http import RateLimiter
+
+    store = BudgetStore(tmp_path / "b.sqlite")
+    alone = RateLimiter(600, burst=1)
+    limiter = SharedLimiter(store, "host replay", 600, burst=1, fallback=alone)
+    limiter.acquire()
+    store.conn.close()
+    limiter.pause(0.2)  # goes to the fallback now
+    assert limiter.failed and 0.1 < alone.paused_for() <= 0.2 and 0.1 < limiter.paused_for() <= 0.2
+    start = time.monotonic()
+    limiter.acquire()
+    assert time.monotonic() - start >= 0.15

@@ -60,6 +60,13 @@ LONG_PAGE_WORDS = 700
 # Below this many words of content a page that names no family may still be an interstitial (a
 # bare challenge, a redirect stub): `ok`, but said with doubt.
 NEAR_EMPTY_WORDS = 15
+# Below this many words of main content, with no family named, a page may still be an error or
+# holding page in a form no rule knows (most real error pages in fixtures/errorpages carry fewer):
+# `ok`, said with doubt rather than plainly.
+SHORT_PAGE_WORDS = 80
+# Words of an error message in a title or heading no family claimed: said as doubt, not a verdict.
+_ERRORISH = re.compile(r"\b(errors?|fehler|erreur|not found|nicht gefunden|40[134]|410|50[0234]|denied|forbidden|"
+                       r"unavailable|suspended|disabled|maintenance|oops|sorry|problem|no longer)\b", re.IGNORECASE)
 # A line of at least this many words is a sentence, where a page's own text starts (menus are shorter).
 SENTENCE_WORDS = 6
 # Quotations, code and definitions are a page citing words, not saying them.
@@ -300,6 +307,12 @@ def _doubt(view: PageView) -> str | None:
         return "it asks for a password, though not as a sign-in page"
     if view.page_words < NEAR_EMPTY_WORDS:
         return f"it has almost no text ({view.page_words} words), so it may be an interstitial rather than the document"
+    errorish = next((text for text in (view.title, *view.headings) if text and _ERRORISH.search(text)), None)
+    if errorish is not None:
+        return (f"its title or heading (\u201c{errorish[:80]}\u201d) reads like an error message, though the page "
+                f"was not recognised as an error page")
+    if view.words < SHORT_PAGE_WORDS:
+        return f"it carries little content ({view.words} words), so it may be an error or holding page rather than the document"
     return None
 
 

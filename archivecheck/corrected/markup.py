@@ -21,7 +21,6 @@ import re
 from html.parser import HTMLParser
 
 _DROPPED = frozenset(("script", "style", "head", "template"))
-_BREAKS = frozenset(("br", "wbr"))
 _HREF = re.compile(r"""(\shref\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.IGNORECASE)
 
 
@@ -48,29 +47,48 @@ def encode_keeping(text: str, encoding: str, bom: bytes) -> bytes:
 
 
 class _Tokens(HTMLParser):
-    """Where each visible character and each tag stands in the source."""
+    """Where the visible text and the `<a>` tags stand in the source.
+
+    The visible text is kept as it comes (one string), with one record per piece of it — a run of
+    text, or an entity — saying where it stands in the source: memory follows the number of pieces,
+    not of characters, so a page at the reader's size cap costs what its text costs. Other tags are
+    not recorded; a link's span is scanned again for them when it is rewritten.
+    """
 
     def __init__(self, source: str):
         super().__init__(convert_charrefs=False)
         self.source = source
         self.line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", source)]
-        self.events: list[int] = []  # start offset of every token, to find where each ends
-        self.chars: list[tuple[str, int, int]] = []  # (character, source start, source end)
-        self.tags: list[list] = []  # [start, end, name, is_start, href value span or None]
+        self.pieces: list[str] = []
+        self.length = 0
+        self.piece_starts: list[int] = []  # offset of each piece in the visible text
+        self.piece_sources: list[tuple[int, int, bool]] = []  # (source start, end, one char per char?)
+        self.anchors: list[list] = []  # [start tag start, start tag end, href value span | None, </a> start]
+        self.open_anchor: int | None = None
         self.dropping = 0
 
     def _here(self) -> int:
         line, column = self.getpos()
         return self.line_starts[line - 1] + column
 
+    def _text(self, text: str, start: int, end: int, literal: bool) -> None:
+        if self.dropping or not text:
+            return
+        self.piece_starts.append(self.length)
+        self.piece_sources.append((start, end, literal))
+        self.pieces.append(text)
+        self.length += len(text)
+
     def handle_starttag(self, tag, attrs):
-        start = self._here()
-        raw = self.get_starttag_text() or ""
-        href = None
-        found = _HREF.search(raw)
-        if tag == "a" and found:
-            href = (start + found.start(2), start + found.end(2))
-        self.tags.append([start, start + len(raw), tag, True, href])
+        if tag == "a":
+            start = self._here()
+            raw = self.get_starttag_text() or ""
+            found = _HREF.search(raw)
+            href = (start + found.start(2), start + found.end(2)) if found else None
+            if self.open_anchor is not None:  # an <a> inside an <a> closes the first, as browsers do
+                self.anchors[self.open_anchor][3] = start
+            self.open_anchor = len(self.anchors)
+            self.anchors.append([start, start + len(raw), href, 1 << 62])
         if tag in _DROPPED:
             self.dropping += 1
 
@@ -80,26 +98,21 @@ class _Tokens(HTMLParser):
             self.dropping -= 1
 
     def handle_endtag(self, tag):
-        start = self._here()
-        end = self.source.find(">", start) + 1 or len(self.source)
-        self.tags.append([start, end, tag, False, None])
+        if tag == "a" and self.open_anchor is not None:
+            self.anchors[self.open_anchor][3] = self._here()
+            self.open_anchor = None
         if tag in _DROPPED and self.dropping:
             self.dropping -= 1
 
     def handle_data(self, data):
-        if self.dropping:
-            return
         start = self._here()
-        self.chars.extend((ch, start + i, start + i + 1) for i, ch in enumerate(data))
+        self._text(data, start, start + len(data), True)
 
     def _reference(self, raw_pattern: str):
-        if self.dropping:
-            return
         start = self._here()
         found = re.compile(raw_pattern).match(self.source, start)
         end = found.end() if found else start + 1
-        for ch in html.unescape(self.source[start:end]):
-            self.chars.append((ch, start, end))
+        self._text(html.unescape(self.source[start:end]), start, end, False)
 
     def handle_entityref(self, name):
         self._reference(r"&[A-Za-z][A-Za-z0-9]*;?")
@@ -107,61 +120,85 @@ class _Tokens(HTMLParser):
     def handle_charref(self, name):
         self._reference(r"&#[xX]?[0-9A-Fa-f]+;?")
 
+    def source_span(self, first: int, last: int) -> tuple[int, int]:
+        """The source span of visible characters first..last (inclusive)."""
+        def place(i: int) -> tuple[int, int]:
+            k = bisect.bisect_right(self.piece_starts, i) - 1
+            start, end, literal = self.piece_sources[k]
+            if literal:
+                at = start + (i - self.piece_starts[k])
+                return at, at + 1
+            return start, end
+
+        return place(first)[0], place(last)[1]
+
 
 def _continues(ch: str) -> bool:
     return ch.isalnum() or ch == "/"
 
 
+_TAG = re.compile(r"<[^>]*>")
+_BREAK_TAG = re.compile(r"<\s*/?\s*(?:br|wbr)\b", re.IGNORECASE)
+
+
 def corrected_markup(source: str, mapping: dict[str, str]) -> str:
     """`source` (an HTML document) with each link of `mapping` put right, text and href."""
+    if not mapping:
+        return source
     tokens = _Tokens(source)
     tokens.feed(source)
     tokens.close()
-    where = [i for i, (ch, _, _) in enumerate(tokens.chars) if not ch.isspace()]  # index in chars
-    visible = [tokens.chars[i] for i in where]
-    stream = "".join(ch for ch, _, _ in visible)
+    text = "".join(tokens.pieces)
 
-    def whole(at: int, length: int) -> bool:
-        # Not the start or the end of a longer link (see docx.find_whole): judged on the characters
-        # around the match as the reader sees them, spaces included.
-        before = tokens.chars[where[at] - 1][0] if where[at] > 0 else " "
-        last = where[at + length - 1]
-        after = tokens.chars[last + 1][0] if last + 1 < len(tokens.chars) else " "
-        return not (_continues(after) and _continues(stream[at + length - 1])) and \
-            not (_continues(before) and _continues(stream[at]))
+    ranges: list[tuple[int, int, str]] = []  # (source start, end, link to write), kept sorted
+    starts: list[int] = []
 
-    tag_starts = [tag[0] for tag in tokens.tags]
-    anchors = _anchors(tokens.tags)
+    def free(start: int, stop: int) -> bool:
+        # No range taken already overlaps [start, stop): only its neighbours in order can.
+        k = bisect.bisect_left(starts, start)
+        return not ((k < len(ranges) and ranges[k][0] < stop) or (k and ranges[k - 1][1] > start))
 
-    ranges: list[tuple[int, int, str]] = []  # (source start, end, link to write)
     for found, url in sorted(mapping.items(), key=lambda item: -len(item[0])):
         key = "".join(found.split())
         if not key:
             continue
-        at = stream.find(key)
-        while at >= 0:
-            if not whole(at, len(key)):
-                at = stream.find(key, at + 1)
-                continue
-            start, end = visible[at][1], visible[at + len(key) - 1][2]
-            if not any(s < end and start < e for s, e, _ in ranges):
-                ranges.append((start, end, url))
-            at = stream.find(key, at + len(key))
-    href_edits: dict[int, str] = {}  # tag index → new href value
+        # The reader's text puts a line break for a <br> and collapses layout: the link is matched
+        # on its characters with any white space between them.
+        pattern = re.compile(r"\s*".join(re.escape(ch) for ch in key))
+        for match in pattern.finditer(text):
+            at, end = match.start(), match.end()
+            before = text[at - 1] if at else " "
+            after = text[end] if end < len(text) else " "
+            if (_continues(before) and _continues(key[0])) or (_continues(after) and _continues(key[-1])):
+                continue  # the start or the end of a longer link, not this one
+            start, stop = tokens.source_span(at, end - 1)
+            if free(start, stop):
+                k = bisect.bisect_left(starts, start)
+                starts.insert(k, start)
+                ranges.insert(k, (start, stop, url))
+
+    href_edits: dict[int, str] = {}  # index of an <a> → its new href
+    anchor_starts = [anchor[0] for anchor in tokens.anchors]  # in document order, never nested
     for start, end, url in ranges:
-        for open_index, close_start in anchors:
-            if tokens.tags[open_index][1] <= end and close_start >= start and tokens.tags[open_index][4]:
-                href_edits[open_index] = url
-    for index, tag in enumerate(tokens.tags):
-        if tag[4] and index not in href_edits:
-            value = _unquote(source[tag[4][0]:tag[4][1]])
+        # Each <a> over the link: those opened before it ends and not closed before it starts.
+        index = bisect.bisect_left(anchor_starts, end) - 1
+        while index >= 0 and tokens.anchors[index][3] >= start:
+            open_end, href = tokens.anchors[index][1], tokens.anchors[index][2]
+            if href and open_end <= end:
+                href_edits[index] = url
+            index -= 1
+    for index, (_, _, href, _) in enumerate(tokens.anchors):
+        if href and index not in href_edits:
+            value = _unquote(source[href[0]:href[1]])
             if value in mapping:
                 href_edits[index] = mapping[value]
+    opening = {tokens.anchors[index][0]: index for index in href_edits}
 
-    def tag_text(index: int) -> str:
-        start, end, _, _, href = tokens.tags[index]
-        if index not in href_edits:
+    def tag_text(start: int, end: int) -> str:
+        index = opening.get(start)
+        if index is None:
             return source[start:end]
+        href = tokens.anchors[index][2]
         quote = source[href[0]] if source[href[0]] in "\"'" else '"'
         value = quote + html.escape(href_edits[index], quote=True) + quote
         return source[start:href[0]] + value + source[href[1]:end]
@@ -169,36 +206,22 @@ def corrected_markup(source: str, mapping: dict[str, str]) -> str:
     edits: list[tuple[int, int, str]] = []
     consumed: set[int] = set()
     for start, end, url in ranges:
-        first = bisect.bisect_left(tag_starts, start)
-        inside = [i for i in range(first, len(tokens.tags)) if tokens.tags[i][0] < end]
-        kept = "".join(tag_text(i) for i in inside if tokens.tags[i][2] not in _BREAKS)
-        consumed.update(inside)
-        edits.append((start, end, html.escape(url, quote=False) + kept))
+        kept = []
+        for tag in _TAG.finditer(source, start, end):
+            consumed.add(tag.start())
+            if not _BREAK_TAG.match(tag.group()):
+                kept.append(tag_text(tag.start(), tag.end()))
+        edits.append((start, end, html.escape(url, quote=False) + "".join(kept)))
     for index in href_edits:
-        if index not in consumed:
-            edits.append((tokens.tags[index][0], tokens.tags[index][1], tag_text(index)))
+        open_start, open_end = tokens.anchors[index][:2]
+        if open_start not in consumed:
+            edits.append((open_start, open_end, tag_text(open_start, open_end)))
     out, last = [], 0
-    for start, end, text in sorted(edits):
-        out += [source[last:start], text]
+    for start, end, replacement in sorted(edits):
+        out += [source[last:start], replacement]
         last = end
     out.append(source[last:])
     return "".join(out)
-
-
-def _anchors(tags: list[list]) -> list[tuple[int, int]]:
-    """(index of each <a> start tag, source offset of its end: the </a>, or the page's end)."""
-    found, open_ = [], []
-    for index, tag in enumerate(tags):
-        if tag[2] != "a":
-            continue
-        if tag[3]:
-            if open_:  # an <a> inside an <a> closes the first, as browsers do
-                found.append((open_.pop(), tag[0]))
-            open_.append(index)
-        elif open_:
-            found.append((open_.pop(), tag[0]))
-    found += [(index, 1 << 62) for index in open_]
-    return found
 
 
 def _unquote(value: str) -> str:

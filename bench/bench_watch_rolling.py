@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -111,6 +112,7 @@ def main(argv=None) -> int:
     ap.add_argument("--every-days", type=float, default=7.0)
     ap.add_argument("--pace", type=float, default=456.0, help="links a minute the archive allows (replay limit)")
     ap.add_argument("--broken-share", type=float, default=0.01)
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory (list, database) afterwards")
     ap.add_argument("--night", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--db", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--list", default=None, help=argparse.SUPPRESS)
@@ -121,6 +123,14 @@ def main(argv=None) -> int:
     from bench.bench_watch import run_measured
 
     root = Path(tempfile.mkdtemp(prefix="bench-rolling-"))
+    try:
+        return _nights(args, root, run_measured)
+    finally:
+        if not args.keep:  # a million links leave a 2.6 GB database after 9 nights
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def _nights(args, root: Path, run_measured) -> int:
     listfile, db = root / "links.txt", root / "watch.db"
     write_list(listfile, args.links)
     print(f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {os.cpu_count()} cores; Python {sys.version.split()[0]}; command: "

@@ -170,7 +170,8 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
     if not newline and (last.isalnum() or last in "-_") and "/" in end.rsplit("//", 1)[-1] and not _prose_token(token) \
             and _URL_START.match(token) and ("/" in token or _EXTENSION.search(token) or _path_piece(token)
                                              or first in "=?#") \
-            and not _NEW_LINK.match(token):
+            and not _NEW_LINK.match(token) and "://" not in token:
+        # (A token holding a scheme may be another link: only an archive's grammar joins those.)
         # A re-wrap (fmt, a mail client re-flowing a quote) or a PDF text layer turned a break
         # inside the link into a space: "…PublicPatentLicen" + "se.pdf", "…/gpconn" + "ect-1-5-0/".
         # What follows is plainly more path, never prose; a last bare number stays in doubt (repair).

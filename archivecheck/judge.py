@@ -288,7 +288,20 @@ def read_page(html: bytes) -> PageView:
     return PageView(title=title, headings=tuple(headings), opening=opening, lead=lead, anywhere=text,
                     markup=html[:400_000].decode("utf-8", "replace").lower(), password_form=password_form,
                     words=words, page_words=page_words,
-                    about_errors=is_about_errors(text[:OPENING_CHARS] + " " + content[:OPENING_CHARS], words))
+                    about_errors=is_about_errors(text[:OPENING_CHARS] + " " + content[:OPENING_CHARS], words)
+                    or _names_many_statuses(main, text))
+
+
+# An error page answers with one status; a page that names several in its section headings, or
+# three or more in its text, is a reference or troubleshooting page about them (fixtures/errorpages:
+# doc-api-troubleshoot-guide's "Error 404" / "Error 401" / "Error 403" sections, a help page
+# explaining "404, 403, 500").
+_STATUS_CODE = re.compile(r"(?<![\d.,/#-])\b([45]\d\d)\b(?![\d.,/-]\d)")
+
+
+def _names_many_statuses(main, text: str) -> bool:
+    in_headings = {code for h in main.find_all(["h2", "h3", "h4"]) for code in _STATUS_CODE.findall(h.get_text(" "))}
+    return len(in_headings) >= 2 or len(set(_STATUS_CODE.findall(text))) >= 3
 
 
 def _doubt(view: PageView) -> str | None:

@@ -181,6 +181,9 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
         # "…/web-archiving/archi" + "vability": no word at all after a space inside the path — a
         # re-wrap put the space inside a word (repair keeps the end in doubt).
         return True
+    segment = end[end.rfind("/") + 1 :]
+    if segment.count("(") > segment.count(")") and ")" in token and "(" not in token.split(")", 1)[0]:
+        return True  # "…/Erica_(pl" then "ant)": the bracket the link opened closes on the next line
     if unicodedata.category(first).startswith("M"):
         return True  # a combining mark starts no word: a wrap cut a character's marks from it
     if newline and re.search(r"\.[A-Za-z]{1,3}$", end) and token.rstrip(".,;:!?)").isalpha() \
@@ -218,6 +221,14 @@ def _path_piece(token: str) -> bool:
 # A "blank" line that is a bare quote mark: a reply re-wrapped around a link leaves one inside it.
 _QUOTED_BLANK = re.compile(r"[ \t\u00a0]*\r?\n(?:[ \t]*>)+[ \t]*\r?\n(?:[ \t]*>)*[ \t]*")
 _NUMBER_IN_PROSE = re.compile(r"\d{1,4}[.,;:!?)]+")
+
+
+def _starts_with_a_space(gap: str) -> bool:
+    """Whether the next line starts with a space of its own (past a quote's "> "): a column that cut
+    the text right before a space — the link had ended there (fold: "…?key=" / " and we")."""
+    lead = gap[gap.rfind("\n") + 1 :]
+    lead = re.sub(r"^(?:[ \t]*>)+ ?", "", lead)
+    return lead[:1] in (" ", "\t")
 
 
 def _fills_its_line(text: str, start: int, end: int) -> bool:
@@ -402,7 +413,7 @@ def _iter_spans(text: str, grammar: ArchiveGrammar) -> Iterator[LinkSpan]:
             fills_line = after[:1] in ("", "\n") or after == "\r\n"
             if not _continues(left, token.group(), "\n" in gap.group(), fills_line, grammar, blank) and not (
                     "\n" in gap.group() and (not blank or _QUOTED_BLANK.fullmatch(gap.group()))
-                    and _URL_START.match(token.group())
+                    and _URL_START.match(token.group()) and not _starts_with_a_space(gap.group())
                     and (_at_wrap_column(text, end)
                          or (_fills_its_line(text, start, end) and not _prose_token(token.group())))):
                 break

@@ -92,14 +92,16 @@ def citation_sentence(result: Result, checker: Checker) -> str | None:
         cited = checker.settings.registry.parse(result.suggestion)
         if cited is None or not cited.timestamp or len(cited.timestamp) != 14:
             return None
-        return _sentence(cited.archive, timestamp_to_datetime(cited.timestamp), result.suggestion)
+        return sentence_citing(cited.archive, timestamp_to_datetime(cited.timestamp), result.suggestion)
     if result.status is not Status.OK or not result.memento_url or not result.memento_datetime:
         return None
     archive = checker.settings.registry.archives.get(result.archive or "")
     when = datetime.fromisoformat(result.memento_datetime.replace("Z", "+00:00"))
-    return _sentence(archive, when, result.memento_url, fallback=result.archive)
+    return sentence_citing(archive, when, result.memento_url, fallback=result.archive)
 
 
-def _sentence(archive, when: datetime, url: str, fallback: str | None = None) -> str:
+def sentence_citing(archive, when: datetime, url: str, fallback: str | None = None) -> str:
+    """The letter's sentence for a capture of ``archive`` (an ``archives.Archive`` or None, named by
+    its label, else ``fallback``) taken at ``when``: the one wording every citation uses."""
     name = archive.label if archive and archive.label else (fallback or "a web archive")
     return f"This information is available from {name} (captured {when.day} {when:%B %Y}): {url}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from ..models import timestamp_to_datetime
+from ..scan import sentence_citing
 from .store import CHOICE_WORDS  # noqa: F401 - the templates' one source for a choice in words
 
 
@@ -54,9 +56,8 @@ def sentence_for(registry, link) -> str | None:
     parsed = registry.parse(decision.url)
     if parsed is None or not parsed.timestamp or len(parsed.timestamp) < 8:
         return None
-    ts = parsed.timestamp
-    day = long_date(f"{ts[:4]}-{ts[4:6]}-{ts[6:8]}T00:00:00Z")
-    return f"This information is available from {archive_name(registry, parsed.archive.name, capital=False)} (captured {day}): {decision.url}"
+    return sentence_citing(parsed.archive, timestamp_to_datetime(parsed.timestamp), decision.url,
+                           fallback=parsed.archive.name)
 
 
 def in_words(registry, detail: str | None) -> str:

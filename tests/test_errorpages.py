@@ -55,13 +55,22 @@ def test_the_labelled_set_is_the_one_documented():
 
 
 def test_development_set():
+    """Figures on every development page; the thresholds hold on the pages the rules have taken in.
+    Pages of a newer batch (labels.json "batch", see the fixture README) are reported on their own
+    line, with every miss, until the rule-writers take them in by dropping the field."""
     pages = load_pages()
     judged = {p.file: judged_error(p) for p in pages}
-    s = score(pages, judged)
-    print("\n" + _figures("development set", s) + f"  false plain ok {_plain_ok(pages)}")
+    print("\n" + _figures("development set, all pages", score(pages, judged)) + f"  false plain ok {_plain_ok(pages)}")
+    for batch in sorted({p.batch for p in pages if p.batch}):
+        new = [p for p in pages if p.batch == batch]
+        print(_figures(f"new batch {batch} (not yet asserted)", score(new, judged)) + f"  false plain ok {_plain_ok(new)}")
     for p in pages:
         if judged[p.file] != p.is_error:
-            print(("missed error page: " if p.is_error else "ordinary page called an error: ") + p.file)
+            print(("missed error page: " if p.is_error else "ordinary page called an error: ") + p.file
+                  + (f"  [batch {p.batch}]" if p.batch else ""))
+    taken_in = [p for p in pages if not p.batch]
+    s = score(taken_in, judged)
+    print(_figures("development set, asserted", s))
     assert s.recall >= DEV_MIN_RECALL
     assert s.false_broken_rate <= MAX_FALSE_BROKEN
 

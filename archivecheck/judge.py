@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from . import pagemodel
 from .pagefamilies import PageView, find_family, is_about_errors, load as load_families, said_only
 
 # Path suffix → (label, acceptable sniffed kinds). Unknown suffixes accept anything that is not an
@@ -112,7 +113,7 @@ def judge_document(original: str, head: bytes, data: bytes | None, media_type: s
         reading = read_error_page(data if data is not None else head)
         family, doubt = reading.family, reading.doubt
         if reading.said:
-            problem = f"the captured page is an error page (\u201c{title or reading.said}\u201d)"
+            problem = reading.problem or f"the captured page is an error page (\u201c{title or reading.said}\u201d)"
     return Judgement(sniffed, content_type, title, problem, family, doubt)
 
 
@@ -230,6 +231,7 @@ class ErrorPageReading:
     said: str | None
     family: str | None
     doubt: str | None
+    problem: str | None = None  # the verdict's clause when it is not "is an error page (“title”)"
 
 
 def error_page_phrase(html: bytes) -> str | None:
@@ -243,7 +245,24 @@ def read_error_page(html: bytes) -> ErrorPageReading:
     found = find_family(view)
     if found is not None:
         return ErrorPageReading(found.said, found.family.id, None)
-    return ErrorPageReading(None, None, _doubt(view))
+    # No family claims it: the learned score (pagemodel.py, thresholds chosen on grouped
+    # cross-validation over sites it never saw) is the second opinion. High: broken, saying which
+    # words made it read so; middle: ok, said with doubt; low: the rules' doubt alone.
+    learned = pagemodel.score(view)
+    if learned.band == pagemodel.BROKEN:
+        return ErrorPageReading(next((h for h in view.headings if h), view.title) or learned.explanation,
+                                LEARNED_FAMILY, None,
+                                problem=f"the captured page reads as an error page: {learned.explanation}")
+    doubt = _doubt(view)
+    if learned.band == pagemodel.UNSURE:
+        said = (f"it reads in part like an error page ({learned.explanation}; learned score "
+                f"{learned.probability:.2f}), though no error-page family matched")
+        doubt = f"{doubt}; and {said}" if doubt else said
+    return ErrorPageReading(None, None, doubt)
+
+
+# The family named when the learned score, not a rule of errorpages.toml, calls a page an error page.
+LEARNED_FAMILY = "learned-model"
 
 
 def read_page(html: bytes) -> PageView:

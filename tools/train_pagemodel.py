@@ -1,0 +1,286 @@
+"""Train archivecheck/pagemodel.py's weights on the labelled pages, and measure them honestly.
+
+    PYTHONPATH=. python tools/train_pagemodel.py            # grouped CV figures, then writes the weights
+    PYTHONPATH=. python tools/train_pagemodel.py --check    # retrain and compare with the committed weights
+    PYTHONPATH=. python tools/train_pagemodel.py --batch 2026-12-06-s2 --first-seen
+                                                            # the committed model on one batch, before training on it
+
+Needs the dev extra (scikit-learn). Pages: fixtures/errorpages/labels.json (the development set;
+never the sealed held-out set). Every figure printed is from GROUPED cross-validation: the pages of
+one source (a site, or the repository of one organisation's templates) are never in both the
+training and the testing folds, so the figure says how the model does on a site it never saw. The
+thresholds are chosen on those out-of-fold scores, not on the training fit.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from publicsuffixlist import PublicSuffixList
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from archivecheck import pagemodel  # noqa: E402
+from archivecheck.judge import read_page  # noqa: E402
+from archivecheck.pagefamilies import find_family  # noqa: E402
+from tests.errorpages import ROOT as PAGES, load_pages  # noqa: E402  (the one loader the tests use)
+
+OUT = ROOT / "archivecheck" / "data" / "pagemodel.json"
+FOLDS = 10
+# Grid searched by grouped CV (few candidates: choosing among many on the same folds flatters).
+C_VALUES = (0.3, 1.0)
+MIN_GROUPS_VALUES = (2, 3)
+WEIGHTINGS = ("page", "source")
+# A false `broken` sends a caseworker looking for another capture; the rules already cost some on
+# sites they never saw, so the model's share is kept under this on grouped CV.
+MAX_FALSE_BROKEN = 0.02
+# Below the broken band, a page scoring at least this is `ok` said with doubt: the score above which
+# this share of the error pages sit on grouped CV.
+UNSURE_RECALL = 0.98
+# Repositories that hold pages of many unrelated sites: grouped by the page's own site instead.
+MULTI_SITE = {"korowiow80/PodSearch_Content"}
+# GOV.UK and its alpha and beta sites: one site with the templates alphagov publishes.
+GOVUK_SITES = {"www.gov.uk", "alpha.gov.uk", "beta.gov.uk", "gov.uk"}
+_PSL = PublicSuffixList()
+_REPO = re.compile(r"(?:github\.com/|^|\bin |\bfrom )([A-Za-z0-9][\w.-]*/[\w.-]+?)(?=[ @,)]| issue|$)")
+
+
+def group_of(entry: dict) -> str:
+    """The source a page belongs to: the organisation whose repository holds it (alphagov's
+    templates are one site, GOV.UK), else its site's host (a crawl of many sites, the stored-page
+    corpus, a server on loopback)."""
+    via = entry.get("retrieved_via", "")
+    m = _REPO.search(via)
+    if m and m.group(1) not in MULTI_SITE and not m.group(1).startswith(("fixtures/", "tools/", "tests/")):
+        return "repo:" + m.group(1).split("/")[0].lower()
+    host = ((urlsplit(entry.get("source_url") or "").hostname or "").lower().split() or [""])[0]
+    if host == "github.com" and m:
+        return "repo:" + m.group(1).split("/")[0].lower()
+    site = host if re.fullmatch(r"[\d.]+|localhost", host) else _PSL.privatesuffix(host) or host
+    if site in GOVUK_SITES:  # GOV.UK's pages share alphagov's templates
+        return "repo:alphagov"
+    return "host:" + (site or via[:40])
+
+
+def load_set(batches=None, without=()):
+    """The labelled pages (with their features) of the given batches ("" for pages with no batch
+    tag), or of every batch but `without`."""
+    labels = {e["file"]: e for e in json.loads((PAGES / "labels.json").read_text(encoding="utf-8"))}
+    rows = []
+    for page in load_pages():
+        entry = labels[page.file]
+        batch = entry.get("batch") or ""
+        if (batches is not None and batch not in batches) or batch in without:
+            continue
+        view = read_page(page.body)
+        rows.append({"file": page.file, "y": int(page.is_error), "group": group_of(entry), "content": page.content,
+                     "batch": batch, "features": (found := pagemodel.features(view)), "view": view, "page": page,
+                     # never called broken by the model, whatever it scores (pagemodel.score's guard)
+                     "capped": view.about_errors or "n:quotes an error message" in found})
+    return rows
+
+
+def pages_digest(rows) -> str:
+    """One digest of the training pages: each file's name, label and bytes."""
+    digest = hashlib.sha256()
+    for row in sorted(rows, key=lambda r: r["file"]):
+        digest.update(f"{row['file']}\0{row['y']}\0{hashlib.sha256(row['page'].body).hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
+def fit(rows, c: float, min_groups: int, weighting: str = "page"):
+    """Logistic regression on the features seen in at least `min_groups` sources of `rows`: a word
+    only one site uses is that site's name, not a sign of an error page."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    seen_in = defaultdict(set)
+    for row in rows:
+        for name in row["features"]:
+            seen_in[name].add(row["group"])
+    vocabulary = sorted(name for name, groups in seen_in.items() if len(groups) >= min_groups)
+    keep = set(vocabulary)
+    vectorizer = DictVectorizer(sort=True)
+    vectorizer.fit([{name: 1.0 for name in vocabulary}])
+    x = vectorizer.transform([{k: v for k, v in row["features"].items() if k in keep} for row in rows])
+    x = x.tocsr()
+    x.indices, x.indptr = x.indices.astype("int32"), x.indptr.astype("int32")  # liblinear wants 32-bit
+    y = [row["y"] for row in rows]
+    model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced", max_iter=10_000, random_state=0)
+    sizes = Counter(row["group"] for row in rows)
+    # "source": each source counts about as much as its pages' square root, so GOV.UK's 134 pages
+    # of one template family do not outweigh a hundred single-site pages.
+    weight = [1.0 if weighting == "page" else sizes[row["group"]] ** -0.5 for row in rows]
+    model.fit(x, y, sample_weight=weight)
+    weights = {name: round(float(w), 4) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])}
+    return round(float(model.intercept_[0]), 4), {k: w for k, w in weights.items() if w != 0.0}
+
+
+def as_model(bias, weights, broken_at=1.0, unsure_at=1.0, trained_on=None):
+    return pagemodel.Model(bias, weights, broken_at, unsure_at, trained_on or {})
+
+
+def out_of_fold(rows, c, min_groups, weighting):
+    """Each page's score from a model trained on the folds that do not hold its source."""
+    from sklearn.model_selection import GroupKFold
+
+    scores = [0.0] * len(rows)
+    groups = [row["group"] for row in rows]
+    for train, test in GroupKFold(n_splits=FOLDS).split(rows, [r["y"] for r in rows], groups):
+        bias, weights = fit([rows[i] for i in train], c, min_groups, weighting)
+        model = as_model(bias, weights)
+        for i in test:
+            scores[i] = pagemodel.score(rows[i]["view"], model).probability
+    return scores
+
+
+def thresholds(rows, scores):
+    """broken_at: the lowest score whose false-broken rate on grouped CV stays within
+    MAX_FALSE_BROKEN; unsure_at: the score above which UNSURE_RECALL of the error pages sit."""
+    ordinary = sorted((s for s, r in zip(scores, rows) if not r["y"] and not r["capped"]), reverse=True)
+    ordinary += [0.0] * sum(1 for r in rows if not r["y"] and r["capped"])  # counted, never broken
+    errors = sorted((s for s, r in zip(scores, rows) if r["y"]), reverse=True)
+    allowed = int(MAX_FALSE_BROKEN * len(ordinary))  # ordinary pages that may score at or above it
+    broken_at = max(0.5, ordinary[allowed] + 1e-4) if allowed < len(ordinary) else 0.5
+    unsure_at = errors[min(len(errors) - 1, int(UNSURE_RECALL * len(errors)))]
+    return round(broken_at, 4), round(min(unsure_at, broken_at), 4)
+
+
+def figures(rows, scores, broken_at, unsure_at) -> dict:
+    """Grouped-CV figures of the bands, with pagemodel.score's guard (a page about errors is at
+    most unsure): recall (error pages called broken), recall with the unsure band, false-broken."""
+    band = [pagemodel.BROKEN if s >= broken_at and not r["capped"] else pagemodel.UNSURE if s >= unsure_at
+            else pagemodel.LOW for s, r in zip(scores, rows)]
+
+    def count(wanted, label, kind=None):
+        picked = [b for b, r in zip(band, rows) if r["y"] == label and kind in (None, r["content"])]
+        return sum(b in wanted for b in picked), len(picked)
+
+    caught, errors = count({pagemodel.BROKEN}, 1)
+    flagged, _ = count({pagemodel.BROKEN, pagemodel.UNSURE}, 1)
+    false_broken, ordinary = count({pagemodel.BROKEN}, 0)
+    doubted, _ = count({pagemodel.UNSURE}, 0)
+    by_kind = {}
+    for kind in sorted({r["content"] for r in rows}):
+        tp, m = count({pagemodel.BROKEN}, 1, kind)
+        fb, n = count({pagemodel.BROKEN}, 0, kind)
+        by_kind[kind] = {"recall": f"{tp}/{m}", "false_broken": f"{fb}/{n}"}
+    return {"errors": errors, "ordinary": ordinary, "recall": round(caught / errors, 3),
+            "recall_or_unsure": round(flagged / errors, 3), "false_broken": round(false_broken / ordinary, 3),
+            "false_broken_pages": false_broken, "ordinary_unsure": doubted, "auc": round(_auc(rows, scores), 3),
+            "by_content": by_kind}
+
+
+def _auc(rows, scores):
+    pos = [s for s, r in zip(scores, rows) if r["y"]]
+    neg = [s for s, r in zip(scores, rows) if not r["y"]]
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return wins / (len(pos) * len(neg)) if pos and neg else float("nan")
+
+
+def trained_on(rows) -> dict:
+    commit = subprocess.run(["git", "log", "-1", "--format=%H %cI", "--", "fixtures/errorpages/labels.json",
+                             "fixtures/errorpages/pages"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    return {"labels": "fixtures/errorpages/labels.json", "batches": sorted({r["batch"] for r in rows}),
+            "pages_sha256": pages_digest(rows), "commit": commit[0] if commit else None, "date": commit[1] if len(commit) > 1 else None,
+            "pages": len(rows), "errors": sum(r["y"] for r in rows), "ordinary": sum(1 - r["y"] for r in rows),
+            "sources": len({r["group"] for r in rows})}
+
+
+def train(rows, quiet=False) -> dict:
+    best = None
+    for c in C_VALUES:
+        for min_groups, weighting in [(m, w) for m in MIN_GROUPS_VALUES for w in WEIGHTINGS]:
+            scores = out_of_fold(rows, c, min_groups, weighting)
+            broken_at, unsure_at = thresholds(rows, scores)
+            found = figures(rows, scores, broken_at, unsure_at)
+            if not quiet:
+                print(f"C={c:<4} min_groups={min_groups} weighting={weighting:<6}: grouped CV auc {found['auc']}, at broken_at {broken_at}: "
+                      f"recall {found['recall']} false-broken {found['false_broken']} "
+                      f"(recall incl. unsure {found['recall_or_unsure']} at unsure_at {unsure_at})")
+            key = (found["recall"], found["auc"], -c)
+            if best is None or key > best[0]:
+                best = (key, c, min_groups, weighting, broken_at, unsure_at, found, scores)
+    _, c, min_groups, weighting, broken_at, unsure_at, found, scores = best
+    bias, weights = fit(rows, c, min_groups, weighting)
+    return {"model": "logistic regression (scikit-learn liblinear, L2, balanced classes), scored in pure Python",
+            "trained_on": trained_on(rows), "hyperparameters": {"C": c, "min_groups": min_groups, "weighting": weighting,
+                                                                     "folds": FOLDS},
+            "thresholds": {"broken": broken_at, "unsure": unsure_at,
+                           "why": f"broken: false-broken <= {MAX_FALSE_BROKEN} of ordinary pages on grouped CV; "
+                                  f"unsure: {UNSURE_RECALL} of error pages score at least this on grouped CV"},
+            "grouped_cv": found, "bias": bias, "weights": dict(sorted(weights.items())),
+            "_oof": {r["file"]: round(s, 4) for r, s in zip(rows, scores)}}
+
+
+def first_seen(batch: str) -> None:
+    """The committed model, and the whole judge, on one batch it was not trained on."""
+    from tests.errorpages import judge
+
+    rows = load_set(batches={batch})
+    if not rows:
+        sys.exit(f"no pages tagged batch {batch!r} in labels.json")
+    model = pagemodel.load()
+    scores = [pagemodel.score(r["view"], model).probability for r in rows]
+    found = figures(rows, scores, model.broken_at, model.unsure_at)
+    print(f"model alone on batch {batch} (trained on {model.trained_on.get('pages')} pages, "
+          f"commit {str(model.trained_on.get('commit'))[:10]}): {json.dumps(found)}")
+    verdicts = [judge(r["page"]) for r in rows]
+    errors = [v for v, r in zip(verdicts, rows) if r["y"]]
+    ordinary = [v for v, r in zip(verdicts, rows) if not r["y"]]
+    rules = sum(1 for r in rows if r["y"] and find_family(r["view"]) is not None)
+    print(f"judge (rules + model) on batch {batch}: {len(errors)} error, {len(ordinary)} ordinary; "
+          f"recall {sum(not v.fits for v in errors) / max(1, len(errors)):.3f} (rules alone {rules}/{len(errors)}), "
+          f"false plain ok {sum(v.fits and not v.doubt for v in errors)}/{len(errors)}, "
+          f"false-broken {sum(not v.fits for v in ordinary)}/{len(ordinary)}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="retrain and compare with the committed weights")
+    parser.add_argument("--batch", help="a labels.json batch tag")
+    parser.add_argument("--first-seen", action="store_true", help="score --batch with the committed model only")
+    parser.add_argument("--without-batch", action="store_true", help="train on every page but --batch")
+    parser.add_argument("--batches", help="train on these batches only (comma-separated; '' is the untagged pages)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--oof", type=Path, help="write each page's out-of-fold score here")
+    args = parser.parse_args(argv)
+    if args.first_seen:
+        first_seen(args.batch)
+        return 0
+    if args.check:  # the committed model's own training pages
+        batches = set(json.loads(args.out.read_text(encoding="utf-8"))["trained_on"]["batches"])
+    else:
+        batches = set(args.batches.split(",")) if args.batches is not None else None
+    rows = load_set(batches, without={args.batch} if args.without_batch else ())
+    groups = Counter(r["group"] for r in rows)
+    print(f"{len(rows)} pages ({sum(r['y'] for r in rows)} error) from {len(groups)} sources; largest: "
+          + ", ".join(f"{g} {n}" for g, n in groups.most_common(5)))
+    result = train(rows, quiet=False)
+    oof = result.pop("_oof")
+    text = json.dumps(result, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+    print("chosen:", json.dumps({k: result[k] for k in ("hyperparameters", "thresholds", "grouped_cv")}))
+    if args.check:
+        committed = json.loads(args.out.read_text(encoding="utf-8"))
+        same = {k: committed[k] == result[k] for k in ("bias", "weights", "thresholds", "hyperparameters", "grouped_cv")}
+        same["pages"] = committed["trained_on"]["pages_sha256"] == result["trained_on"]["pages_sha256"]
+        print("retrained == committed:", same)
+        return 0 if all(same.values()) else 1
+    args.out.write_text(text, encoding="utf-8")
+    if args.oof:  # each page's out-of-fold score, to look at the misses
+        args.oof.write_text(json.dumps(oof, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {args.out.relative_to(ROOT)} ({len(result['weights'])} weights)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

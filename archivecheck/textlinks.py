@@ -24,7 +24,7 @@ from typing import Iterator
 from .grammar import ArchiveGrammar, builtin_grammar
 from .quotedprintable import decoded_view, looks_quoted_printable
 
-__all__ = ["LinkSpan", "continuation_after_page_break", "find_link_spans", "trim_link_end"]
+__all__ = ["LinkSpan", "continuation_after_break", "find_link_spans", "trim_link_end"]
 
 # Characters a link may hold as it stands in a letter. Markdown backslashes, entities and typographic
 # dashes stay in (repair undoes them); whitespace, angle brackets, double and smart quotes end it.
@@ -94,11 +94,12 @@ def _cannot_end(flat: str, grammar: ArchiveGrammar) -> bool:
 
 
 def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: ArchiveGrammar,
-               blank: bool = False) -> bool:
+               blank: bool = False, refilled: bool = True) -> bool:
     """Whether ``token``, after a gap, is the rest of the link ``left``.
 
     ``fills_line``: the token is all there is on its line — what a link cut by a wrapping column
     looks like, and what prose after a link rarely does. ``blank``: the gap is a paragraph break.
+    ``refilled``: the text may have been re-filled since it was wrapped (see ``_kept_line_end_spaces``).
     """
     if not token:
         return False
@@ -134,6 +135,13 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
         return False  # a scheme or "www." starts the next link, not more of this one
     if _PROSE_WORD.fullmatch(token) and goes_past_extension(flat, token.rstrip(".,;:!?)")):
         return False  # "report.pdf" then "accessed": no file name goes on past its extension
+    if not newline and refilled and _refilled_break(left) and (last.isalnum() or last in "-_/=") and _URL_START.match(token) \
+            and "://" not in token and "/" in end.rsplit("//", 1)[-1]:
+        # A reply re-filled around a wrapped link (``fmt -p '>'``, a mail client re-flowing a
+        # quote) turns the link's old line breaks into spaces: "…/exams-and-universitie s This",
+        # "…/2018-FIFA-World-C up-Stats Please". The word after such a space may be the link's rest
+        # or the sentence going on: joined here, and repair weighs both readings (a cut point).
+        return True
     if not newline and last.isalnum() and _SPACED_SLUG.fullmatch(token) and _IN_SLUG.search(end):
         # A PDF text layer put a space inside a word of a slug ("…/how-to-a re-email-policy.pdf"):
         # joined only when what follows ends the path unmistakably, as a file name or more path.
@@ -207,6 +215,34 @@ _URL_START = re.compile(r"[\w/.~%?#=&:'+@!$*-]")  # \w: an IRI's letters too ("�
 # capital inside a word ("SCCI0160", "DH_075531", "#readerwin", "getApiV1Search").
 _PATH_PIECE = re.compile(r"[#%=?~_]|\d|[a-z][A-Z]")
 _COMMON_PAIR = frozenset({"and/or", "he/she", "his/her", "him/her", "either/or", "s/he", "yes/no"})
+
+
+_QUOTED_BREAK = re.compile(r"\n(?:[ \t]*>)+")
+_PIECE_GAP = re.compile(r"[ \t]*\r?\n(?:[ \t]*>)*[ \t]*|[ \t]+")
+
+
+def _refilled_break(left: str) -> bool:
+    """Whether a space after the link so far may be one of its line breaks that a re-fill turned
+    into a space: the link was wrapped inside quoted text (a line break, then "> "), and its last
+    piece is as long as each piece before it. A wrap that cut a link hard cut it at the wrapping
+    width, so every piece but the first and the last is exactly that wide; a last piece shorter
+    than one of them was not cut where the space is — the space is the sentence's own. (Which
+    also allows one such space a line: after it, the piece is the shorter word that followed.)"""
+    if "\n" not in left or not _QUOTED_BREAK.search(left):
+        return False
+    pieces = [len(piece) for piece in _PIECE_GAP.split(left.strip()) if piece]
+    return len(pieces) > 1 and pieces[-1] >= max(pieces[:-1])
+
+
+_LINE_END_SPACE = re.compile(r"[^\s>][ \t]\r?\n")
+
+
+def _kept_line_end_spaces(text: str, start: int) -> bool:
+    """Whether the lines just before a link end with the space a wrap broke at (``fold -s``, a mail
+    client's format=flowed): the text was wrapped and not re-filled since — a re-fill (``fmt``, a
+    client re-flowing a quote) squeezes those spaces out — so a space after the link is the
+    sentence's own, not a line break a re-fill turned into a space."""
+    return bool(_LINE_END_SPACE.search(text, max(0, start - 400), start))
 
 
 def _path_piece(token: str) -> bool:
@@ -299,36 +335,73 @@ def _at_wrap_column(text: str, end: int) -> bool:
 # A page-number line ("Page 9", "9", "- 9 -", "9 of 12") or a form feed: a PDF page ends there.
 _PAGE_LINE = re.compile(r"[ \t]*\x0c?[ \t]*(?:(?:page|p\.)[ \t]*)?[-\u2013]?[ \t]*\d{1,4}[ \t]*[-\u2013]?"
                         r"(?:[ \t]*(?:of|/)[ \t]*\d{1,4})?[ \t]*\x0c?[ \t]*\r?(?:\n|$)", re.IGNORECASE)
-_CONTINUATION = re.compile(r"[ \t]*(?P<token>[^\s<>\"\u201c\u201d\[\]{}|^`]+)")
+_CONTINUATION = re.compile(r"[ \t>]*(?P<token>[^\s<>\"\u201c\u201d\[\]{}|^`]+)")
+# What only a link's path holds, never prose: a token after a paragraph break that has one of these
+# may be the rest of the link above it ("…/wiki/ประกาศให้" then "ใช้วันที่_1_มกราคม_…_2483").
+_LINE_END_HYPHEN = re.compile(r"-(?=[ \t]*\r?\n)")
+_ONLY_IN_PATH = re.compile(r"[#%=?~_/]")
 
 
-def continuation_after_page_break(text: str, end: int) -> tuple[int, int] | None:
-    """Where a link that ends at ``end`` may go on after a page break: past the page number, the
-    form feed and the running header or footer lines (at most eight short lines), the first line
-    that starts with what only a link's path holds. None when no page break follows ``end``.
+def continuation_after_break(text: str, start: int, end: int,
+                             grammar: ArchiveGrammar | None = None) -> tuple[int, int, int] | None:
+    """Where the link ``text[start:end]`` may go on after a break that ended it: a page break (the
+    page number, a form feed, the running header or footer lines: at most eight short lines) or a
+    paragraph break, when the first line after it starts with what only a link's path holds — or
+    with anything a link may hold, when the link is cut inside its archive prefix and cannot end.
 
-    The page's furniture is not the link's, and what comes after it may or may not be: repair
-    gives it as an alternative reading, never as the link."""
+    Returns (where the link's own line ends, sentence punctuation included; where its rest starts;
+    where its rest ends, read across further gaps as any link is), or None. The break's lines are
+    not the link's, and what follows may or may not be: repair gives it as another reading, never
+    as the link."""
+    grammar = grammar or builtin_grammar()
     newline = text.find("\n", end)
-    if newline < 0 or text[end:newline].strip(" \t\r"):
+    if newline < 0:
         return None
+    tail = text[end:newline].rstrip(" \t\r")
+    if tail.strip(_TRAILING):
+        return None  # the link's line goes on with prose: the link ended there
+    left_end = end + len(tail)
+    written = trim_link_end(text[start:end])
+    # (Read with and without its line-end hyphens: "webarchive.nation-" / "alarchives" is the
+    # archive's host only without the typesetter's.)
+    cannot_end = any(_cannot_end(_FLATTEN.sub("", link)[-120:], grammar)
+                     for link in (written, _LINE_END_HYPHEN.sub("", written)))
     position, broke = newline + 1, False
     for _ in range(8):  # blank lines, the page number, a form feed, a header or two
         if position >= len(text):
             return None
+        line_end = text.find("\n", position)
+        line_end = len(text) if line_end < 0 else line_end
         if _PAGE_LINE.match(text, position) or text.startswith("\x0c", position):
             broke = True
-        elif broke:
-            token = _CONTINUATION.match(text, position)
-            if token and (_urlish(token.group("token")) or _path_piece(token.group("token"))) \
-                    and not _NEW_LINK.match(token.group("token")):
-                bare = trim_link_end(token.group("token"))
-                return token.start("token"), token.start("token") + len(bare)
-        line_end = text.find("\n", position)
-        if line_end < 0 or line_end - position > 100:
+        elif text[position:line_end].strip(" \t\r>"):
+            found = _CONTINUATION.match(text, position)
+            token = found.group("token") if found else ""
+            if position == newline + 1:
+                return None  # no break at all: the next line was weighed as the link's (``_extend``)
+            # (A link cut inside its archive prefix goes on with the rest of it, an original's
+            # scheme included: "…/20120908140957id_/" then "http://www.education.gov.uk/…".)
+            if token and (not _NEW_LINK.match(token) or cannot_end) and (
+                    _ONLY_IN_PATH.search(token.rstrip(".,;:!?)"))
+                    or (broke and (_urlish(token) or _path_piece(token)))):
+                return (left_end, found.start("token"), _rest_end(text, start, left_end, found, grammar))
+            if not broke:
+                return None  # a paragraph of prose follows
+        if line_end - position > 100:
             return None
         position = line_end + 1
     return None
+
+
+def _rest_end(text: str, start: int, left_end: int, found: re.Match[str], grammar: ArchiveGrammar) -> int:
+    """Where the rest of a link that starts at ``found`` ends, read with the link before it as if
+    the break were a line break (the rest may itself be wrapped or hyphenated)."""
+    left = text[start:left_end]
+    rest_start = found.start("token")
+    joined = left + "\n" + text[rest_start : rest_start + 2000]
+    first = len(left) + 1 + len(found.group("token"))
+    raw = _extend(joined, 0, first, grammar)
+    return rest_start + len(trim_link_end(joined[:raw])) - len(left) - 1
 
 
 def trim_link_end(span: str) -> str:
@@ -393,31 +466,7 @@ def _iter_spans(text: str, grammar: ArchiveGrammar) -> Iterator[LinkSpan]:
             match = _SCHEME_AT.match(text, start)
         body = _BODY.match(text, start)
         end = body.end() if body else match.end()
-        # Extend across gaps while what follows is plainly more of the same link.
-        for _ in range(_MAX_JOINS):
-            left = trim_link_end(text[start:end]) if text[end - 1 : end] in "'\"" else text[start:end]
-            gap = _GAP.match(text, end)
-            token = _BODY.match(text, gap.end()) if gap is not None and gap.end() < length else None
-            blank = False
-            if token is None:
-                gap = _BLANK_GAP.match(text, end)
-                if gap is None or gap.end() >= length:
-                    break
-                token, blank = _BODY.match(text, gap.end()), True
-                if token is None:
-                    break
-            if "\n" in gap.group() and (_PAGE_LINE.match(text, gap.start() + gap.group().rfind("\n") + 1)
-                                         or "\x0c" in gap.group()):
-                break  # a page number or a form feed: the page ends here (see ``continuation_after_page_break``)
-            after = text[token.end() : token.end() + 2]
-            fills_line = after[:1] in ("", "\n") or after == "\r\n"
-            if not _continues(left, token.group(), "\n" in gap.group(), fills_line, grammar, blank) and not (
-                    "\n" in gap.group() and (not blank or _QUOTED_BLANK.fullmatch(gap.group()))
-                    and _URL_START.match(token.group()) and not _starts_with_a_space(gap.group())
-                    and (_at_wrap_column(text, end)
-                         or (_fills_its_line(text, start, end) and not _prose_token(token.group())))):
-                break
-            end = token.end()
+        end = _extend(text, start, end, grammar)
         raw_end, end = end, start + len(trim_link_end(text[start:end]))
         if end <= start + 4:
             position = match.end()
@@ -429,6 +478,40 @@ def _iter_spans(text: str, grammar: ArchiveGrammar) -> Iterator[LinkSpan]:
         counted_to = start
         yield LinkSpan(start, end, line)
         position = end
+
+
+def _extend(text: str, start: int, end: int, grammar: ArchiveGrammar) -> int:
+    """Extend the link ``text[start:end]`` across gaps while what follows is plainly more of it;
+    return where it then ends (before any trailing punctuation is trimmed)."""
+    length = len(text)
+    refilled = None
+    for _ in range(_MAX_JOINS):
+        left = trim_link_end(text[start:end]) if text[end - 1 : end] in "'\"" else text[start:end]
+        gap = _GAP.match(text, end)
+        token = _BODY.match(text, gap.end()) if gap is not None and gap.end() < length else None
+        blank = False
+        if token is None:
+            gap = _BLANK_GAP.match(text, end)
+            if gap is None or gap.end() >= length:
+                break
+            token, blank = _BODY.match(text, gap.end()), True
+            if token is None:
+                break
+        if "\n" in gap.group() and (_PAGE_LINE.match(text, gap.start() + gap.group().rfind("\n") + 1)
+                                     or "\x0c" in gap.group()):
+            break  # a page number or a form feed: the page ends here (see ``continuation_after_break``)
+        after = text[token.end() : token.end() + 2]
+        fills_line = after[:1] in ("", "\n") or after == "\r\n"
+        if refilled is None and "\n" not in gap.group() and "\n" in left:
+            refilled = not _kept_line_end_spaces(text, start)
+        if not _continues(left, token.group(), "\n" in gap.group(), fills_line, grammar, blank, bool(refilled)) and not (
+                "\n" in gap.group() and (not blank or _QUOTED_BLANK.fullmatch(gap.group()))
+                and _URL_START.match(token.group()) and not _starts_with_a_space(gap.group())
+                and (_at_wrap_column(text, end)
+                     or (_fills_its_line(text, start, end) and not _prose_token(token.group())))):
+            break
+        end = token.end()
+    return end
 
 
 def _next_start(text: str, position: int, grammar: ArchiveGrammar) -> re.Match[str] | None:

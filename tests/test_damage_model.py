@@ -174,6 +174,80 @@ def test_row_11_page_furniture_inside_a_link_is_not_joined_and_is_flagged():
     assert first.lost and first.uncertain and "Page" not in first.url
 
 
+def test_row_11_the_rest_after_the_page_furniture_is_a_reading_read_across_its_own_lines():
+    # lo-mutool-1813 (serif12-nohyph-justify): the link's rest after the page number, the form feed
+    # and the running header goes on over two more lines; all of it is the joined reading.
+    text = ("Ref 85. As explained in our earlier reply, this is reasonably accessible to you by other means:\n"
+            "https://web.archive.org/web/20200604135157/http://shopping.correios.com.br/wbm/store/\nPage 6\n\n\x0c\n"
+            "Freedom of Information request FOI-2024-0113\nscript/wbm2400901p01.aspx?\n"
+            "cd_company=ErZW8Dm9i54=&cd_product=6b2FxMrtKxs=&cd_department=SsNp3FlaUp\nM= Please let us know if you cannot open it.")
+    result = _one(text)
+    written = f"{WB}20200604135157/http://shopping.correios.com.br/wbm/store/"
+    assert result.url == written and result.uncertain  # the text as it stands stays the reading
+    assert (f"{WB}20200604135157/http://shopping.correios.com.br/wbm/store/script/wbm2400901p01.aspx?"
+            "cd_company=ErZW8Dm9i54=&cd_product=6b2FxMrtKxs=&cd_department=SsNp3FlaUpM=") in result.alternatives
+    assert not any("Freedom" in reading or "Page" in reading for reading in _readings(result))
+
+
+def test_row_11_a_link_cut_inside_its_archive_prefix_goes_on_with_the_next_pages_link():
+    # lo-mutool-5143 (serif11-hyph-narrow): the archive link stops at "id_/" at the page's end; the
+    # next page starts with its original, scheme and all.
+    text = ("Ref 175. You may find the archived copy of the\nguidance\n \nhere:\n \nhttps://webarchive.nation-\n\n"
+            "alarchives.gov.uk/ukgwa/20120908140957id_/\n\nPage 19\n\n\x0c\nFreedom of Information request FOI-2024-0113\n"
+            "http://www.education.gov.uk/schools/\nperformance/2011/download/4_iGCSE.zip\n \n(ac-\n\ncessed 3 March 2024).")
+    first = repair_text(text)[0]
+    assert first.uncertain and "Freedom" not in first.url
+    assert ("https://webarchive.nationalarchives.gov.uk/ukgwa/20120908140957id_/http://www.education.gov.uk/schools/"
+            "performance/2011/download/4_iGCSE.zip") in first.alternatives
+
+
+def test_row_19_a_refilled_quote_turns_a_break_inside_the_link_into_a_space():
+    # reply-quote-4025 (fold -s -w 50 | quote | fmt -p '>' -w 72): fold cut "universitie" / "s", the
+    # re-fill joined the lines with a space. The last piece is as wide as the one before it (the
+    # wrap's width): the space may be a break — two readings, never the end as certain.
+    text = ("Thanks.\n\n> On 3 March the council wrote:\n>\n> Ref 194. Section 21 applies because the document can be\n"
+            "> found at https://web.archive.org/web/20100418040159id_/http\n"
+            "> ://www.winchestercollege.org/exams-and-universitie s This page was\n> captured before the site was closed.\n")
+    result = _one(text)
+    assert result.uncertain
+    assert set(_readings(result)) >= {f"{WB}20100418040159id_/http://www.winchestercollege.org/exams-and-universities",
+                                      f"{WB}20100418040159id_/http://www.winchestercollege.org/exams-and-universitie"}
+    assert not any("This" in reading for reading in _readings(result))
+    # reply-quote-2051 (same pipeline): "World-C" / "up-Stats", words a hyphen joins after the space.
+    text = ("Thanks.\n\n> On 3 March the council wrote:\n>\n> Ref 53. As explained in our earlier reply, this\n"
+            "> is reasonably accessible to you by other means:\n> https://web.archive.org/web/20250519020101/https:/\n"
+            "> /fbref.com/en/comps/1/2018/stats/2018-FIFA-World-C up-Stats Please\n> let us know if you cannot open it.\n")
+    result = _one(text)
+    assert result.uncertain and f"{WB}20250519020101/https://fbref.com/en/comps/1/2018/stats/2018-FIFA-World-Cup-Stats" \
+        in _readings(result)
+    assert not any("Please" in reading for reading in _readings(result))
+
+
+def test_row_19_a_space_after_a_piece_shorter_than_the_wrap_is_the_sentences():
+    # reply-quote-2049 (fold -s -w 72 | quote | fmt -p '>' -w 66): the link's last piece is shorter
+    # than the piece a hard cut left before it, so the space after it was never a break.
+    text = ("Thanks.\n\n> On 3 March the council wrote:\n>\n> Ref 53. As explained in our earlier reply,\n"
+            "> this is reasonably accessible to you by other means:\n"
+            "> https://web.archive.org/web/20250519020101/https://fbref.com/en/comps/1/\n"
+            "> 2018/stats/2018-FIFA-World-Cup-Stats Please let us know if\n> you cannot open it.\n")
+    result = _one(text)
+    assert result.url == f"{WB}20250519020101/https://fbref.com/en/comps/1/2018/stats/2018-FIFA-World-Cup-Stats"
+    assert not result.uncertain
+
+
+def test_row_20_a_paragraph_break_then_what_only_a_path_holds():
+    # lo-pdftotext-5543 (mono9-hyph-justify): pdftotext gave every word of a justified line its own
+    # paragraph; the Thai title goes on after a blank line with "_" and digits. Two readings.
+    text = ("Ref\n\n143.\n\nYou\n\nmay\n\nfind\n\nthe\n\narchived\n\ncopy\n\nof\n\nthe\n\nguidance\n\nhere:\n\n"
+            "https://\n\nweb.archive.org/web/20230115102900/https://th.wikisource.org/wiki/ประกาศให้\n\n"
+            "ใช้วันที่_1_มกราคม_เป็นวันขึ้นปีใหม่_ลงวันที่_24_ธันวาคม_2483\n(accessed 3 March 2024).")
+    result = _one(text)
+    assert result.uncertain and (f"{WB}20230115102900/https://th.wikisource.org/wiki/"
+                                 "ประกาศให้ใช้วันที่_1_มกราคม_เป็นวันขึ้นปีใหม่_ลงวันที่_24_ธันวาคม_2483") in _readings(result)
+    # A paragraph of prose after a link is no such rest: the link stays certain.
+    assert not _one(f"See {WB}20230115102900/https://www.example.org/report.pdf\n\n2. The next point.").uncertain
+
+
 def test_row_12_a_character_destroyed_by_a_byte_wise_wrap():
     # fold-3298 (fold -w 40 cuts UTF-8 bytes): U+FFFD inside the link.
     result = repair_link(f"{WB}20230115102900/https://th.wikisource.org/wiki/ประกาศให\n้ใช้วันที่_1_มก\ufffd\n\ufffd\ufffdาคม")

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from ..grammar import ArchiveGrammar, builtin_grammar
-from ..textlinks import continuation_after_page_break, iter_link_spans
+from ..textlinks import continuation_after_break, iter_link_spans
 from ..unwrap import unwrap_all
 from ..quotedprintable import looks_quoted_printable
 from .evidence import valid_host
@@ -238,27 +238,37 @@ def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
         repaired = cache.get(found)
         if repaired is None:
             repaired = cache[found] = repair_link(found, index, grammar=grammar, quoted_printable=quoted_printable)
-        rest = continuation_after_page_break(text, span.end)
+        rest = None if quoted_printable else continuation_after_break(text, span.start, span.end, grammar)
         if rest is not None:
-            repaired = _across_page_break(repaired, text[rest[0] : rest[1]], index, grammar)
+            left_end, rest_start, rest_end = rest
+            repaired = _across_break(repaired, text[span.start : left_end] + "\n" + text[rest_start:rest_end],
+                                     index, grammar, page="\x0c" in text[span.end : rest_start]
+                                     or bool(_PAGE_NUMBER.search(text, span.end, rest_start)))
         results.append(replace(repaired, start=span.start, end=span.end, line=span.line))
     return results
 
 
-def _across_page_break(repaired: RepairedLink, rest: str, index: ArchiveIndex | None,
-                       grammar: ArchiveGrammar) -> RepairedLink:
-    """A link that ends where a PDF page ends, and a line after the page's furniture that may be
-    its rest: two readings. The link as it stands stays the reading (the letter keeps its text);
-    the joined one is listed, and the note says which the archive holds when it was asked."""
-    joined = repair_link(repaired.input + "\n" + rest, grammar=grammar).url
-    if joined == repaired.url:
+_PAGE_NUMBER = re.compile(r"^[ \t]*(?:(?:page|p\.)[ \t]*)?[-\u2013]?[ \t]*\d{1,4}\b", re.IGNORECASE | re.MULTILINE)
+
+
+def _across_break(repaired: RepairedLink, joined_text: str, index: ArchiveIndex | None,
+                  grammar: ArchiveGrammar, *, page: bool) -> RepairedLink:
+    """A link that ends where a PDF page or a paragraph ends, and a line after the break (past the
+    page's furniture) that may be its rest: two sets of readings. The link as it stands stays the
+    reading (the letter keeps its text); the joined readings are listed, and the note says which
+    the archive holds when it was asked."""
+    joined = repair_link(joined_text, grammar=grammar)
+    others = [url for url in (joined.url, *joined.alternatives) if url != repaired.url]
+    if not others:
         return repaired
-    note = "a page break follows the link: it may go on after the page's header or footer"
+    note = ("a page break follows the link: it may go on after the page's header or footer" if page
+            else "a paragraph break follows the link: what comes after it may be its rest")
     if index is not None:
-        held = [url for url in (repaired.url, joined) if index.holds(url)]
+        held = [url for url in (repaired.url, joined.url) if index.holds(url)]
         if held:
             note += "; the archive holds " + " and ".join(held)
-    return replace(repaired, uncertain=True, alternatives=(joined, *repaired.alternatives)[:MAX_ALTERNATIVES],
+    alternatives = tuple(dict.fromkeys((*others, *repaired.alternatives)))[:MAX_ALTERNATIVES]
+    return replace(repaired, uncertain=True, alternatives=alternatives,
                    note="; ".join(filter(None, (repaired.note, note))))
 
 

@@ -35,6 +35,7 @@ DAMAGE_SIGNS = frozenset({"line-break", "whitespace", "timestamp-space", "soft-h
 # What some redirectors append to the link they carry: ":" and a signature ("…/Page%3AyvjjifTnVL…").
 _SIGNATURE = re.compile(r":[A-Za-z0-9_-]{16,}$")
 _WORD = re.compile(r"[A-Za-z]+")
+_WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")  # "up-Stats": words a hyphen joins
 _WIKI_TITLE = re.compile(r"/wiki/(?P<title>[A-Z][A-Za-z]+)$")
 _CAMEL_JUNCTION = re.compile(r"[a-z](?=[A-Z][a-z])")
 _CUT_BRACKET = re.compile(r"(?<=[_-])\)\((?P<rest>[^()\s/]+)\)?$")
@@ -90,20 +91,24 @@ def _weak(evidence: float) -> bool:
     return evidence != 0 and abs(evidence) < DOUBT
 
 
-def _cut_point(joined: str, position: int, path_start: int, kind: str = NL) -> Point | None:
-    """A point where the link may end: it is complete on the left and a word follows on the right."""
-    left, right = joined[path_start:position], joined[position:]
+def _cut_point(joined: str, position: int, path_start: int, kind: str = NL, stop: int | None = None) -> Point | None:
+    """A point where the link may end: it is complete on the left and a word follows on the right
+    (up to ``stop``, the next gap: a re-fill may leave a space after the next line's word)."""
+    left, right = joined[path_start:position], joined[position:stop]
     if kind == SP and right.isdigit():
         # "…/isb-1" + "557", or "…/report" + "12" (times…): a number after a space, in doubt.
         return Point(position, False, -0.5 if left[-1:].isdigit() or left[-1:] in "-_" else 0.5, doubtful=True, kind="cut")
+    if kind == SP and _WORDS.fullmatch(right):
+        # A space, then a last word: a PDF text layer's space inside the link, a re-fill's where a
+        # line broke ("…/exams-and-universitie s", "…-World-C up-Stats"), or the link's end and the
+        # sentence going on ("…Reviewer_ Please", "…/privacy/ and"). Only the archive can tell; a
+        # capitalised word, or a common one after "/", more likely starts the prose.
+        capitalised = right[:1].isupper() and right[1:].islower()
+        prose = capitalised or (not left[-1:].isalnum() and len(right) > 1 and word_frequency(right) >= 4.5)
+        return Point(position, False, 0.5 if prose else -0.5, doubtful=True, kind="cut")
     word = _WORD.match(right)
     if not word or word.end() != len(right):
         return None  # more URL follows (a slash, a dot, digits): not a word of prose
-    if kind == SP:
-        # A space, then a last word: a PDF text layer's space inside the link, or the link's end and
-        # the sentence going on ("…Reviewer_ Please"). Only the archive can tell.
-        capitalised = right[:1].isupper() and right[1:].islower()
-        return Point(position, False, 0.5 if capitalised else -0.5, doubtful=True, kind="cut")
     if goes_past_extension(left, right):
         # "report.pdf" + "accessed": no file name goes on past its extension.
         return Point(position, False, 2.0, doubtful=False, kind="cut")
@@ -178,7 +183,7 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
                 # An "=" in a query is common, in a path rare: the order only; both are listed.
                 in_query = "?" in joined[path_start:position]
                 points.append(Point(position, False, 0.5 if in_query else -0.5, doubtful=True, kind="equals", joiner="="))
-                cut = _cut_point(joined, position, path_start, NL)  # "…UpM=" + "Please": the end, too
+                cut = _cut_point(joined, position, path_start, NL, _next_gap(gaps, position))  # "…UpM=" + "Please": the end, too
                 if cut is not None:
                     points.append(cut)
             continue
@@ -195,7 +200,7 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
             continue
         if position <= path_start:
             continue
-        cut = _cut_point(joined, position, path_start, kind)
+        cut = _cut_point(joined, position, path_start, kind, _next_gap(gaps, position))
         if cut is not None:
             points.append(cut)
             if cut.preference > 0:
@@ -223,6 +228,10 @@ def decision_points(marked: str, repairs: list[str], grammar: ArchiveGrammar) ->
         points.append(Point(signature.start(), False, 0.5, doubtful=True, kind="cut"))
     points.sort(key=lambda p: p.position)
     return joined, original_start, points
+
+
+def _next_gap(gaps: list[tuple[int, str]], position: int) -> int | None:
+    return next((at for at, _ in gaps if at > position), None)
 
 
 def _lost_hyphens(joined: str, path_start: int, taken: set[int]) -> list[Point]:

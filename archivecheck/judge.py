@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from . import pagemodel
 from .pagefamilies import PageView, find_family, is_about_errors, load as load_families, said_only
+from .pagesubject import read_subject
 
 # Path suffix → (label, acceptable sniffed kinds). Unknown suffixes accept anything that is not an
 # error page.
@@ -223,6 +224,10 @@ def looks_like_error_page(title: str | None, html: bytes) -> bool:
     return error_page_phrase(html) is not None
 
 
+# The family name a page gets when pagesubject.py, not a template of errorpages.toml, recognised it.
+REQUEST_SUBJECT = "request-subject"
+
+
 @dataclass(frozen=True)
 class ErrorPageReading:
     """What an HTML page was read as: `said` and `family` when it is an error page, else None;
@@ -245,7 +250,11 @@ def read_error_page(html: bytes) -> ErrorPageReading:
     found = find_family(view)
     if found is not None:
         return ErrorPageReading(found.said, found.family.id, None)
-    # No family claims it: the learned score (pagemodel.py, thresholds chosen on grouped
+    # No template claimed it: read it by what error pages are (pagesubject.py, requestsubject.toml).
+    subject = read_subject(view)
+    if subject.is_error:
+        return ErrorPageReading(subject.said, REQUEST_SUBJECT, None)
+    # Nor the lexicon: the learned score (pagemodel.py, thresholds chosen on grouped
     # cross-validation over sites it never saw) is the second opinion. High: broken, saying which
     # words made it read so; middle: ok, said with doubt; low: the rules' doubt alone.
     learned = pagemodel.score(view)
@@ -254,6 +263,9 @@ def read_error_page(html: bytes) -> ErrorPageReading:
                                 LEARNED_FAMILY, None,
                                 problem=f"the captured page reads as an error page: {learned.explanation}")
     doubt = _doubt(view)
+    if subject.said is not None and (doubt is None or "little content" in doubt or "title or heading" in doubt):
+        doubt = (f"its {subject.place} says \u201c{subject.said[:80]}\u201d, like an error page, though the page "
+                 f"as a whole did not read as one")
     if learned.band == pagemodel.UNSURE:
         said = (f"it reads in part like an error page ({learned.explanation}; learned score "
                 f"{learned.probability:.2f}), though no error-page family matched")
@@ -285,6 +297,7 @@ def read_page(html: bytes) -> PageView:
     for tag in soup.find_all(_is_cookie_banner):
         tag.decompose()
     main = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    blocks = _heading_blocks(soup, main)
     heading = main.find(["h1", "h2"])
     if heading is not None:
         headings.append(_flat(heading.get_text(" ")))
@@ -306,9 +319,39 @@ def read_page(html: bytes) -> PageView:
             opening += " \u2026 " + content[:OPENING_CHARS]
     return PageView(title=title, headings=tuple(headings), opening=opening, lead=lead, anywhere=text,
                     markup=html[:400_000].decode("utf-8", "replace").lower(), password_form=password_form,
-                    words=words, page_words=page_words,
+                    words=words, page_words=page_words, heading_blocks=blocks,
                     about_errors=is_about_errors(text[:OPENING_CHARS] + " " + content[:OPENING_CHARS], words)
                     or _names_many_statuses(main, text))
+
+
+# How many headings' blocks a page's reading keeps, and how many words a block must say beyond its
+# heading to be the heading's own block (a title box of a few words is not; an error message is).
+HEADING_BLOCKS = 12
+BLOCK_MORE_WORDS = 3
+
+
+def _heading_blocks(soup, main) -> tuple[tuple[str, int, str], ...]:
+    """Each h1 of the page and h2/h3 of its main content, with the smallest block around it that says
+    more than the heading: (heading, the block's words, the block's text after the heading)."""
+    found = []
+    seen = set()
+    for h in [*soup.find_all("h1"), *main.find_all(["h2", "h3"])][:HEADING_BLOCKS]:
+        if id(h) in seen:
+            continue
+        seen.add(id(h))
+        heading = _flat(h.get_text(" "))
+        if not heading:
+            continue
+        own = len(heading.split())
+        block = h
+        for parent in h.parents:
+            block = parent
+            if len(parent.get_text(" ").split()) >= own + BLOCK_MORE_WORDS or parent is main:
+                break
+        text = _flat(block.get_text(" "))
+        after = text.split(heading, 1)[1] if heading in text else text
+        found.append((heading, len(text.split()), after[:OPENING_CHARS].strip()))
+    return tuple(found)
 
 
 # An error page answers with one status; a page that names several in its section headings, or

@@ -56,6 +56,10 @@ class PageView:
     words: int
     page_words: int  # the whole page's visible words, forms and chrome included
     about_errors: bool
+    # Each heading of the content (h1 anywhere, h2/h3 of the main content, in order) with the words
+    # and the opening text of the smallest block around it that says more than the heading: where a
+    # site's own error message sits when the page keeps its chrome (pagesubject.py reads these).
+    heading_blocks: tuple[tuple[str, int, str], ...] = ()
 
 
 @dataclass(frozen=True)

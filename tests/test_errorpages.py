@@ -152,3 +152,28 @@ def test_doubt_is_said(name, words):
     page = {p.file: p for p in load_pages()}[f"pages/{name}.html"]
     j = judge(page)
     assert j.fits and words in j.doubt
+
+
+def test_the_request_subject_lexicon_has_real_examples_judged_by_it():
+    """requestsubject.toml's examples: labelled error pages no template family claims, which the
+    lexicon of what error pages are (pagesubject.py) recognises."""
+    from archivecheck.judge import REQUEST_SUBJECT
+    from archivecheck.pagesubject import lexicon
+
+    pages = {p.file: p for p in load_pages()}
+    assert lexicon().examples
+    for name in lexicon().examples:
+        page = pages[f"pages/{name}.html"]
+        assert page.is_error and judge(page).family == REQUEST_SUBJECT, name
+
+
+def test_the_request_subject_lexicon_alone():
+    """The lexicon with every template family left out: how far what error pages ARE carries on its
+    own (printed; its recall is not a target, its false-broken count is)."""
+    from archivecheck.judge import read_page
+    from archivecheck.pagesubject import read_subject
+
+    pages = load_pages()
+    s = score(pages, {p.file: read_subject(read_page(p.body)).is_error for p in pages})
+    print("\n" + _figures("request-subject lexicon alone, development set", s))
+    assert s.false_broken_rate <= MAX_FALSE_BROKEN

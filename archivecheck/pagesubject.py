@@ -1,0 +1,164 @@
+"""Is the page's subject the reader's failed request? The lexicon of requestsubject.toml, scored.
+
+errorpages.toml's families know error pages by the templates they come from. This reads any page
+by what error pages are: a headline or first sentence that says the thing asked for is not found,
+gone, moved, unavailable or refused (a predicate over a subject, in the languages the families
+cover, not a fixed sentence), the helps only error pages offer, and little content. judge.py asks
+it after every family has declined; a claim that does not reach the threshold is said as doubt.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .pagefamilies import PageView
+
+# Separators between a title's segments ("Page not found | Borough Council", "Site » Error 404").
+_SEGMENTS = re.compile(r"\s+[|\u00bb\u00ab\u203a\u2039\u2013\u2014/:-]+\s+|\s*[|\u00bb\u00ab\u203a\u2039]\s*|:\s+|\.\.\.+|\u2026")
+# A claim that names a kind of page ("page not found pages", "404 errors") is about error pages.
+_ABOUT_NOUN = re.compile(r"\s*(?:pages?|messages?|errors|codes?|responses?|templates?|handling)\b", re.IGNORECASE)
+# A sentence that asks or teaches ("How to write the copy for a page not found page").
+_ABOUT_SENTENCE = re.compile(r"^\W*(?:how|what|why|when|guide|faq|understanding|fixing|troubleshooting)\b", re.IGNORECASE)
+# A headline longer than this is a sentence about something, not a page naming its own state.
+HEADLINE_WORDS = 14
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    threshold: int
+    weights: dict
+    claims: tuple[re.Pattern, ...]
+    headline_claims: tuple[re.Pattern, ...]
+    request_claims: tuple[re.Pattern, ...]
+    status_line: re.Pattern
+    status_code: re.Pattern
+    helps: dict[str, re.Pattern]
+    dated: re.Pattern
+    about: re.Pattern
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SubjectReading:
+    """How far a page reads as the answer to a failed request: `score` against `threshold`, the
+    first claim it makes (`said`, `place`) and the kinds of help it offers."""
+
+    score: int
+    threshold: int
+    said: str | None
+    place: str | None
+    helps: tuple[str, ...]
+
+    @property
+    def is_error(self) -> bool:
+        return self.said is not None and self.score >= self.threshold
+
+
+_I = re.IGNORECASE
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = tomllib.loads(resources.files("archivecheck").joinpath("requestsubject.toml").read_text(encoding="utf-8"))
+    claims = []
+    for lang, patterns in data["claims"].items():
+        if lang == "headline":
+            continue
+        subject = data["subject"].get(lang, "")
+        for pattern in patterns:
+            claims.append(re.compile(pattern.replace("{S}", subject), _I))
+    # The reader's request named outright: "the page you requested / were looking for / followed".
+    request = re.compile(r"\b(?:you|your)(?:\s+(?:were|are|have\s+been)|'re)?\s+(?:requested|request|looking\s+for|"
+                         r"trying\s+to|tried\s+to|asked\s+for|followed|clicked|entered|typed|want(?:ed)?|searched\s+for)\b"
+                         r"|\brequested\s+(?:page|document|file|url|resource|address)\b"
+                         r"|\b(?:vous\s+(?:cherchez|recherchez|avez\s+demandé)|sie\s+(?:suchen|gesucht|aufgerufen)|"
+                         r"gesuchte|angeforderte|buscas|busca|solicitad[ao]|stai\s+cercando|procura|zoekt)\b", _I)
+    status = data["status"]
+    headline = tuple(re.compile(p, _I) for p in data["claims"]["headline"])
+    return Lexicon(int(data["threshold"]), dict(data["weights"]), tuple(claims), headline, (request,),
+                   re.compile(status["line"], _I), re.compile(status["code"], _I),
+                   {name: re.compile(p, _I) for name, p in data["helps"].items()},
+                   re.compile(data["not_request"]["dated"], _I), re.compile(data["not_request"]["about"], _I),
+                   tuple(data.get("examples", ())))
+
+
+def read_subject(view: PageView) -> SubjectReading:
+    """Score `view` (judge.read_page's reading of a page) as an answer to a failed request."""
+    lex = lexicon()
+    w = lex.weights
+    if view.about_errors:
+        return SubjectReading(0, lex.threshold, None, None, ())
+    score, said, place = 0, None, None
+    title_claim = _headline(view.title, lex)
+    # A heading that says it: the page's main headings, or any heading of the content when the
+    # title says so too (a site's error message under its chrome's own headings).
+    mains = set(view.headings)
+    heading = next(((h, words, after) for h, words, after in view.heading_blocks
+                    if (h in mains or title_claim) and _headline(h, lex)), None)
+    if heading is None:
+        heading = next(((h, view.words, "") for h in view.headings if _headline(h, lex)), None)
+    if title_claim or heading:
+        score, said, place = w["headline_claim"], (title_claim or _headline(heading[0], lex)), "headline"
+        if title_claim and heading:
+            score += 1
+    words = min(view.words, heading[1]) if heading else view.words
+    after = heading[2] if heading else ""
+    lead_text = f"{view.lead} \u2026 {after[:200]}"
+    opening_text = f"{view.opening} \u2026 {after}"
+    lead = _claim(lead_text, lex)
+    if lead is not None:
+        weight = w["lead_claim_about_the_request"] if _names_request(lead_text, lead, lex) else w["lead_claim"]
+        score += weight
+        said, place = (said, place) if said else (lead, "opening")
+    elif (opening := _claim(opening_text, lex)) is not None:
+        score += w["opening_claim"]
+        said, place = (said, place) if said else (opening, "opening")
+    helps = tuple(name for name, pattern in lex.helps.items() if pattern.search(opening_text))
+    score += min(len(helps), w["max_helps"]) * w["help"]
+    if words <= w["tiny_words"]:
+        score += w["tiny_page"]
+    elif words <= w["short_words"]:
+        score += w["short_page"]
+    elif words > w["very_long_words"]:
+        score += w["very_long_page"]
+    elif words > w["long_words"]:
+        score += w["long_page"]
+    return SubjectReading(score, lex.threshold, said, place, helps)
+
+
+def _headline(text: str, lex: Lexicon) -> str | None:
+    """A title or heading that is a status line (in one of its segments) or says the request failed."""
+    if not text or len(text.split()) > HEADLINE_WORDS or lex.about.search(text):
+        return None
+    for segment in [text, *_SEGMENTS.split(text)]:
+        segment = segment.strip()
+        if segment and re.search(r"\w", segment) and lex.status_line.match(segment):
+            return segment
+    return _claim(text, lex, lex.headline_claims + lex.claims)
+
+
+def _claim(text: str, lex: Lexicon, patterns: tuple[re.Pattern, ...] | None = None) -> str | None:
+    """The first claim in `text` whose sentence is not set in time (news about an outage)."""
+    for pattern in lex.claims if patterns is None else patterns:
+        for m in pattern.finditer(text):
+            sentence = _sentence_around(text, m.start(), m.end())
+            if not lex.dated.search(sentence) and not _ABOUT_NOUN.match(text, m.end()) \
+                    and not _ABOUT_SENTENCE.search(sentence):
+                return m.group(0).strip()
+    return None
+
+
+def _names_request(text: str, claim: str, lex: Lexicon) -> bool:
+    at = text.find(claim)
+    sentence = _sentence_around(text, at, at + len(claim)) if at >= 0 else claim
+    return any(p.search(sentence) for p in lex.request_claims)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start))
+    right = min((i for i in (text.find(". ", end), text.find("! ", end), text.find("? ", end)) if i >= 0), default=len(text))
+    return text[left + 1 if left >= 0 else 0:right]

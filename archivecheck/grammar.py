@@ -87,8 +87,9 @@ def _compile(prefixes: tuple[str, ...]) -> ArchiveGrammar:
     alternation = "|".join(re.escape(p) for p in prefixes)
     hosts = dict.fromkeys(p.partition("/")[0] + "/" for p in prefixes)
     flags = re.IGNORECASE | re.VERBOSE
+    # The legacy "/+/" (latest capture) and "/*/" (calendar) forms stand where a timestamp would.
     archive_link = re.compile(
-        rf"^(?P<base>https?://(?:{alternation}))(?P<ts>\d{{4,14}}\*?)(?P<mod>[a-z]{{2}}_)?/(?P<orig>.+)$",
+        rf"^(?P<base>https?://(?:{alternation}))(?P<ts>\d{{4,14}}\*?|[*+])(?P<mod>[a-z]{{2}}_)?/(?P<orig>.+)$",
         re.IGNORECASE | re.DOTALL,
     )
     bare_hosts = "|".join(re.escape(h) for h in hosts)

@@ -24,7 +24,7 @@ from typing import Iterator
 from .grammar import ArchiveGrammar, builtin_grammar
 from .quotedprintable import decoded_view, looks_quoted_printable
 
-__all__ = ["LinkSpan", "continuation_after_break", "find_link_spans", "trim_link_end"]
+__all__ = ["Continuation", "LinkSpan", "continuation_after_break", "find_link_spans", "trim_link_end"]
 
 # Characters a link may hold as it stands in a letter. Markdown backslashes, entities and typographic
 # dashes stay in (repair undoes them); whitespace, angle brackets, double and smart quotes end it.
@@ -119,7 +119,10 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
         # path, lower-case, with slashes — a paragraph of prose does not start like that.
         return (first.islower() or first.isdigit() or first == "/") and "/" in token and not _NEW_LINK.match(token) \
             and not _WORD_SLASH_WORD.fullmatch(token) and _urlish(token)
-    if grammar.cut_short(end):
+    if grammar.cut_short(end) or (_LINE_END_HYPHEN.search(left, max(0, len(left) - 160)) is not None and grammar.cut_short(
+            _FLATTEN.sub("", _LINE_END_HYPHEN.sub("", left[-160:]))[-120:])):
+        # (A typesetter's hyphen in the archive's host, "webarchive.nation-" / "alarchives", is
+        # no part of it: the link is cut short read without it.)
         if flat[-1].isdigit() and not _WHOLE_TIMESTAMP.search(end):
             # A timestamp still being written goes on with digits (or "/" after a partial one),
             # not a word: "…/ukgwa/2003" then "land classification" is another column's text.
@@ -342,15 +345,43 @@ _LINE_END_HYPHEN = re.compile(r"-(?=[ \t]*\r?\n)")
 _ONLY_IN_PATH = re.compile(r"[#%=?~_/]")
 
 
+@dataclass(frozen=True)
+class Continuation:
+    """Where a link may go on after a break (``continuation_after_break``): ``left_end``, where the
+    link's own line ends (sentence punctuation included); ``start``/``end``, its rest; ``glued``:
+    the page's footer was glued onto the link's last word (pdftotext), so a line-end hyphen the
+    extractor dropped there may have been the link's."""
+
+    left_end: int
+    start: int
+    end: int
+    glued: bool = False
+
+
+# A page footer ("Page 13", "p. 4", "4 of 12") glued onto the last word of a page by a text
+# extractor that joined a hyphenated line end with the next line — the footer (pdftotext's default
+# mode: "…/uploads/winchester-" + "Page 13" became "…/uploads/winchesterPage 13").
+_FOOTER = re.compile(r"(?:page|p\.)[ \t]*\d{1,4}(?:[ \t]*(?:of|/)[ \t]*\d{1,4})?", re.IGNORECASE)
+_FOOTER_AFTER = re.compile(r"[ \t]*\d{1,4}(?:[ \t]*(?:of|/)[ \t]*\d{1,4})?[ \t]*\r?\n(?:[ \t]*\r?\n){0,3}[ \t]*\x0c")
+
+
+def _glued_footer(text: str, start: int, end: int) -> int:
+    """``end``, or where the link ends without a page footer a text extractor glued onto it: the
+    link's text ends in "Page", then a page number ends the line and a form feed the page."""
+    if end - start > 12 and text.endswith(("Page", "page"), start, end) and _FOOTER_AFTER.match(text, end):
+        return start + len(trim_link_end(text[start : end - 4]))
+    return end
+
+
 def continuation_after_break(text: str, start: int, end: int,
-                             grammar: ArchiveGrammar | None = None) -> tuple[int, int, int] | None:
+                             grammar: ArchiveGrammar | None = None) -> Continuation | None:
     """Where the link ``text[start:end]`` may go on after a break that ended it: a page break (the
     page number, a form feed, the running header or footer lines: at most eight short lines) or a
     paragraph break, when the first line after it starts with what only a link's path holds — or
     with anything a link may hold, when the link is cut inside its archive prefix and cannot end.
 
-    Returns (where the link's own line ends, sentence punctuation included; where its rest starts;
-    where its rest ends, read across further gaps as any link is), or None. The break's lines are
+    Returns where the link's own line ends and where its rest lies, read across further gaps as any
+    link is (a ``Continuation``), or None. The break's lines are
     not the link's, and what follows may or may not be: repair gives it as another reading, never
     as the link."""
     grammar = grammar or builtin_grammar()
@@ -358,15 +389,16 @@ def continuation_after_break(text: str, start: int, end: int,
     if newline < 0:
         return None
     tail = text[end:newline].rstrip(" \t\r")
-    if tail.strip(_TRAILING):
+    glued = bool(_FOOTER.fullmatch(tail))  # "…/winchesterPage 13": see ``_glued_footer``
+    if tail.strip(_TRAILING) and not glued:
         return None  # the link's line goes on with prose: the link ended there
-    left_end = end + len(tail)
+    left_end = end if glued else end + len(tail)
     written = trim_link_end(text[start:end])
     # (Read with and without its line-end hyphens: "webarchive.nation-" / "alarchives" is the
     # archive's host only without the typesetter's.)
     cannot_end = any(_cannot_end(_FLATTEN.sub("", link)[-120:], grammar)
                      for link in (written, _LINE_END_HYPHEN.sub("", written)))
-    position, broke = newline + 1, False
+    position, broke = newline + 1, glued
     for _ in range(8):  # blank lines, the page number, a form feed, a header or two
         if position >= len(text):
             return None
@@ -377,14 +409,14 @@ def continuation_after_break(text: str, start: int, end: int,
         elif text[position:line_end].strip(" \t\r>"):
             found = _CONTINUATION.match(text, position)
             token = found.group("token") if found else ""
-            if position == newline + 1:
+            if position == newline + 1 and not glued:
                 return None  # no break at all: the next line was weighed as the link's (``_extend``)
             # (A link cut inside its archive prefix goes on with the rest of it, an original's
             # scheme included: "…/20120908140957id_/" then "http://www.education.gov.uk/…".)
             if token and (not _NEW_LINK.match(token) or cannot_end) and (
                     _ONLY_IN_PATH.search(token.rstrip(".,;:!?)"))
                     or (broke and (_urlish(token) or _path_piece(token)))):
-                return (left_end, found.start("token"), _rest_end(text, start, left_end, found, grammar))
+                return Continuation(left_end, found.start("token"), _rest_end(text, start, left_end, found, grammar), glued)
             if not broke:
                 return None  # a paragraph of prose follows
         if line_end - position > 100:
@@ -467,7 +499,7 @@ def _iter_spans(text: str, grammar: ArchiveGrammar) -> Iterator[LinkSpan]:
         body = _BODY.match(text, start)
         end = body.end() if body else match.end()
         end = _extend(text, start, end, grammar)
-        raw_end, end = end, start + len(trim_link_end(text[start:end]))
+        raw_end, end = end, _glued_footer(text, start, start + len(trim_link_end(text[start:end])))
         if end <= start + 4:
             position = match.end()
             continue
@@ -498,7 +530,7 @@ def _extend(text: str, start: int, end: int, grammar: ArchiveGrammar) -> int:
             if token is None:
                 break
         if "\n" in gap.group() and (_PAGE_LINE.match(text, gap.start() + gap.group().rfind("\n") + 1)
-                                     or "\x0c" in gap.group()):
+                                     or "\x0c" in gap.group()) or _glued_footer(text, start, end) != end:
             break  # a page number or a form feed: the page ends here (see ``continuation_after_break``)
         after = text[token.end() : token.end() + 2]
         fills_line = after[:1] in ("", "\n") or after == "\r\n"

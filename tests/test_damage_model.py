@@ -248,6 +248,45 @@ def test_row_20_a_paragraph_break_then_what_only_a_path_holds():
     assert not _one(f"See {WB}20230115102900/https://www.example.org/report.pdf\n\n2. The next point.").uncertain
 
 
+def test_row_21_a_footer_glued_onto_the_links_last_word():
+    # lo-pdftotext-190 (serif12-hyph-justify): pdftotext's default mode joined the page's last line,
+    # hyphenated inside the link ("winchester-"), with the footer and dropped the hyphen.
+    text = ("Ref 190. Section 21 applies because the document can be found at https://web.archive.org/\n"
+            "web/20220211185131id_/https://www.winchestercollege.org/assets/files/uploads/winchesterPage 13\n\n"
+            "\x0cFreedom of Information request FOI-2024-0113\n"
+            "college-annual-accounts-2020.pdf This page was captured before the site was closed.")
+    result = _one(text)
+    base = f"{WB}20220211185131id_/https://www.winchestercollege.org/assets/files/uploads/"
+    assert result.url == base + "winchester" and result.uncertain  # the footer is not the link's
+    # The dropped hyphen may have been the link's: both joins are readings.
+    assert {base + "winchester-college-annual-accounts-2020.pdf", base + "winchestercollege-annual-accounts-2020.pdf"} \
+        <= set(result.alternatives)
+    assert not any("Page" in reading for reading in _readings(result))
+
+
+def test_row_08_the_legacy_latest_capture_form_is_the_archives_part_too():
+    # lo-mutool-5107 (serif11-hyph-narrow): "/+/" stands where a timestamp would; the typesetter's
+    # hyphen in the archive's host has one reading, and the link cannot end at "http://".
+    text = ("Ref 139. You may find the archived copy of the\nguidance\n \nhere:\n \nhttp://webarchive.nation-\n\n"
+            "alarchives.gov.uk/+/http://\nwww.number10.gov.uk/Page823\n \n(accessed\n \n3\n\nMarch 2024).")
+    result = _one(text)
+    assert result.url == "http://webarchive.nationalarchives.gov.uk/+/http://www.number10.gov.uk/Page823"
+    assert not result.uncertain
+
+
+def test_row_09_a_fragments_slug_loses_hyphens_too():
+    # lo-pdftotext-3326 (default mode): "blockchain-" / "application" and "work-" / "algorithm" lost
+    # their hyphens, one in the path, one in the fragment; both are alternatives.
+    text = ("Ref 86. Section 21 applies because the document can be found at\n"
+            "https://web.archive.org/web/20201222142511/https:/developer.ib\n"
+            "m.com/technologies/blockchain/tutorials/develop-a-blockchainapplication-from-scratch-in-python/"
+            "#4-implement-a-proof-of-workalgorithm This page was captured before the site was closed.")
+    result = _one(text)
+    assert result.uncertain and (f"{WB}20201222142511/https:/developer.ibm.com/technologies/blockchain/tutorials/"
+                                 "develop-a-blockchain-application-from-scratch-in-python/#4-implement-a-proof-of-work-algorithm"
+                                 in _readings(result))
+
+
 def test_row_12_a_character_destroyed_by_a_byte_wise_wrap():
     # fold-3298 (fold -w 40 cuts UTF-8 bytes): U+FFFD inside the link.
     result = repair_link(f"{WB}20230115102900/https://th.wikisource.org/wiki/ประกาศให\n้ใช้วันที่_1_มก\ufffd\n\ufffd\ufffdาคม")

@@ -240,10 +240,12 @@ def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
             repaired = cache[found] = repair_link(found, index, grammar=grammar, quoted_printable=quoted_printable)
         rest = None if quoted_printable else continuation_after_break(text, span.start, span.end, grammar)
         if rest is not None:
-            left_end, rest_start, rest_end = rest
-            repaired = _across_break(repaired, text[span.start : left_end] + "\n" + text[rest_start:rest_end],
-                                     index, grammar, page="\x0c" in text[span.end : rest_start]
-                                     or bool(_PAGE_NUMBER.search(text, span.end, rest_start)))
+            left, right = text[span.start : rest.left_end], text[rest.start : rest.end]
+            # A footer glued on where the extractor dropped a line-end hyphen: the hyphen may have
+            # been the link's, so both joins are read.
+            joins = (left + "\n" + right, left + "-\n" + right) if rest.glued else (left + "\n" + right,)
+            repaired = _across_break(repaired, joins, index, grammar, page=rest.glued or "\x0c" in text[span.end : rest.start]
+                                     or bool(_PAGE_NUMBER.search(text, span.end, rest.start)))
         results.append(replace(repaired, start=span.start, end=span.end, line=span.line))
     return results
 
@@ -251,14 +253,15 @@ def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
 _PAGE_NUMBER = re.compile(r"^[ \t]*(?:(?:page|p\.)[ \t]*)?[-\u2013]?[ \t]*\d{1,4}\b", re.IGNORECASE | re.MULTILINE)
 
 
-def _across_break(repaired: RepairedLink, joined_text: str, index: ArchiveIndex | None,
+def _across_break(repaired: RepairedLink, joins: tuple[str, ...], index: ArchiveIndex | None,
                   grammar: ArchiveGrammar, *, page: bool) -> RepairedLink:
     """A link that ends where a PDF page or a paragraph ends, and a line after the break (past the
     page's furniture) that may be its rest: two sets of readings. The link as it stands stays the
     reading (the letter keeps its text); the joined readings are listed, and the note says which
     the archive holds when it was asked."""
-    joined = repair_link(joined_text, grammar=grammar)
-    others = [url for url in (joined.url, *joined.alternatives) if url != repaired.url]
+    readings = [repair_link(joined_text, grammar=grammar) for joined_text in joins]
+    joined = readings[0]
+    others = list(dict.fromkeys(url for each in readings for url in (each.url, *each.alternatives) if url != repaired.url))
     if not others:
         return repaired
     note = ("a page break follows the link: it may go on after the page's header or footer" if page

@@ -246,9 +246,17 @@ def _lost_hyphens(joined: str, path_start: int, taken: set[int]) -> list[Point]:
     query = _QUERY.search(joined, path_start)
     if query:
         path_end = query.start()
+    spans = [(path_start, path_end)]
+    fragment = joined.find("#", path_end)
+    if fragment >= 0:
+        # A fragment naming a heading is a slug too ("#4-implement-a-proof-of-workalgorithm"), and a
+        # text layer drops its hyphens as it does the path's. Archives' indexes do not record
+        # fragments, so such a point is never settled by one: it stays in doubt.
+        spans.append((fragment + 1, len(joined)))
     found: list[Point] = []
     doubts: list[Point] = []
-    for component in _COMPONENT.finditer(joined, path_start, path_end):
+    components = (component for begin, stop in spans for component in _COMPONENT.finditer(joined, begin, stop))
+    for component in components:
         if "-" not in component.group():
             continue
         for offset, preference, doubtful in _component_points(component.group()):

@@ -16,6 +16,7 @@ pushed it, so a verdict can say which words made the page read as an error page.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -40,6 +41,9 @@ WORD_BANDS = (15, 40, 80, 150, 300, 700)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _STATUS = re.compile(r"(?<![\d.,/#-])\b([45]\d\d)\b(?![\d.,/-]\d)")
 _DIGITS = re.compile(r"\d+")
+# A heading naming error pages, messages or codes as its topic (plural: a page about them).
+_TOPIC = re.compile(r"\b(error|not found|404|status|unavailable|maintenance)( \w+)? (pages|messages|codes)\b",
+                    re.IGNORECASE)
 # Quoted words in a page's text: after a space or a tag, not after "=" (an attribute's value).
 _QUOTED_TEXT = re.compile(r"(?<=[\s>(])[\"\u201c]([^\"\u201c\u201d<>=]{3,80})[\"\u201d]")
 # Form fields by type (an <input> without a type is a text field; <textarea> and <select> ask too).
@@ -119,6 +123,9 @@ def features(view: PageView) -> dict[str, float]:
         found["n:password form"] = 1.0
     if quotes_an_error(view):
         found["n:quotes an error message"] = 1.0
+    if any(_TOPIC.search(text) for text in view.headings):  # not the title: a pattern library's example
+        # pages are titled "Page not found pages – Example"; their heading is the page's own
+        found["n:names error pages as its topic"] = 1.0
     inputs = _FIELD.findall(view.markup)
     if sum(kind not in _NOT_ASKING for kind in inputs) >= 2:
         # A form asking the reader for things (two fields or more: a search box is one): a service's
@@ -132,11 +139,19 @@ def features(view: PageView) -> dict[str, float]:
     return found
 
 
+def is_about_errors(view: PageView, found: dict[str, float] | None = None) -> bool:
+    """A page whose subject is errors: it explains them (the rules' reading), quotes an error
+    message, or its main heading names error pages or messages as its topic ("GOV.UK page not
+    found pages", "Error messages"). The model never calls such a page broken."""
+    found = features(view) if found is None else found
+    return view.about_errors or "n:quotes an error message" in found or "n:names error pages as its topic" in found
+
+
 def quotes_an_error(view: PageView) -> bool:
     """Does the page's text put an error message in quotation marks ('Seeing an "Error 404 - Page
     Not Found" message is common')? The rules take quoted words out of a page's opening for this
     reason: a page quoting the message is about it. An attribute value (class="error") is not text."""
-    return any(_LEXICON.search(quoted) for quoted in _QUOTED_TEXT.findall(view.markup))
+    return any(_LEXICON.search(quoted) for quoted in _QUOTED_TEXT.findall(html.unescape(view.markup)))
 
 
 def _tokens(text: str) -> list[str]:
@@ -164,7 +179,7 @@ def score(view: PageView, model: Model | None = None) -> Score:
     total = model.bias + sum(c for _, c in contributions)
     probability = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, total))))
     band = BROKEN if probability >= model.broken_at else UNSURE if probability >= model.unsure_at else LOW
-    if band == BROKEN and (view.about_errors or "n:quotes an error message" in found):
+    if band == BROKEN and is_about_errors(view, found):
         # A page that explains errors or quotes an error message is about them: the words that make
         # it score high are its subject. The rules never call such a page broken on its words; nor
         # does the model: it says it is unsure instead.

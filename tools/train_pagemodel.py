@@ -189,8 +189,9 @@ def figures(rows, scores, broken_at, unsure_at) -> dict:
         tp, m = count({pagemodel.BROKEN}, 1, kind)
         fb, n = count({pagemodel.BROKEN}, 0, kind)
         by_kind[kind] = {"recall": f"{tp}/{m}", "false_broken": f"{fb}/{n}"}
-    return {"errors": errors, "ordinary": ordinary, "recall": round(caught / errors, 3),
-            "recall_or_unsure": round(flagged / errors, 3), "false_broken": round(false_broken / ordinary, 3),
+    return {"errors": errors, "ordinary": ordinary, "recall": round(caught / max(1, errors), 3),
+            "recall_or_unsure": round(flagged / max(1, errors), 3),
+            "false_broken": round(false_broken / max(1, ordinary), 3),
             "false_broken_pages": false_broken, "ordinary_unsure": doubted, "auc": round(_auc(rows, scores), 3),
             "by_content": by_kind}
 

@@ -17,7 +17,7 @@ from .known import embedded_original, known_archive
 from .models import Kind, Result, Status, timestamp_to_datetime, utc_now_iso
 from .grammar import compile_grammar
 from .pool import map_bounded
-from .repair import repair_link
+from .repair import RepairedLink, repair_link, respell_link
 from .resolve import resolve_original, suggest_capture
 from .verify import Verdict, Verification, verify_capture
 
@@ -108,10 +108,27 @@ class Checker:
         rate limits, not the pool, set the pace)."""
         return map_bounded(self.check, texts, workers=workers, on_result=on_result)
 
+    def _respelled(self, prepared: PreparedLink) -> PreparedLink | None:
+        """The archive holds no capture of the link as written: the spelling it holds that a text
+        extractor may have dropped hyphens from (one index request; repair.respell_link), or None.
+        Asked here, once fetching the capture found none, not for every link at repair time:
+        index requests are the archives' scarcest allowance."""
+        if self.index is None or prepared.uncertain or "hyphen-restored-by-index" in prepared.repairs:
+            return None
+        repaired = RepairedLink(prepared.input, prepared.url, prepared.repairs, False, 1, prepared.repair_note)
+        again = respell_link(repaired, self.index, grammar=compile_grammar(self.settings.registry))
+        if again is repaired:
+            return None
+        return prepared_from(again, self.settings)
+
     # -- the two kinds of link ----------------------------------------------------------------
     def _check_memento(self, prepared: PreparedLink) -> Result:
         link = prepared.link
         v = verify_capture(self.session, link.archive, link.original_url, link.timestamp)
+        if v.verdict is Verdict.ABSENT and v.answer is Answer.NO_CAPTURE:
+            respelled = self._respelled(prepared)
+            if respelled is not None:
+                return self._check_memento(respelled)
         alternative = None
         if v.verdict is Verdict.UNVERIFIABLE:
             # (#20) Not checked (a challenge, say): the same document verified elsewhere, to cite meanwhile.
@@ -125,6 +142,11 @@ class Checker:
 
     def _check_original(self, prepared: PreparedLink) -> Result:
         resolution = resolve_original(self.session, self.settings, prepared.original_url)
+        if resolution.status is Status.NOT_ARCHIVED and not any(
+                v.answer in (Answer.CAPTURE, Answer.EXCLUDED) for v in resolution.attempts):
+            respelled = self._respelled(prepared)
+            if respelled is not None:
+                return self._check_original(respelled)
         if resolution.chosen is not None:
             v = resolution.chosen
             detail = f"Archived by {v.archive.name}: {_ok_detail(v, None)}"
@@ -170,7 +192,12 @@ def memento_result(prepared: PreparedLink, v: Verification, alternative: Verific
 
 def prepare_link(text: str, settings: Settings, *, index=None) -> PreparedLink:
     """Repair a link's text and classify it; `index` confirms ambiguous repairs (None: offline)."""
-    repaired = _repair(text, index, settings)
+    return prepared_from(_repair(text, index, settings), settings)
+
+
+def prepared_from(repaired: RepairedLink, settings: Settings) -> PreparedLink:
+    """Classify a repaired link: an archive link (in its public form) or an original URL."""
+    text = repaired.input
     url, repairs, note = repaired.url, repaired.repairs, repaired.note
     doubt = {"uncertain": repaired.uncertain,
              "alternatives": tuple(_public_form(alt, settings) for alt in repaired.alternatives)}

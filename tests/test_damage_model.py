@@ -4,7 +4,9 @@ unless the row says otherwise. Offline throughout, except where a row's readings
 archive (a fake index here; the local pywb archive in tests/test_pipelines.py)."""
 from __future__ import annotations
 
-from archivecheck.repair import repair_link, repair_text
+from urllib.parse import quote
+
+from archivecheck.repair import repair_link, repair_text, rewrite_text
 
 from .repair_formats import FakeIndex
 
@@ -327,3 +329,65 @@ def test_row_17_an_intact_link_is_never_rewritten():
 def test_row_18_an_invalid_host_is_never_certain():
     result = repair_link(f"{WB}20200101000000/https://www.example.notasuffix/page")
     assert result.uncertain
+
+
+# Row 22: online, the archive holds no capture of the link as written. lo-pdftotext-4
+# (serif12-hyph-justify): pdftotext's default mode dropped the link's own line-end hyphen
+# ("anes-time-" / "series"); nothing in the text shows it.
+SILENT_TEXT = ("Ref 4. The information you asked for was published and is available in the web archive at "
+               f"{WB}20240926231149/https://electionstudies.org/data-center/anes-timeseries-cumulative-data-file/ "
+               "and we are therefore not required to provide it.")
+SILENT_HELD = "https://electionstudies.org/data-center/anes-time-series-cumulative-data-file/"
+
+
+def test_row_22_a_hyphen_dropped_without_trace_is_put_back_by_the_index():
+    index = FakeIndex([SILENT_HELD, "https://electionstudies.org/data-center/anes-time-series-cumulative-data-files/",
+                       "https://electionstudies.org/data-center/Anes-timeseries-cumulative-data-file/"])
+    result = _one(SILENT_TEXT, index)
+    assert result.url == f"{WB}20240926231149/{SILENT_HELD}" and result.confirmed and not result.uncertain
+    assert result.repairs == ("hyphen-restored-by-index",)
+    # One exact lookup of the link as written, then one prefix query on its last segment's directory.
+    assert index.asked == [f"{WB}20240926231149/https://electionstudies.org/data-center/anes-timeseries-cumulative-data-file/",
+                           f"prefix:{WB}20240926231149/https://electionstudies.org/data-center/a"]
+    # Offline the text is all there is: kept as written.
+    assert _one(SILENT_TEXT).url == f"{WB}20240926231149/https://electionstudies.org/data-center/anes-timeseries-cumulative-data-file/"
+
+
+def test_row_22_two_spellings_held_the_archive_cannot_decide():
+    # A decoy beside it that differs by one more hyphen (a typesetter's point): both are readings.
+    decoy = "https://electionstudies.org/data-center/anes-time-series-cu-mulative-data-file/"
+    result = _one(SILENT_TEXT, FakeIndex([decoy, SILENT_HELD]))
+    assert result.uncertain and result.confirmed
+    assert set(_readings(result)) == {f"{WB}20240926231149/{SILENT_HELD}", f"{WB}20240926231149/{decoy}"}
+    assert result.url == f"{WB}20240926231149/{SILENT_HELD}"  # fewest hyphens put back first
+
+
+def test_row_22_nothing_else_is_taken_for_damage():
+    written = f"{WB}20240926231149/https://electionstudies.org/data-center/anes-timeseries-cumulative-data-file/"
+    # Held as written: no damage, no rewrite, whatever else is held.
+    held = _one(SILENT_TEXT, FakeIndex([written[len(WB) + 15:], SILENT_HELD]))
+    assert held.url == written and held.repairs == () and held.confirmed and not held.uncertain
+    # A letter or the case differing: another document, not damage a tool does silently.
+    other = _one(SILENT_TEXT, FakeIndex(["https://electionstudies.org/data-center/anes-tine-series-cumulative-data-file/",
+                                         "https://electionstudies.org/data-center/Anes-time-series-cumulative-data-file/"]))
+    assert other.url == written and other.confirmed is False and not other.uncertain
+    assert "no capture of this link" in other.note
+
+
+def test_row_22_a_rest_left_after_the_link_by_a_break():
+    # lo-pdftotext-5543 (mono9-hyph-justify): each word of a justified line its own paragraph, the
+    # link's rest after a blank line. Offline (row 20) both readings are listed; online the archive
+    # holds no capture of the link as written, and one of it followed by exactly what the text says next.
+    text = ("You\n\nmay\n\nfind\n\nit\n\nhere:\n\nhttps://\n\nweb.archive.org/web/20230115102900/https://th.wikisource.org/"
+            "wiki/ประกาศให้\n\nใช้วันที่_1_มกราคม_เป็นวันขึ้นปีใหม่_ลงวันที่_24_ธันวาคม_2483\n(accessed 3 March 2024).")
+    title = "ประกาศให้ใช้วันที่_1_มกราคม_เป็นวันขึ้นปีใหม่_ลงวันที่_24_ธันวาคม_2483"
+    held = "https://th.wikisource.org/wiki/" + quote(title)  # a crawler records the IRI percent-encoded
+    decoy = "https://th.wikisource.org/wiki/" + quote(title.replace("_2483", "_2484"))
+    result = _one(text, FakeIndex([held, decoy]))
+    assert result.url == f"{WB}20230115102900/https://th.wikisource.org/wiki/{title}" and not result.uncertain
+    assert "rest-rejoined-by-index" in result.repairs and text[result.start:result.end].endswith("_2483")
+    # The letter rewritten: the rest is not left behind after the repaired link.
+    assert rewrite_text(text, FakeIndex([held])).endswith(f"/wiki/{title}\n(accessed 3 March 2024).")
+    # What the text says next is not the held link's rest: offline's two readings, nothing confirmed.
+    other = _one(text, FakeIndex([decoy]))
+    assert other.url.endswith("/wiki/ประกาศให้") and other.uncertain and other.confirmed is False

@@ -18,7 +18,10 @@ Repair names (``RepairedLink.repairs``), in the order applied:
   timestamp-space, safelinks, proofpoint, google-redirect, redirect-wrapper, hxxp, doubled-scheme,
   scheme-slashes, scheme-added, scheme-cut (a scheme that lost its first letters: "tps://"), hyphen-restored, underscore-restored (a wiki title's "_"),
   hyphen-removed, glued-word (the next line's word was not part of the link), bracket-rejoined (a
-  URL cut at "(" by a tool, its rest put back), archive-match (the archive's record settled it).
+  URL cut at "(" by a tool, its rest put back), archive-match (the archive's record settled it),
+  hyphen-restored-by-index (the archive holds no capture of the link as written and one spelling of
+  it with hyphens a text extractor drops without trace), rest-rejoined-by-index (… and one of it
+  followed by what the text says next: a re-wrap ended the link early).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from ..quotedprintable import looks_quoted_printable
 from .evidence import valid_host
 from .clean import MARKERS, clean, drop_markers, fix_scheme, gap_name, join_head, note
 from .readings import DAMAGE_SIGNS, MAX_CANDIDATES, decision_points, is_doubtful, readings
-from .settle import ArchiveIndex, diff_names, settle
+from .settle import FOLLOWING_LIMIT, ArchiveIndex, diff_names, respell, settle
 
 __all__ = [
     "ArchiveIndex",
@@ -44,6 +47,7 @@ __all__ = [
     "REPAIR_NAMES",
     "repair_link",
     "repair_text",
+    "respell_link",
     "rewrite_text",
 ]
 
@@ -52,7 +56,8 @@ REPAIR_NAMES = (
     "encoded-scheme", "typographic-dash", "soft-hyphen", "zero-width", "ligature", "nbsp", "line-break", "whitespace",
     "timestamp-space", "safelinks", "proofpoint", "google-redirect", "redirect-wrapper", "hxxp",
     "doubled-scheme", "scheme-slashes", "scheme-added", "scheme-cut", "hyphen-restored", "underscore-restored",
-    "hyphen-removed", "glued-word", "bracket-rejoined", "archive-match",
+    "hyphen-removed", "glued-word", "bracket-rejoined", "archive-match", "hyphen-restored-by-index",
+    "rest-rejoined-by-index",
 )
 # Alternatives listed with an uncertain reading: enough to hold the right one where two or three
 # independent points are in doubt (a typesetter's hyphens, a lost one), few enough to read.
@@ -109,7 +114,8 @@ def _unwrap(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
 
 
 def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: ArchiveGrammar | None = None,
-                quoted_printable: bool | None = None) -> RepairedLink:
+                quoted_printable: bool | None = None, confirm_written: bool = False,
+                following: str = "") -> RepairedLink:
     """Repair one link given as the text it spanned (may contain line breaks).
 
     With ``index``, candidate readings are confirmed against the archive; without, they are ranked
@@ -117,6 +123,13 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
     comes back with ``url`` equal to the cleaned text and no confirmation. ``quoted_printable``:
     whether the text the link came from is a raw quoted-printable mail body (None: judge from the
     link's own text; ``repair_text`` judges from the whole text).
+
+    ``confirm_written``: with ``index``, put a link with one reading to the index too (one request),
+    and where it holds no capture of it, ask once for what it holds that the text may have been
+    (``respell_link``). For callers that verify nothing afterwards (``repair_text``); ``check``
+    leaves it off and asks only when fetching the capture found none. ``following``: the text after
+    the link, where a re-wrap may have put its rest; a link that takes some of it comes back with
+    that text in ``input``.
     """
     grammar = grammar or builtin_grammar()
     repairs: list[str] = []
@@ -154,9 +167,21 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
             notes.append(answer.note)
     elif len(candidates) > 1:
         notes.append(f"best of {len(candidates)} readings by word frequency, unconfirmed (offline)")
+    also_held = answer.also_held if index is not None and len(candidates) > 1 else ()
+    if index is not None and confirm_written and len(candidates) == 1 and not _incomplete(url, grammar):
+        confirmed = index.holds(url)
+        if confirmed is False:
+            respelled = respell(url, original_start, index, following)
+            if respelled is None:
+                notes.append("the archive holds no capture of this link")
+            else:
+                url, confirmed, also_held, uncertain = respelled.choice, True, respelled.also_held, bool(respelled.also_held)
+                hyphen_repairs = ["rest-rejoined-by-index" if respelled.consumed else "hyphen-restored-by-index"]
+                text += following[: respelled.consumed]
+                notes.append(respelled.note)
     alternatives: tuple[str, ...] = ()
     lost = False
-    if grammar.cut_short(url) or "\ufffd" in url or _ONE_GLYPH.search(url) or _SCHEME_ONLY.match(url):
+    if _incomplete(url, grammar):
         # Cut inside its archive prefix or timestamp, with nothing in the text to finish it, or a
         # character a tool destroyed: not a link anyone can open, and never one to give as repaired.
         uncertain = lost = True
@@ -169,8 +194,8 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
         uncertain = True
         alternatives = tuple(c.url for c in candidates if c.url != url)[:MAX_ALTERNATIVES]
         notes.append("the reading is not a valid link (host name or a character a tool adds); uncertain")
-    elif uncertain and index is not None and len(candidates) > 1 and answer.also_held:
-        alternatives = answer.also_held[:MAX_ALTERNATIVES]
+    elif uncertain and also_held:
+        alternatives = also_held[:MAX_ALTERNATIVES]
     elif uncertain:
         alternatives = tuple(c.url for c in candidates if c.plausible and c.url != url)[:MAX_ALTERNATIVES]
         notes.append(f"uncertain reading: {len(alternatives)} other reading{'s' if len(alternatives) != 1 else ''} as likely")
@@ -187,6 +212,33 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
         alternatives=alternatives,
         lost=lost,
     )
+
+
+def respell_link(repaired: RepairedLink, index: ArchiveIndex, *, grammar: ArchiveGrammar | None = None,
+                 following: str = "") -> RepairedLink:
+    """``repaired``, whose link the archive holds no capture of (its verification found none),
+    respelled as the archive holds it (docs/damage-model.md, row 22): a hyphen a text extractor
+    dropped without trace put back, or the rest a re-wrap left after the link (in ``following``)
+    put on. One index request (a prefix query). Unchanged when nothing held fits; uncertain, with
+    the others as alternatives, when several do."""
+    grammar = grammar or builtin_grammar()
+    if _incomplete(repaired.url, grammar):
+        return repaired
+    archive = grammar.archive_link.match(repaired.url)
+    answer = respell(repaired.url, archive.start("orig") if archive else 0, index, following)
+    if answer is None:
+        return repaired
+    repairs = list(repaired.repairs)
+    note(repairs, "rest-rejoined-by-index" if answer.consumed else "hyphen-restored-by-index")
+    return replace(repaired, input=repaired.input + following[: answer.consumed], url=answer.choice,
+                   repairs=tuple(repairs), confirmed=True, uncertain=bool(answer.also_held),
+                   alternatives=answer.also_held[:MAX_ALTERNATIVES],
+                   note="; ".join(filter(None, (repaired.note, answer.note))))
+
+
+def _incomplete(url: str, grammar: ArchiveGrammar) -> bool:
+    """Cut inside its archive prefix or timestamp, a character destroyed, or a scheme alone."""
+    return bool(grammar.cut_short(url) or "\ufffd" in url or _ONE_GLYPH.search(url) or _SCHEME_ONLY.match(url))
 
 
 # A PDF text layer that cannot map a font's glyphs gives one character for all of them
@@ -231,22 +283,27 @@ def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
     """Find and repair every link in ``text``; each result carries ``start``/``end``/``line``."""
     grammar = grammar or builtin_grammar()
     results = []
-    cache: dict[str, RepairedLink] = {}
+    cache: dict[tuple[str, str], RepairedLink] = {}
     quoted_printable = looks_quoted_printable(text) or None
     for span in iter_link_spans(text, grammar):
         found = text[span.start : span.end]
-        repaired = cache.get(found)
+        # Online, a link with one reading is put to the index too (nothing verifies it after this),
+        # and the text after it may hold its rest: what a re-wrap left there.
+        following = text[span.end : span.end + FOLLOWING_LIMIT] if index is not None else ""
+        repaired = cache.get((found, following))
         if repaired is None:
-            repaired = cache[found] = repair_link(found, index, grammar=grammar, quoted_printable=quoted_printable)
-        rest = None if quoted_printable else continuation_after_break(text, span.start, span.end, grammar)
+            repaired = cache[(found, following)] = repair_link(found, index, grammar=grammar, quoted_printable=quoted_printable,
+                                                               confirm_written=True, following=following)
+        end = span.start + len(repaired.input)  # past the rest the archive confirmed (row 22), if any
+        rest = None if quoted_printable else continuation_after_break(text, span.start, end, grammar)
         if rest is not None:
             left, right = text[span.start : rest.left_end], text[rest.start : rest.end]
             # A footer glued on where the extractor dropped a line-end hyphen: the hyphen may have
             # been the link's, so both joins are read.
             joins = (left + "\n" + right, left + "-\n" + right) if rest.glued else (left + "\n" + right,)
-            repaired = _across_break(repaired, joins, index, grammar, page=rest.glued or "\x0c" in text[span.end : rest.start]
-                                     or bool(_PAGE_NUMBER.search(text, span.end, rest.start)))
-        results.append(replace(repaired, start=span.start, end=span.end, line=span.line))
+            repaired = _across_break(repaired, joins, index, grammar, page=rest.glued or "\x0c" in text[end : rest.start]
+                                     or bool(_PAGE_NUMBER.search(text, end, rest.start)))
+        results.append(replace(repaired, start=span.start, end=end, line=span.line))
     return results
 
 

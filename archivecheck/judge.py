@@ -287,6 +287,8 @@ def read_page(html: bytes) -> PageView:
     headings = [_flat(first_h1.get_text(" "))] if first_h1 is not None else []
     forms = [form for form in soup.find_all("form") if form.find_parent(["header", "nav", "footer", "aside"]) is None]
     password_form = any(_asks_password(form) for form in forms) or (not soup.find_all("form") and _asks_password(soup))
+    meta = tuple(_flat(tag.get("content") or "") for tag in soup.find_all("meta")
+                 if (tag.get("name") or tag.get("property") or "").lower() in _SELF_DESCRIPTIONS and tag.get("content"))
     for tag in soup.find_all(["script", "style", "noscript", "template", "svg"]):
         tag.decompose()
     page_words = len((soup.body or soup).get_text(" ").split())  # forms and chrome included
@@ -319,11 +321,12 @@ def read_page(html: bytes) -> PageView:
             opening += " \u2026 " + content[:OPENING_CHARS]
     return PageView(title=title, headings=tuple(headings), opening=opening, lead=lead, anywhere=text,
                     markup=html[:400_000].decode("utf-8", "replace").lower(), password_form=password_form,
-                    words=words, page_words=page_words, heading_blocks=blocks,
+                    words=words, page_words=page_words, heading_blocks=blocks, meta=meta[:4],
                     about_errors=is_about_errors(text[:OPENING_CHARS] + " " + content[:OPENING_CHARS], words)
                     or _names_many_statuses(main, text))
 
 
+_SELF_DESCRIPTIONS = ("description", "og:title", "og:description", "twitter:title")
 # How many headings' blocks a page's reading keeps, and how many words a block must say beyond its
 # heading to be the heading's own block (a title box of a few words is not; an error message is).
 HEADING_BLOCKS = 12

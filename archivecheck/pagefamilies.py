@@ -60,6 +60,9 @@ class PageView:
     # and the opening text of the smallest block around it that says more than the heading: where a
     # site's own error message sits when the page keeps its chrome (pagesubject.py reads these).
     heading_blocks: tuple[tuple[str, int, str], ...] = ()
+    # What the page says of itself to search engines and link previews (meta description, og:title,
+    # og:description): on a page whose text a script draws, the only words that say what it is.
+    meta: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ def read_subject(view: PageView) -> SubjectReading:
     if view.about_errors:
         return SubjectReading(0, lex.threshold, None, None, ())
     score, said, place = 0, None, None
-    title_claim = _headline(view.title, lex)
+    title_claim = _headline(_without_form_error_prefix(view.title, lex), lex)
     # A heading that says it: the page's main headings, or any heading of the content when the
     # title says so too (a site's error message under its chrome's own headings).
     mains = set(view.headings)
@@ -101,6 +101,9 @@ def read_subject(view: PageView) -> SubjectReading:
                     if (h in mains or title_claim) and _headline(h, lex)), None)
     if heading is None:
         heading = next(((h, view.words, "") for h in view.headings if _headline(h, lex)), None)
+    if not title_claim and not heading and view.page_words < w["tiny_words"]:
+        # A page whose words a script draws: what it says of itself in its meta description.
+        title_claim = next((c for c in (_headline(m, lex) for m in view.meta) if c), None)
     if title_claim or heading:
         score, said, place = w["headline_claim"], (title_claim or _headline(heading[0], lex)), "headline"
         if title_claim and heading:
@@ -128,6 +131,21 @@ def read_subject(view: PageView) -> SubjectReading:
     elif words > w["long_words"]:
         score += w["long_page"]
     return SubjectReading(score, lex.threshold, said, place, helps)
+
+
+# The GOV.UK Design System (and ONS's, which follows it) puts "Error: " before the title of a form
+# page showing validation errors ("Error: What is your name?"): the form is the page, its errors
+# are the reader's typing. Source: GOV.UK Design System, Error message component, "Add 'Error: ' to
+# the beginning of the <title> so screen readers read it out as soon as possible"
+# (design-system.service.gov.uk/components/error-message/).
+_FORM_ERROR_PREFIX = re.compile(r"^\s*error:\s+(?=\S)", re.IGNORECASE)
+
+
+def _without_form_error_prefix(title: str, lex: Lexicon) -> str:
+    rest = _FORM_ERROR_PREFIX.sub("", title, count=1)
+    if rest == title or lex.status_line.match(rest):
+        return title
+    return rest
 
 
 def _headline(text: str, lex: Lexicon) -> str | None:

@@ -44,8 +44,10 @@ _DIGITS = re.compile(r"\d+")
 # A heading naming error pages, messages or codes as its topic (plural: a page about them).
 _TOPIC = re.compile(r"\b(error|not found|404|status|unavailable|maintenance)( \w+)? (pages|messages|codes)\b",
                     re.IGNORECASE)
-# Quoted words in a page's text: after a space or a tag, not after "=" (an attribute's value).
-_QUOTED_TEXT = re.compile(r"(?<=[\s>(])[\"\u201c]([^\"\u201c\u201d<>=]{3,80})[\"\u201d]")
+# Quoted words in a page's text (tags, scripts and styles taken out first).
+_QUOTED_TEXT = re.compile(r"(?<=[\s(])[\"\u201c]([^\"\u201c\u201d]{3,80})[\"\u201d]")
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
 # Form fields by type (an <input> without a type is a text field; <textarea> and <select> ask too).
 _FIELD = re.compile(r"<(?:input(?=[\s>/])(?:[^>]*?\btype\s*=\s*[\"']?([a-z-]+))?|textarea|select)\b", re.IGNORECASE)
 _NOT_ASKING = {"hidden", "submit", "search", "button", "image", "reset", "password"}
@@ -150,8 +152,10 @@ def is_about_errors(view: PageView, found: dict[str, float] | None = None) -> bo
 def quotes_an_error(view: PageView) -> bool:
     """Does the page's text put an error message in quotation marks ('Seeing an "Error 404 - Page
     Not Found" message is common')? The rules take quoted words out of a page's opening for this
-    reason: a page quoting the message is about it. An attribute value (class="error") is not text."""
-    return any(_LEXICON.search(quoted) for quoted in _QUOTED_TEXT.findall(html.unescape(view.markup)))
+    reason: a page quoting the message is about it. Attribute values (class="error") and a script's
+    strings are not its text."""
+    text = html.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", view.markup)))  # a script's strings are not the page's text
+    return any(_LEXICON.search(quoted) for quoted in _QUOTED_TEXT.findall(text))
 
 
 def _tokens(text: str) -> list[str]:
@@ -221,7 +225,7 @@ def _clause(view: PageView, key: str) -> str | None:
     if key == "o" and view.opening.strip():
         return f"its text opens \u201c{_cut(view.opening)}\u201d"
     if key.startswith("n:words<") or key.startswith("n:page_words<"):
-        return f"it carries only {view.words} words of content"
+        return f"it carries only {view.words} words of content" if view.words else "it carries no content of its own"
     if key == "n:password form":
         return "it asks for a password"
     if key == "n:status in title or heading":

@@ -144,6 +144,8 @@ def test_a_page_quoting_an_error_message_is_never_broken_by_the_model(monkeypatc
     assert j.fits and "reads in part like an error page" in j.doubt
     quoted_attribute = _page("Parish news", "Parish news", '<div class="error page">' + LONG + "</div>")
     assert not judge_document(PAGE, quoted_attribute, quoted_attribute, "text/html").fits
+    quoted_in_script = _page("Parish news", "Parish news", '<script>report( "Error 404 page")</script>' + LONG)
+    assert not judge_document(PAGE, quoted_in_script, quoted_in_script, "text/html").fits
 
 
 def test_a_page_naming_error_pages_as_its_topic_is_never_broken_by_the_model(monkeypatch):

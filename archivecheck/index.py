@@ -7,12 +7,19 @@ the URL finds the reading the archive holds when there are too many to try one b
 
 from __future__ import annotations
 
+import re
+
 from .answers import Excluded
 from .cdx import query_captures
 from .config import Settings
 from .errors import NetworkError
 from .http import ArchiveSession
 from .archives import normalise_original
+
+
+# A replay modifier after the timestamp ("20180307232845tf_/"): any two letters and "_", as archives
+# coin them; the registry knows the common ones only.
+_MODIFIER = re.compile(r"(/\d{4,14})[a-z]{2}_/")
 
 
 class CdxIndex:
@@ -25,6 +32,10 @@ class CdxIndex:
 
     def _archives_for(self, url: str):
         link = self.settings.registry.parse(url)
+        if link is None and _MODIFIER.search(url):
+            # A modifier the registry does not list ("tf_"): still a link into that archive, and
+            # its index is asked about the original all the same.
+            link = self.settings.registry.parse(_MODIFIER.sub(r"\1/", url, count=1))
         if link is not None:
             return [link.archive], link.original_url
         names = self.settings.prefer

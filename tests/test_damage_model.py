@@ -391,3 +391,46 @@ def test_row_22_a_rest_left_after_the_link_by_a_break():
     # What the text says next is not the held link's rest: offline's two readings, nothing confirmed.
     other = _one(text, FakeIndex([decoy]))
     assert other.url.endswith("/wiki/ประกาศให้") and other.uncertain and other.confirmed is False
+
+
+def test_row_11_online_the_archive_settles_which_side_of_the_page_break_it_holds():
+    # lo-pdftotext-layout-15: the link stops in its archive prefix at the page's end; its rest comes
+    # after the footer and the next page's header. The archive holds the joined reading only.
+    text = ("Ref 15. You may find the archived copy of the guidance here: https://web.archive.org/web/\nPage 1\n"
+            "\x0cFreedom of Information request FOI-2024-0113\n20220517033456/http://www.netlib.org/fp/dtoa.c (accessed 3 March 2024).")
+    index = FakeIndex(["http://www.netlib.org/fp/dtoa.c"])
+    [first, *_] = repair_text(text, index)
+    assert first.url == f"{WB}20220517033456/http://www.netlib.org/fp/dtoa.c" and first.confirmed
+    assert not first.uncertain and not first.lost and "rejoined-across-break" in first.repairs
+    assert text[first.start:first.end].endswith("dtoa.c")
+    # Rewritten, the letter keeps the page's furniture, after the link.
+    assert rewrite_text(text, index) == ("Ref 15. You may find the archived copy of the guidance here: "
+                                         f"{WB}20220517033456/http://www.netlib.org/fp/dtoa.c\nPage 1\n\x0cFreedom of "
+                                         "Information request FOI-2024-0113\n (accessed 3 March 2024).")
+    # lo-mutool-1813's link as written is held, its joined reading not: the text ends there.
+    text = ("Ref 85. As explained in our earlier reply, this is reasonably accessible to you by other means:\n"
+            "https://web.archive.org/web/20200604135157/http://shopping.correios.com.br/wbm/store/\nPage 6\n\n\x0c\n"
+            "Freedom of Information request FOI-2024-0113\nscript/wbm2400901p01.aspx?\n"
+            "cd_company=ErZW8Dm9i54=&cd_product=6b2FxMrtKxs=&cd_department=SsNp3FlaUp\nM= Please let us know if you cannot open it.")
+    written = "http://shopping.correios.com.br/wbm/store/"
+    result = _one(text, FakeIndex([written]))
+    assert result.url == f"{WB}20200604135157/{written}" and result.confirmed and not result.uncertain
+    # Both held: the archive cannot decide, both listed.
+    joined = written + "script/wbm2400901p01.aspx?cd_company=ErZW8Dm9i54=&cd_product=6b2FxMrtKxs=&cd_department=SsNp3FlaUpM="
+    both = _one(text, FakeIndex([written, joined]))
+    assert both.uncertain and {f"{WB}20200604135157/{written}", f"{WB}20200604135157/{joined}"} <= set(_readings(both))
+
+
+def test_row_04_online_a_fragment_the_text_settles_is_not_in_doubt():
+    # fold-2500 (fold -w 40): the fragment is whole in the text ("proof-of-work-algorithm"); a
+    # reading without one of its hyphens is one the text rules out, so once the archive holds the
+    # page the link is certain — not "uncertain" with nothing to list.
+    text = ("Ref 86. Section 21 applies because the d\nocument can be found at https://web.arch\n"
+            "ive.org/web/20201222142511/https:/develo\nper.ibm.com/technologies/blockchain/tuto\n"
+            "rials/develop-a-blockchain-application-f\nrom-scratch-in-python/#4-implement-a-pro\n"
+            "of-of-work-algorithm This page was captu\nred before the site was closed.\n")
+    page = "https://developer.ibm.com/technologies/blockchain/tutorials/develop-a-blockchain-application-from-scratch-in-python/"
+    link = page.replace("https://", "https:/") + "#4-implement-a-proof-of-work-algorithm"
+    result = _one(text, FakeIndex([link]))  # (a real index drops the fragment; the fake compares whole)
+    assert result.url == f"{WB}20201222142511/{link}"
+    assert result.confirmed and not result.uncertain

@@ -74,3 +74,11 @@ def test_an_original_url_is_respelled_too(respell_archive, tmp_path):
         result = checker.check(WRITTEN)
     assert result.status is Status.OK and result.original_url == INTENDED
     assert "hyphen-restored-by-index" in result.repairs
+
+
+def test_the_index_is_asked_about_a_link_with_a_modifier_the_registry_does_not_list(respell_archive, tmp_path):
+    # "tf_" (seen in UKGWA links in the corpus): still a link into that archive; the index is asked
+    # about its original, not about the whole link as if it were one.
+    with _checker(respell_archive, tmp_path) as checker:
+        assert checker.index.holds(f"https://web.archive.org/web/20240926231149tf_/{INTENDED}") is True
+        assert checker.index.holds(f"https://web.archive.org/web/20240926231149tf_/{WRITTEN}") is False

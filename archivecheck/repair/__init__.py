@@ -21,7 +21,8 @@ Repair names (``RepairedLink.repairs``), in the order applied:
   URL cut at "(" by a tool, its rest put back), archive-match (the archive's record settled it),
   hyphen-restored-by-index (the archive holds no capture of the link as written and one spelling of
   it with hyphens a text extractor drops without trace), rest-rejoined-by-index (… and one of it
-  followed by what the text says next: a re-wrap ended the link early).
+  followed by what the text says next: a re-wrap ended the link early), rejoined-across-break (a
+  link that goes on after a page's footer or a paragraph break, when the archive holds only that).
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ from ..unwrap import unwrap_all
 from ..quotedprintable import looks_quoted_printable
 from .evidence import valid_host
 from .clean import MARKERS, clean, drop_markers, fix_scheme, gap_name, join_head, note
+from .clean import note as note_name
 from .readings import DAMAGE_SIGNS, MAX_CANDIDATES, decision_points, is_doubtful, readings
-from .settle import FOLLOWING_LIMIT, ArchiveIndex, diff_names, respell, settle
+from .settle import FOLLOWING_LIMIT, MAX_EXACT_LOOKUPS, ArchiveIndex, diff_names, respell, settle
 
 __all__ = [
     "ArchiveIndex",
@@ -57,7 +59,7 @@ REPAIR_NAMES = (
     "timestamp-space", "safelinks", "proofpoint", "google-redirect", "redirect-wrapper", "hxxp",
     "doubled-scheme", "scheme-slashes", "scheme-added", "scheme-cut", "hyphen-restored", "underscore-restored",
     "hyphen-removed", "glued-word", "bracket-rejoined", "archive-match", "hyphen-restored-by-index",
-    "rest-rejoined-by-index",
+    "rest-rejoined-by-index", "rejoined-across-break",
 )
 # Alternatives listed with an uncertain reading: enough to hold the right one where two or three
 # independent points are in doubt (a typesetter's hyphens, a lost one), few enough to read.
@@ -78,6 +80,7 @@ class RepairedLink:
     ``start``/``end``/``line``: where ``input`` lies in the text, for ``repair_text``; else None.
     ``uncertain``: syntax and word frequency could not decide between readings and no archive
     settled it — ``url`` is only the likeliest, and ``alternatives`` lists the others.
+    ``furniture``: what ``input`` holds between the link's parts that is not the link (see below).
     ``lost``: the text does not hold the whole link — the pipeline it came through destroyed part of
     it (cut inside the archive prefix or timestamp, a character replaced by U+FFFD): no reading can
     bring it back, so ``url`` is never to be cited as it stands (``uncertain`` is then True too).
@@ -96,6 +99,9 @@ class RepairedLink:
     uncertain: bool = field(default=False, compare=False)
     alternatives: tuple[str, ...] = field(default=(), compare=False)
     lost: bool = field(default=False, compare=False)
+    # Text inside ``input`` that is not the link's: the page's footer and header between a link's
+    # two parts, when the archive settled that the link goes on past them. A rewrite keeps it.
+    furniture: str = field(default="", compare=False)
 
 
 def _unwrap(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
@@ -168,7 +174,7 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
     elif len(candidates) > 1:
         notes.append(f"best of {len(candidates)} readings by word frequency, unconfirmed (offline)")
     also_held = answer.also_held if index is not None and len(candidates) > 1 else ()
-    if index is not None and confirm_written and len(candidates) == 1 and not _incomplete(url, grammar):
+    if index is not None and confirm_written and len(candidates) == 1 and not _incomplete(url, grammar) and _valid(url, grammar):
         confirmed = index.holds(url)
         if confirmed is False:
             respelled = respell(url, original_start, index, following)
@@ -276,7 +282,9 @@ def _fragment_in_doubt(url: str, candidates: list) -> bool:
     if "#" not in url:
         return False
     base = url.split("#", 1)[0]
-    return any(c.url != url and c.url.split("#", 1)[0] == base for c in candidates)
+    # Only a reading an uncertain answer would list: one the text rules out (a hyphen no pattern
+    # allows, removed) leaves nothing in doubt, and "uncertain" with no alternative says nothing.
+    return any(c.url != url and c.plausible and c.url.split("#", 1)[0] == base for c in candidates)
 
 
 def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: ArchiveGrammar | None = None) -> list[RepairedLink]:
@@ -303,6 +311,9 @@ def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
             joins = (left + "\n" + right, left + "-\n" + right) if rest.glued else (left + "\n" + right,)
             repaired = _across_break(repaired, joins, index, grammar, page=rest.glued or "\x0c" in text[end : rest.start]
                                      or bool(_PAGE_NUMBER.search(text, end, rest.start)))
+            if "rejoined-across-break" in repaired.repairs:  # the archive settled it: the link goes on
+                repaired = replace(repaired, input=text[span.start : rest.end], furniture=text[rest.left_end : rest.start])
+                end = rest.end
         results.append(replace(repaired, start=span.start, end=end, line=span.line))
     return results
 
@@ -324,9 +335,27 @@ def _across_break(repaired: RepairedLink, joins: tuple[str, ...], index: Archive
     note = ("a page break follows the link: it may go on after the page's header or footer" if page
             else "a paragraph break follows the link: what comes after it may be its rest")
     if index is not None:
-        held = [url for url in (repaired.url, joined.url) if index.holds(url)]
+        # Online the archive settles it when it holds one side only: the link as written (its
+        # text ends there) or one joined reading (it goes on past the break); both, or neither,
+        # and the readings stay listed.
+        written = None if repaired.lost or not _valid(repaired.url, grammar) else (
+            repaired.confirmed if repaired.confirmed is not None else index.holds(repaired.url))
+        held = [url for url in others[:MAX_EXACT_LOOKUPS] if index.holds(url)]
+        if written and not held and not repaired.uncertain:
+            return replace(repaired, confirmed=True, note="; ".join(filter(None, (repaired.note, note + "; the archive holds the link as written, not its joined reading"))))
+        if not written and len(held) == 1:
+            chosen = next((each for each in readings if each.url == held[0]), joined)
+            repairs = list(chosen.repairs if chosen.url == held[0] else joined.repairs)
+            note_name(repairs, "rejoined-across-break")
+            return replace(repaired, url=held[0], repairs=tuple(repairs), confirmed=True, uncertain=False, lost=False,
+                           alternatives=(),
+                           note=note + "; the archive holds the joined reading only")
+        if written:
+            held.insert(0, repaired.url)
         if held:
             note += "; the archive holds " + " and ".join(held)
+            if len(held) > 1:
+                note += ": it cannot decide"
     alternatives = tuple(dict.fromkeys((*others, *repaired.alternatives)))[:MAX_ALTERNATIVES]
     return replace(repaired, uncertain=True, alternatives=alternatives,
                    note="; ".join(filter(None, (repaired.note, note))))
@@ -355,6 +384,8 @@ def rewrite_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archi
         pieces.append(replacement)
         if "glued-word" in result.repairs:
             pieces.append(_glued_tail(result.input, result.url))
+        if result.furniture:
+            pieces.append(result.furniture)  # a page's footer and header the link went on past
         last = result.end
     pieces.append(text[last:])
     return "".join(pieces)

@@ -24,7 +24,7 @@ from typing import Iterator
 from .grammar import ArchiveGrammar, builtin_grammar
 from .quotedprintable import decoded_view, looks_quoted_printable
 
-__all__ = ["Continuation", "LinkSpan", "continuation_after_break", "find_link_spans", "trim_link_end"]
+__all__ = ["Continuation", "LinkSpan", "continuation_after_break", "in_markup_target", "find_link_spans", "trim_link_end"]
 
 # Characters a link may hold as it stands in a letter. Markdown backslashes, entities and typographic
 # dashes stay in (repair undoes them); whitespace, angle brackets, double and smart quotes end it.
@@ -434,6 +434,16 @@ def _rest_end(text: str, start: int, left_end: int, found: re.Match[str], gramma
     first = len(left) + 1 + len(found.group("token"))
     raw = _extend(joined, 0, first, grammar)
     return rest_start + len(trim_link_end(joined[:raw])) - len(left) - 1
+
+
+_MARKUP_TARGET = re.compile(r"""\]\([ \t]*$|href[ \t]*=[ \t]*["']?$""", re.IGNORECASE)
+
+
+def in_markup_target(text: str, start: int) -> bool:
+    """Whether the link at ``start`` is a markup link's target — markdown's ``[shown](…)`` or an
+    HTML ``href``. A target is written by a person or a program, or taken from a link's address by
+    a converter; no typesetter lays it out, so a hyphen at a line break inside it was the link's."""
+    return bool(_MARKUP_TARGET.search(text, max(0, start - 12), start))
 
 
 def trim_link_end(span: str) -> str:

@@ -289,6 +289,21 @@ def test_row_09_a_fragments_slug_loses_hyphens_too():
                                  in _readings(result))
 
 
+def test_row_23_a_hyphen_at_a_break_inside_a_markup_links_target_is_the_links():
+    # fixtures/realworld govuk-alcohol-bulletin (ONSdigital/csvcubed, an HTML-to-markdown converter
+    # wrapped the target after the slug's own hyphen; the fixture indented the next line). A target
+    # is never typeset: one reading. The same words as shown text would keep both readings (row 8).
+    text = ("                      [Archive versions of the Alcohol Bulletin published on GOV.UK after August\n"
+            "                      2019](https://webarchive.nationalarchives.gov.uk/ukgwa/*/https://www.gov.uk/government/"
+            "statistics/alcohol-\n                      bulletin) are no longer hosted on this page and are instead "
+            "available via the\n")
+    result = _one(text)
+    assert result.url == "https://webarchive.nationalarchives.gov.uk/ukgwa/*/https://www.gov.uk/government/statistics/alcohol-bulletin"
+    assert not result.uncertain
+    shown = _one(text.replace("2019](https", "2019] https"))
+    assert shown.uncertain
+
+
 def test_row_12_a_character_destroyed_by_a_byte_wise_wrap():
     # fold-3298 (fold -w 40 cuts UTF-8 bytes): U+FFFD inside the link.
     result = repair_link(f"{WB}20230115102900/https://th.wikisource.org/wiki/ประกาศให\n้ใช้วันที่_1_มก\ufffd\n\ufffd\ufffdาคม")

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 
 from archivecheck.config import load_settings
-from archivecheck.extract import extract_links
+from archivecheck.extract import FoundLink, extract_links
 from archivecheck.grammar import compile_grammar
 from archivecheck.http import ArchiveSession
 from archivecheck.index import CdxIndex
@@ -62,9 +62,9 @@ def _settings(tmp_path: Path, ukwa_base: str = UKWA_PUBLIC, remaps: tuple[str, .
     return load_settings(str(config), remaps, environ={})
 
 
-def _found(case: dict, grammar) -> list[str]:
+def _found(case: dict, grammar) -> list[FoundLink]:
     data = case["text"].encode("utf-8")
-    return [link.text for link in extract_links(data, f"letter.{case['format']}", grammar=grammar).links]
+    return list(extract_links(data, f"letter.{case['format']}", grammar=grammar).links)
 
 
 def _judge(case: dict, repaired: list[RepairedLink]) -> tuple[str, str]:
@@ -101,7 +101,8 @@ def _score(settings, index=None, cases=CASES) -> Score:
     grammar = compile_grammar(settings.registry)
     right, listed, flagged, wrong = [], [], [], []
     for case in cases:
-        repaired = [repair_link(text, index, grammar=grammar) for text in _found(case, grammar)]
+        repaired = [repair_link(found.text, index, grammar=grammar, markup_target=found.markup_target)
+                    for found in _found(case, grammar)]
         verdict, given = _judge(case, repaired)
         {"right": right, "listed": listed}.get(verdict, []).append(case["id"])
         {"flagged": flagged, "wrong": wrong}.get(verdict, []).append((case["id"], given))

@@ -38,6 +38,7 @@ class FoundLink:
     page: int | None
     source: Source
     target_mismatch: str | None = None
+    markup_target: bool = False  # the text is a markup link's target ("](…)", href): see textlinks.in_markup_target
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from ..grammar import ArchiveGrammar, builtin_grammar
-from ..textlinks import continuation_after_break, iter_link_spans
+from ..textlinks import continuation_after_break, in_markup_target, iter_link_spans
 from ..unwrap import unwrap_all
 from ..quotedprintable import looks_quoted_printable
 from .evidence import valid_host
@@ -121,7 +121,7 @@ def _unwrap(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
 
 def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: ArchiveGrammar | None = None,
                 quoted_printable: bool | None = None, confirm_written: bool = False,
-                following: str = "") -> RepairedLink:
+                following: str = "", markup_target: bool = False) -> RepairedLink:
     """Repair one link given as the text it spanned (may contain line breaks).
 
     With ``index``, candidate readings are confirmed against the archive; without, they are ranked
@@ -136,10 +136,20 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
     leaves it off and asks only when fetching the capture found none. ``following``: the text after
     the link, where a re-wrap may have put its rest; a link that takes some of it comes back with
     that text in ``input``.
+    ``markup_target``: the text is a markup link's target (``textlinks.in_markup_target``): no
+    typesetter laid it out, so a hyphen at a line break in it is the link's own (one reading).
     """
     grammar = grammar or builtin_grammar()
     repairs: list[str] = []
-    marked = fix_scheme(clean(text, repairs, quoted_printable=quoted_printable), repairs, grammar, add_missing=True)
+    if markup_target and "-" in text:
+        unbroken = _HYPHEN_AT_BREAK.sub("-", text)
+        if unbroken != text:
+            text_for_repair, repairs = unbroken, ["line-break"]
+        else:
+            text_for_repair = text
+    else:
+        text_for_repair = text
+    marked = fix_scheme(clean(text_for_repair, repairs, quoted_printable=quoted_printable), repairs, grammar, add_missing=True)
     marked = _unwrap(marked, repairs, grammar)
     marked = join_head(marked, repairs, grammar)
 
@@ -247,6 +257,7 @@ def _incomplete(url: str, grammar: ArchiveGrammar) -> bool:
     return bool(grammar.cut_short(url) or "\ufffd" in url or _ONE_GLYPH.search(url) or _SCHEME_ONLY.match(url))
 
 
+_HYPHEN_AT_BREAK = re.compile(r"(?<=[A-Za-z0-9])-[ \t]*\r?\n[ \t>]*(?=[A-Za-z0-9])")
 # A PDF text layer that cannot map a font's glyphs gives one character for all of them
 # ("ปปปปปปปป" for a Thai title): what the link said is gone.
 _SCHEME_ONLY = re.compile(r"^[a-z]+:/*$", re.IGNORECASE)  # "http://" and nothing after it
@@ -301,7 +312,8 @@ def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
         repaired = cache.get((found, following))
         if repaired is None:
             repaired = cache[(found, following)] = repair_link(found, index, grammar=grammar, quoted_printable=quoted_printable,
-                                                               confirm_written=True, following=following)
+                                                               confirm_written=True, following=following,
+                                                               markup_target=in_markup_target(text, span.start))
         end = span.start + len(repaired.input)  # past the rest the archive confirmed (row 22), if any
         rest = None if quoted_printable else continuation_after_break(text, span.start, end, grammar)
         if rest is not None:

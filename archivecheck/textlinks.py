@@ -127,7 +127,8 @@ def _continues(left: str, token: str, newline: bool, fills_line: bool, grammar: 
             # A timestamp still being written goes on with digits (or "/" after a partial one),
             # not a word: "…/ukgwa/2003" then "land classification" is another column's text.
             return first.isdigit() or first == "/"
-        return first.isalnum() or first in "/\\_:"
+        # ("+/" and "*/": the legacy latest-capture and calendar forms stand where a timestamp would.)
+        return first.isalnum() or first in "/\\_:" or (first in "+*" and token[1:2] == "/")
     if _UNFINISHED_HOST.fullmatch(flat):
         return (first.isalnum() or first in "./:") and ("." in token or "/" in token)
     if _HOST_REST.match(token) and _ORIGINAL_HOST_END.search(end) and not _WORD_SLASH_WORD.fullmatch(token):

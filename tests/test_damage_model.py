@@ -276,6 +276,17 @@ def test_row_08_the_legacy_latest_capture_form_is_the_archives_part_too():
     assert not result.uncertain
 
 
+def test_row_08_a_link_cut_before_the_legacy_form_goes_on_with_it():
+    # lo-pdftotext-4401 (serif11-hyph-narrow): the line ends at the collection path; "*/" on the next
+    # line stands where a timestamp would, so the link cannot end before it.
+    text = ("Ref 81. As explained in our earlier reply, this is\nreasonably accessible to you by other means: "
+            "https://webarchive.nationalarchives.gov.uk/ukgwa/\n*/https://www.gov.uk/government/statistics/"
+            "alcohol-bulletin Please let us know if you cannot open\nit.")
+    result = _one(text)
+    assert result.url == "https://webarchive.nationalarchives.gov.uk/ukgwa/*/https://www.gov.uk/government/statistics/alcohol-bulletin"
+    assert not result.uncertain
+
+
 def test_row_09_a_fragments_slug_loses_hyphens_too():
     # lo-pdftotext-3326 (default mode): "blockchain-" / "application" and "work-" / "algorithm" lost
     # their hyphens, one in the path, one in the fragment; both are alternatives.

@@ -323,7 +323,7 @@ def read_page(html: bytes) -> PageView:
                     markup=html[:400_000].decode("utf-8", "replace").lower(), password_form=password_form,
                     words=words, page_words=page_words, heading_blocks=blocks, meta=meta[:4],
                     about_errors=is_about_errors(text[:OPENING_CHARS] + " " + content[:OPENING_CHARS], words)
-                    or _names_many_statuses(main, text))
+                    or _names_many_statuses(main, text) or any(_ASKS_ABOUT_ERRORS.search(h) for h in (title, *headings)))
 
 
 _SELF_DESCRIPTIONS = ("description", "og:title", "og:description", "twitter:title")
@@ -355,6 +355,13 @@ def _heading_blocks(soup, main) -> tuple[tuple[str, int, str], ...]:
         after = text.split(heading, 1)[1] if heading in text else text
         found.append((heading, len(text.split()), after[:OPENING_CHARS].strip()))
     return tuple(found)
+
+
+# A title or heading that asks or teaches about an error ("What is a 404 error?", "How to fix a 500
+# error", "Why am I seeing 'Access denied'?") heads a page about errors, however short: an error page
+# states its error, it does not ask about it (issue #17, third pass).
+_ASKS_ABOUT_ERRORS = re.compile(r"^\W*(?:what|how|why|when)\b.{0,60}\b(?:errors?|40\d|50\d|not\s+found|status\s+codes?|access\s+denied)\b"
+                                r"|\b(?:errors?|40\d|50\d|not\s+found)\b[^.!]{0,40}\?\s*$", re.IGNORECASE)
 
 
 # An error page answers with one status; a page that names several in its section headings, or

@@ -21,6 +21,12 @@ from .pagefamilies import PageView
 _SEGMENTS = re.compile(r"\s+[|\u00bb\u00ab\u203a\u2039\u2013\u2014/:-]+\s+|\s*[|\u00bb\u00ab\u203a\u2039]\s*|:\s+|\.\.\.+|\u2026")
 # A claim that names a kind of page ("page not found pages", "404 errors") is about error pages.
 _ABOUT_NOUN = re.compile(r"\s*(?:pages?|messages?|errors|codes?|responses?|templates?|handling)\b", re.IGNORECASE)
+# "Some documents are not available": a part of what the site holds, not the page asked for.
+_SOME = re.compile(r"\b(?:some|many|several|other|older|certain|few|most|these|those|no)\s+(?:of\s+(?:the|our)\s+)?$", re.IGNORECASE)
+# "not available in an accessible format / to the public / for comment": available in some other way.
+_QUALIFIED = re.compile(r"\s+(?:in\s+(?:an?\s+)?(?:accessible|alternative|other|large|easy|print|paper|braille|welsh|english)|"
+                        r"to\s+(?:the\s+)?(?:public|members|staff|download)|for\s+(?:comment|download|purchase|loan|sale|viewing))\b",
+                        re.IGNORECASE)
 # A sentence that asks or teaches ("How to write the copy for a page not found page").
 _ABOUT_SENTENCE = re.compile(r"^\W*(?:how|what|why|when|guide|faq|understanding|fixing|troubleshooting)\b", re.IGNORECASE)
 # A headline longer than this is a sentence about something, not a page naming its own state.
@@ -113,8 +119,12 @@ def read_subject(view: PageView) -> SubjectReading:
     lead_text = f"{view.lead} \u2026 {after[:200]}"
     opening_text = f"{view.opening} \u2026 {after}"
     lead = _claim(lead_text, lex)
+    # A page headed by its own topic ("Pay your council tax") whose first lines report a problem is a
+    # document carrying a notice, unless those lines name the reader's request.
+    topic = not (title_claim or heading) and any(h for h in view.headings)
     if lead is not None:
-        weight = w["lead_claim_about_the_request"] if _names_request(lead_text, lead, lex) else w["lead_claim"]
+        weight = w["lead_claim_about_the_request"] if _names_request(lead_text, lead, lex) else \
+            w["lead_claim"] - (w["topic_headline"] if topic else 0)
         score += weight
         said, place = (said, place) if said else (lead, "opening")
     elif (opening := _claim(opening_text, lex)) is not None:
@@ -130,7 +140,12 @@ def read_subject(view: PageView) -> SubjectReading:
         score += w["very_long_page"]
     elif words > w["long_words"]:
         score += w["long_page"]
-    return SubjectReading(score, lex.threshold, said, place, helps)
+    # Error pages say so in their headline; one that does not must name the reader's request, or
+    # say more for it.
+    threshold = lex.threshold
+    if not (title_claim or heading) and not (lead is not None and _names_request(lead_text, lead, lex)):
+        threshold += w["no_headline"]
+    return SubjectReading(score, threshold, said, place, helps)
 
 
 # The GOV.UK Design System (and ONS's, which follows it) puts "Error: " before the title of a form
@@ -165,7 +180,8 @@ def _claim(text: str, lex: Lexicon, patterns: tuple[re.Pattern, ...] | None = No
         for m in pattern.finditer(text):
             sentence = _sentence_around(text, m.start(), m.end())
             if not lex.dated.search(sentence) and not _ABOUT_NOUN.match(text, m.end()) \
-                    and not _ABOUT_SENTENCE.search(sentence):
+                    and not _ABOUT_SENTENCE.search(sentence) and not _SOME.search(text, 0, m.start()) \
+                    and not _QUALIFIED.match(text, m.end()):
                 return m.group(0).strip()
     return None
 

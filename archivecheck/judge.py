@@ -110,12 +110,34 @@ def judge_document(original: str, head: bytes, data: bytes | None, media_type: s
     content_type = media_type or SNIFFED_TYPES.get(sniffed)
     problem = kind_problem(original, sniffed, title)
     family = doubt = None
+    if problem is None and sniffed in ("xml", "text"):
+        stored = storage_error(data if data is not None else head)
+        if stored is not None:
+            problem, family = f"the capture is a storage service's error document (\u201c{stored}\u201d)", STORAGE_ERROR
     if problem is None and sniffed == "html":
         reading = read_error_page(data if data is not None else head)
         family, doubt = reading.family, reading.doubt
         if reading.said:
             problem = reading.problem or f"the captured page is an error page (\u201c{title or reading.said}\u201d)"
     return Judgement(sniffed, content_type, title, problem, family, doubt)
+
+
+# Cloud storage answers a missing or forbidden object with a small XML error document, not HTML:
+# <Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>…</Error>. The
+# shape is Amazon S3's REST error response (S3 API Reference, "Error responses"), which Google Cloud
+# Storage's XML API and S3-compatible stores (MinIO, Ceph, R2) answer in too, and Azure Blob
+# Storage's error body (<Error><Code>BlobNotFound</Code><Message>…). A site served from a bucket that
+# is gone answers every URL so (fixtures/errorpages: s3-nosuchbucket, quoted in sintel-dev/sintel#22).
+STORAGE_ERROR = "storage-xml-error"
+_STORAGE_ERROR = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?<Error>\s*<Code>\s*([A-Za-z.]{3,60})\s*</Code>\s*<Message>([^<]{0,300})</Message>")
+
+
+def storage_error(data: bytes) -> str | None:
+    """'Code: message' of a storage service's XML error document, or None."""
+    m = _STORAGE_ERROR.match(data[:4096].lstrip(b"\xef\xbb\xbf"))
+    if m is None:
+        return None
+    return f"{m.group(1).decode('ascii')}: {' '.join(m.group(2).decode('utf-8', 'replace').split())}"
 
 
 def expected_kind(original: str) -> tuple[str, set[str]] | None:
@@ -189,6 +211,8 @@ def sniff(head: bytes) -> str | None:
     if start.startswith(b"{\\rtf"):
         return "rtf"
     lowered = start[:2048].lower()
+    if lowered.startswith(b"<?xml") and not re.search(rb"<!doctype\s+html|<html", lowered):
+        return "xml"  # an RSS or Atom feed has a <title> too; XHTML declares <html>
     if re.search(rb"<!doctype\s+html|<html|<head|<title|<body", lowered):
         return "html"
     if lowered.startswith(b"<?xml"):

@@ -177,3 +177,15 @@ def test_the_request_subject_lexicon_alone():
     s = score(pages, {p.file: read_subject(read_page(p.body)).is_error for p in pages})
     print("\n" + _figures("request-subject lexicon alone, development set", s))
     assert s.false_broken_rate <= MAX_FALSE_BROKEN
+
+
+def test_a_storage_services_xml_error_is_an_error_page():
+    """Amazon S3's (and GCS's, Azure's) XML error document where a bucket-hosted site was: no HTML at
+    all, so only judge.storage_error reads it; an ordinary XML document is not one."""
+    from archivecheck.judge import STORAGE_ERROR, judge_document
+
+    page = {p.file: p for p in load_pages()}["pages/s3-nosuchbucket.html"]
+    j = judge(page)
+    assert not j.fits and j.family == STORAGE_ERROR and "NoSuchBucket" in j.problem
+    feed = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Error reports</title></channel></rss>'
+    assert judge_document("https://example.gov.uk/feed.xml", feed, feed, "application/xml").fits

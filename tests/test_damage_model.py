@@ -460,3 +460,42 @@ def test_row_04_online_a_fragment_the_text_settles_is_not_in_doubt():
     result = _one(text, FakeIndex([link]))  # (a real index drops the fragment; the fake compares whole)
     assert result.url == f"{WB}20201222142511/{link}"
     assert result.confirmed and not result.uncertain
+
+
+def test_row_17_online_both_spellings_held_the_text_shows_which():
+    # fold-1324 (fold -w 40): the link is cut at three line ends, none inside "fraudforce". Word
+    # frequency offers "fraud-force" (a lost hyphen); the archive holds that spelling too (a decoy)
+    # — but it holds the link as the text writes it, so a lost hyphen is no reading (issue #16, item 2).
+    text = ("Ref 2. Section 21 applies because the do\ncument can be found at https://web.archi\n"
+            "ve.org/web/20191130164107/https://www.io\nvation.com/fraudforce-fraud-detection-pr\n"
+            "evention This page was captured before t\nhe site was closed.\n")
+    written = "https://www.iovation.com/fraudforce-fraud-detection-prevention"
+    result = _one(text, FakeIndex([written.replace("fraudforce", "fraud-force"), written]))
+    assert result.url == f"{WB}20191130164107/{written}" and result.confirmed and not result.uncertain
+    assert "hyphen-restored" not in result.repairs
+    # A hyphen at a line end the text does show stays two readings when both are held (row 8).
+    typeset = ("Ref 2. Section 21 applies because the document can be found at https://web.archive.org/web/"
+               "20191130164107/https://www.iovation.com/fraudforce-fraud-detec-\ntion-prevention This page.")
+    both = _one(typeset, FakeIndex([written, written.replace("detection", "detec-tion")]))
+    assert both.uncertain and {f"{WB}20191130164107/{written}",
+                               f"{WB}20191130164107/{written.replace('detection', 'detec-tion')}"} <= set(_readings(both))
+
+
+def test_row_05_online_readings_that_differ_only_in_the_fragment_are_not_asked():
+    # lo-mutool-697: "…Adobe_3D_Reviewer_" / "Please": the next line's word may end the fragment.
+    # Indexes do not record fragments, so the archive is asked about the page once, not per reading.
+    text = ("Ref 49. As explained in our earlier reply, this is reasonably accessible to you by other means:\n"
+            "https://web.archive.org/web/20221221111958/https://helpx.adobe.com/acrobat/kb/supported-file-formats-acrobat-"
+            "reader.html#main_2D_and_3D_formats__Acrobat_9_Pro_Extended__Adobe_3D_Reviewer_\nPlease let us know if you cannot open it.")
+    page = "https://helpx.adobe.com/acrobat/kb/supported-file-formats-acrobat-reader.html"
+    fragment = "#main_2D_and_3D_formats__Acrobat_9_Pro_Extended__Adobe_3D_Reviewer_"
+
+    class PageIndex(FakeIndex):  # as a real index: the fragment is not part of what it records
+        def _original(self, url):
+            return super()._original(url).split("#", 1)[0]
+
+    index = PageIndex([page])
+    result = _one(text, index)
+    assert result.uncertain and result.confirmed and f"{WB}20221221111958/{page}{fragment}" in _readings(result)
+    assert "cannot decide its fragment" in result.note
+    assert [asked for asked in index.asked if not asked.startswith("prefix:")] == [f"{WB}20221221111958/{page}{fragment}"]

@@ -177,10 +177,23 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
             # Nothing shows damage and the archive holds the link as written: the other readings
             # were hypotheses for the case it did not (issue #16), however many it also holds.
             answer = replace(answer, also_held=())
-        if confirmed:
-            uncertain = _fragment_in_doubt(url, candidates) or bool(answer.also_held)
+        elif confirmed and answer.also_held:
+            written = _as_the_text_writes_it(joined, points, marked, [url, *answer.also_held])
+            if written is not None:
+                # The archive holds the spelling the text shows and one with a hyphen the text
+                # shows no sign of losing (no gap there): with the link as written held, a lost
+                # hyphen is no hypothesis (issue #16, item 2), however many it also holds.
+                url = written
+                hyphen_repairs = next((list(c.repairs) for c in candidates if c.url == written), diff_names(joined, written))
+                answer = replace(answer, also_held=(), note="the archive holds the link as the text writes it; "
+                                                            "a hyphen the text shows no sign of losing is no reading then")
         if answer.note:
             notes.append(answer.note)
+        if confirmed:
+            uncertain = bool(answer.also_held)
+            if _fragment_in_doubt(url, candidates):
+                uncertain = True
+                notes.append("the archive holds the page, but cannot decide its fragment: indexes do not record fragments")
     elif len(candidates) > 1:
         notes.append(f"best of {len(candidates)} readings by word frequency, unconfirmed (offline)")
     also_held = answer.also_held if index is not None and len(candidates) > 1 else ()
@@ -280,6 +293,25 @@ def _valid(url: str, grammar: ArchiveGrammar) -> bool:
     except ValueError:  # "[" alone: no host at all
         return False
     return not host or valid_host(host) or not re.search(r"[a-z]", host)
+
+
+def _as_the_text_writes_it(joined: str, points: list, marked: str, held: list[str]) -> str | None:
+    """Of the held readings, the one that puts no hyphen where the text shows no gap (a hyphen
+    lost with no trace: pdftotext's, or word frequency's guess), when exactly one is; else None."""
+    gaps, position = set(), 0
+    for char in marked:
+        if char in MARKERS:
+            gaps.add(position)
+        else:
+            position += 1
+    traceless = [p for p in points if p.kind == "hyphen" and not p.hyphen_in_text and p.position not in gaps]
+    if not traceless:
+        return None
+    # The plausible readings once every traceless point is held to what the text shows (no hyphen).
+    fixed = [replace(p, preference=-1.0, doubtful=False) if p in traceless else p for p in points]
+    spelled = {r.url for r in readings(joined, fixed)[0] if r.plausible}
+    kept = [url for url in held if url in spelled]
+    return kept[0] if len(kept) == 1 else None
 
 
 def _intact(text: str, marked: str, repairs: list[str]) -> bool:

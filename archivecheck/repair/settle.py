@@ -105,7 +105,10 @@ def _also_held(readings: list[Reading], found: int, index: ArchiveIndex) -> tupl
     too. Two spellings held — "Greenbook" and "Green-book" — and the archive settles nothing.
     Counted among the plausible ones, not by rank: with a doubtful cut point beside a doubtful
     hyphen, the text's own spelling can rank ninth behind implausible combinations (fold-4307)."""
-    others = [r for r in readings[found + 1 :] if r.plausible and r.url != readings[found].url]
+    page = readings[found].url.split("#", 1)[0]
+    # A reading that differs only in its fragment is not asked: indexes do not record fragments,
+    # so the answer would say nothing (the fragment stays in doubt: repair's _fragment_in_doubt).
+    others = [r for r in readings[found + 1 :] if r.plausible and r.url.split("#", 1)[0] != page]
     return tuple(r.url for r in others[: MAX_EXACT_LOOKUPS - 1] if index.holds(r.url))
 
 

@@ -499,3 +499,17 @@ def test_row_05_online_readings_that_differ_only_in_the_fragment_are_not_asked()
     assert result.uncertain and result.confirmed and f"{WB}20221221111958/{page}{fragment}" in _readings(result)
     assert "cannot decide its fragment" in result.note
     assert [asked for asked in index.asked if not asked.startswith("prefix:")] == [f"{WB}20221221111958/{page}{fragment}"]
+
+
+def test_row_22_two_words_run_together_above_the_last_segment_widen_the_query():
+    # lo-pdftotext-5423 (default mode): "press-" / "releases" and "a-" / "chatbot" lost their hyphens,
+    # one in a directory above the last segment: the one query starts at that directory's segment.
+    text = ("Ref 23. You may find the archived copy of the guidance here: https://\nweb.archive.org/web/20231116150840/"
+            "https://www.gartner.com/en/newsroom/pressreleases/2023-06-15-gartner-survey-reveals-only-8-percent-of-"
+            "customers-used-achatbot-during-their-most-recent-customer-service-interaction\n(accessed\n3\nMarch 2024).")
+    held = ("https://www.gartner.com/en/newsroom/press-releases/2023-06-15-gartner-survey-reveals-only-8-percent-of-"
+            "customers-used-a-chatbot-during-their-most-recent-customer-service-interaction")
+    index = FakeIndex([held])
+    result = _one(text, index)
+    assert result.url == f"{WB}20231116150840/{held}" and "hyphen-restored-by-index" in result.repairs
+    assert f"prefix:{WB}20231116150840/https://www.gartner.com/en/newsroom/p" in index.asked

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from ..wordsplit import best_split
 from .readings import Reading
 
 # Exact lookups cost one index request each; beyond these we ask one prefix query instead.
@@ -191,10 +192,11 @@ def respell(url: str, original_start: int, index: ArchiveIndex, following: str =
 
 
 def _directory(url: str, original_start: int) -> str | None:
-    """The prefix to ask: the link up to its last path segment (or the last before a closing "/")
+    """The prefix to ask: the link up to its last path segment (or the last before a closing "/"),
     and that segment's first character when it is a letter or digit — a hyphen can be lost after
     it, never before — so the answer lists that segment's spellings, not the whole directory.
-    None without a path."""
+    A segment above it holding two common words run together ("…/pressreleases/…") may have lost
+    its hyphen too: the query then starts at that segment instead. None without a path."""
     original = url[original_start:]
     start = _HEAD.match(original).end()
     host_end = original.find("/", start)
@@ -206,8 +208,16 @@ def _directory(url: str, original_start: int) -> str | None:
         if at >= 0:
             path_end = min(path_end, at)
     slash = max(original.rfind("/", host_end, len(original[:path_end].rstrip("/"))), host_end)
+    for segment in _SEGMENT.finditer(original, host_end, slash):
+        if any(best_split(run.group().lower()) for run in _RUN.finditer(segment.group())):
+            slash = segment.start() - 1
+            break
     first = original[slash + 1 : slash + 2]
     return url[: original_start + slash + 1] + (first if first.isascii() and first.isalnum() else "")
+
+
+_SEGMENT = re.compile(r"[^/]+")
+_RUN = re.compile(r"[a-z]+|[A-Z][a-z]+|[A-Z]+(?![a-z])")  # "pressReleases": each word its own run
 
 
 def _units(text: str) -> list[tuple[str, int]]:

@@ -39,6 +39,7 @@ class Lexicon:
     weights: dict
     claims: tuple[re.Pattern, ...]
     headline_claims: tuple[re.Pattern, ...]
+    placeholder: tuple[re.Pattern, ...]
     request_claims: tuple[re.Pattern, ...]
     status_line: re.Pattern
     status_code: re.Pattern
@@ -78,14 +79,15 @@ def lexicon() -> Lexicon:
         for pattern in patterns:
             claims.append(re.compile(pattern.replace("{S}", subject), _I))
     # The reader's request named outright: "the page you requested / were looking for / followed".
-    request = re.compile(r"\b(?:you|your)(?:\s+(?:were|are|have\s+been)|'re)?\s+(?:requested|request|looking\s+for|"
+    request = re.compile(r"\b(?:you|your)(?:\s+(?:were|are|have\s+been|have)|'re)?\s+(?:requested|request|looking\s+for|"
                          r"trying\s+to|tried\s+to|asked\s+for|followed|clicked|entered|typed|want(?:ed)?|searched\s+for)\b"
                          r"|\brequested\s+(?:page|document|file|url|resource|address)\b"
                          r"|\b(?:vous\s+(?:cherchez|recherchez|avez\s+demandé)|sie\s+(?:suchen|gesucht|aufgerufen)|"
                          r"gesuchte|angeforderte|buscas|busca|solicitad[ao]|stai\s+cercando|procura|zoekt)\b", _I)
     status = data["status"]
     headline = tuple(re.compile(p, _I) for p in data["claims"]["headline"])
-    return Lexicon(int(data["threshold"]), dict(data["weights"]), tuple(claims), headline, (request,),
+    placeholder = tuple(re.compile(p, _I) for p in data["placeholder"]["headline"])
+    return Lexicon(int(data["threshold"]), dict(data["weights"]), tuple(claims), headline, placeholder, (request,),
                    re.compile(status["line"], _I), re.compile(status["code"], _I),
                    {name: re.compile(p, _I) for name, p in data["helps"].items()},
                    re.compile(data["not_request"]["dated"], _I), re.compile(data["not_request"]["about"], _I),
@@ -99,6 +101,10 @@ def read_subject(view: PageView) -> SubjectReading:
     if view.about_errors:
         return SubjectReading(0, lex.threshold, None, None, ())
     score, said, place = 0, None, None
+    for text in (view.title, *view.headings):
+        for pattern in lex.placeholder:
+            if text and (m := pattern.search(text)):
+                return SubjectReading(lex.threshold, lex.threshold, m.group(0).strip(), "headline", ())
     title_claim = _headline(_without_form_error_prefix(view.title, lex), lex)
     # A heading that says it: the page's main headings, or any heading of the content when the
     # title says so too (a site's error message under its chrome's own headings).

@@ -90,6 +90,16 @@ def test_online_with_decoys_the_archive_settles_or_the_record_says_why(pipeline_
     with capsys.disabled():
         print("\n" + table(counts, f"pipeline sample online ({len(SAMPLE)} cases, decoys in the archive)"))
     assert not [b for b in bad if b[1] == "wrong"], bad[:10]
+    # The controls online too: a link found exactly as intended (the archive holds it, decoys one
+    # hyphen away beside it) is given back exactly as written.
+    with ArchiveSession(settings.network) as session:
+        index = CdxIndex(session, settings)
+        controls = [c for c in SAMPLE if c["link"] in c["text"].split()]
+        assert len(controls) >= 100
+        for case in controls:
+            for result in repair_text(case["text"], index, grammar=grammar):
+                if result.input == case["link"]:
+                    assert result.url == result.input and result.repairs == () and not result.uncertain, case["id"]
     # Online the archive settles what syntax left open: more right than offline, never fewer.
     offline = score(SAMPLE, None, grammar)
     assert counts["*"]["right"] >= offline["*"]["right"]

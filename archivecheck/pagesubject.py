@@ -127,7 +127,7 @@ def read_subject(view: PageView) -> SubjectReading:
     lead = _claim(lead_text, lex)
     # A page headed by its own topic ("Pay your council tax") whose first lines report a problem is a
     # document carrying a notice, unless those lines name the reader's request.
-    topic = not (title_claim or heading) and any(h for h in view.headings)
+    topic = not (title_claim or heading) and any(_is_topic(h) for h in view.headings)
     if lead is not None:
         weight = w["lead_claim_about_the_request"] if _names_request(lead_text, lead, lex) else \
             w["lead_claim"] - (w["topic_headline"] if topic else 0)
@@ -149,7 +149,7 @@ def read_subject(view: PageView) -> SubjectReading:
     # Error pages say so in their headline; one that does not must name the reader's request, or
     # say more for it.
     threshold = lex.threshold
-    if not (title_claim or heading) and not (lead is not None and _names_request(lead_text, lead, lex)):
+    if topic and not (lead is not None and _names_request(lead_text, lead, lex)):
         threshold += w["no_headline"]
     return SubjectReading(score, threshold, said, place, helps)
 
@@ -167,6 +167,15 @@ def _without_form_error_prefix(title: str, lex: Lexicon) -> str:
     if rest == title or lex.status_line.match(rest):
         return title
     return rest
+
+
+_DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)+$")
+
+
+def _is_topic(heading: str) -> bool:
+    """A heading that names a subject of its own ("Pay your council tax"), not the site's name
+    ("www.zeec.de", "NAMC Newswire"): three words or more, not an address."""
+    return len(heading.split()) >= 3 and not _DOMAIN.match(heading.strip())
 
 
 def _headline(text: str, lex: Lexicon) -> str | None:

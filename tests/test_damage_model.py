@@ -513,3 +513,24 @@ def test_row_22_two_words_run_together_above_the_last_segment_widen_the_query():
     result = _one(text, index)
     assert result.url == f"{WB}20231116150840/{held}" and "hyphen-restored-by-index" in result.repairs
     assert f"prefix:{WB}20231116150840/https://www.gartner.com/en/newsroom/p" in index.asked
+
+
+def test_row_22_settled_by_prefix_with_a_fragment_and_a_hyphen_before_the_first_point():
+    # lo-pdftotext-2246 (default mode): "scratch-" / "in" lost its hyphen in the last directory; the
+    # only decision point is in the fragment ("…algorithm" / "This"). The prefix query is asked no
+    # more narrowly than the last segment, compared without the fragment (indexes record none), and
+    # the reading keeps its own fragment and its "https:/" as written.
+    text = ("Ref 86. Section 21 applies because the document can be\nfound at https://web.archive.org/web/"
+            "20201222142511/https:/developer.ibm.com/technologies/blockchain/\ntutorials/develop-a-blockchain-"
+            "application-from-scratchin-python/#4-implement-a-proof-of-work-algorithm\nThis\npage was captured before the site was closed.")
+    page = "https://developer.ibm.com/technologies/blockchain/tutorials/develop-a-blockchain-application-from-scratch-in-python/"
+
+    class ArchiveForm(FakeIndex):  # as a real index: "https:/host" is asked as "https://host"
+        def _original(self, url):
+            return super()._original(url).replace("https:/d", "https://d").split("#", 1)[0]
+
+    index = ArchiveForm([page])
+    result = _one(text, index)
+    assert result.confirmed and result.url == (f"{WB}20201222142511/https:/developer.ibm.com/technologies/blockchain/tutorials/"
+                                               "develop-a-blockchain-application-from-scratch-in-python/#4-implement-a-proof-of-work-algorithm")
+    assert f"prefix:{WB}20201222142511/https:/developer.ibm.com/technologies/blockchain/tutorials/d" in index.asked

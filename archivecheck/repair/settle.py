@@ -50,7 +50,9 @@ class Settlement:
 
 
 def match_key(url: str) -> str:
-    """Compare originals ignoring scheme, www., case and hyphens (the things damage blurs)."""
+    """Compare originals ignoring scheme, www., case and hyphens (the things damage blurs), and the
+    fragment (indexes do not record it)."""
+    url = url.split("#", 1)[0]
     url = re.sub(r"^[a-z]+:/*", "", url, flags=re.IGNORECASE)
     url = re.sub(r"^www\.", "", url, flags=re.IGNORECASE)
     return url.replace("-", "").lower().rstrip("/")
@@ -77,15 +79,23 @@ def settle(readings: list[Reading], original_start: int, first_point: int | None
     slash = best.rfind("/", 0, cut)
     host_end = best.find("/", best.find("//", original_start) + 2) if "//" in best[original_start:] else -1
     prefix = best[: slash + 1] if slash >= max(host_end, original_start) else best[: max(host_end + 1, original_start)]
+    # A hyphen dropped without trace can sit before the first decision point too: ask no more
+    # narrowly than respell would (the last segment, or a directory of two words run together).
+    widest = _directory(best, original_start)
+    if widest is not None and len(widest) < len(prefix):
+        prefix = widest
     held_originals = index.originals_under(prefix)
     if held_originals is None:
         could_not_ask = True
     else:
-        keys = {match_key(r.url[original_start:]) for r in readings}
+        keys: dict[str, str] = {}
+        for r in readings:  # each key's likeliest reading, for the fragment the index does not hold
+            keys.setdefault(match_key(r.url[original_start:]), r.url[original_start:])
         matches = [original for original in held_originals if match_key(original) in keys]
         if matches:
             exact = [m for m in matches if any(m == r.url[original_start:] for r in readings)]
-            candidates = list(dict.fromkeys(exact or matches))
+            candidates = [_with_fragment(m, keys[match_key(m)]) for m in dict.fromkeys(exact or matches)]
+            candidates = list(dict.fromkeys(candidates))
             chosen = candidates[0]
             if len(candidates) > 1:
                 # Several spellings held that damage could blur into this text ("uni-versities"
@@ -99,6 +109,15 @@ def settle(readings: list[Reading], original_start: int, first_point: int | None
         return Settlement(0, None, "the archive index could not be asked; best reading by syntax, unconfirmed")
     many = f"none of the {len(readings)} readings" if len(readings) > 1 else "no capture of this link"
     return Settlement(0, False, f"the archive holds {many}; best reading by syntax shown, unconfirmed")
+
+
+def _with_fragment(held: str, reading: str) -> str:
+    """The held original written as the reading writes its scheme and "www." (the index prints
+    its own form: "https://" for IA's "https:/"), with the reading's fragment (it records none)."""
+    held = _HEAD.match(reading).group() + held[_HEAD.match(held).end():]
+    if "#" in held or "#" not in reading:
+        return held
+    return held + "#" + reading.split("#", 1)[1]
 
 
 def _also_held(readings: list[Reading], found: int, index: ArchiveIndex) -> tuple[str, ...]:

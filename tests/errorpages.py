@@ -33,11 +33,14 @@ class LabelledPage:
 
 
 HELDOUT = ROOT / "heldout"
+# A second sealed held-out set, collected later from yet other sources (its README says which); read
+# only by tests/test_errorpages.py, for aggregate figures, like HELDOUT.
+HELDOUT2 = ROOT / "heldout2"
 
 
 def load_pages(root: Path = ROOT) -> list[LabelledPage]:
-    """The pages labelled in `root`/labels.json (the development set by default; HELDOUT is the
-    sealed held-out set, which only tests/test_errorpages.py reads, for aggregate figures)."""
+    """The pages labelled in `root`/labels.json (the development set by default; HELDOUT and HELDOUT2
+    are the sealed held-out sets, which only tests/test_errorpages.py reads, for aggregate figures)."""
     labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
     pages = []
     for entry in labels:

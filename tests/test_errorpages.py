@@ -1,5 +1,5 @@
 """Error-page detection measured on real pages: the development set (fixtures/errorpages/) and the
-sealed held-out set (fixtures/errorpages/heldout/), and the families of archivecheck/errorpages.toml.
+sealed held-out sets (fixtures/errorpages/heldout/ and heldout2/), and the families of archivecheck/errorpages.toml.
 
     python -m pytest -q -s tests/test_errorpages.py      # prints the figures (and every dev miss)
 
@@ -26,7 +26,7 @@ import pytest
 
 from archivecheck.judge import read_error_page
 from archivecheck.pagefamilies import load as load_families
-from tests.errorpages import HELDOUT, ROOT, judge, judged_error, load_pages, score
+from tests.errorpages import HELDOUT, HELDOUT2, ROOT, judge, judged_error, load_pages, score
 
 DEV_MIN_RECALL = 1.0
 HELDOUT_MIN_RECALL = 0.98
@@ -87,6 +87,21 @@ def test_heldout_set():
         # Not met yet (issue #17 stays open on it): said, in aggregate, instead of failing CI.
         # Tuning rules until this passes would unseal the set; new rules come from other sources.
         pytest.xfail(f"held-out set below issue #17's target: recall {s.recall:.3f} (>= {HELDOUT_MIN_RECALL}), "
+                     f"false-broken {s.false_broken_rate:.3f} (<= {MAX_FALSE_BROKEN})")
+
+
+def test_heldout2_set():
+    """The second sealed held-out set (fixtures/errorpages/heldout2/): aggregate figures only, like
+    test_heldout_set; its figure is read once, by the lead, so nothing here names a page."""
+    if not (HELDOUT2 / "labels.json").exists():
+        pytest.skip("the second sealed held-out set (fixtures/errorpages/heldout2/labels.json) has not landed")
+    pages = load_pages(HELDOUT2)
+    s = score(pages, {p.file: judged_error(p) for p in pages})
+    print("\n" + _figures("held-out set 2", s) + f"  false plain ok {_plain_ok(pages)}")
+    assert len(pages) >= 100, "the second held-out set is the size its README states"
+    assert s.true_pos + s.false_neg >= 45 and s.true_neg + s.false_pos >= 45, "about half error pages"
+    if s.recall < HELDOUT_MIN_RECALL or s.false_broken_rate > MAX_FALSE_BROKEN:
+        pytest.xfail(f"held-out set 2 below issue #17's target: recall {s.recall:.3f} (>= {HELDOUT_MIN_RECALL}), "
                      f"false-broken {s.false_broken_rate:.3f} (<= {MAX_FALSE_BROKEN})")
 
 

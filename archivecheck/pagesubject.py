@@ -194,6 +194,8 @@ def _claim(text: str, lex: Lexicon, patterns: tuple[re.Pattern, ...] | None = No
     for pattern in lex.claims if patterns is None else patterns:
         for m in pattern.finditer(text):
             sentence = _sentence_around(text, m.start(), m.end())
+            if sentence.rstrip().endswith("?"):
+                continue  # a help line ("Can't find the page you're looking for?"), not a claim
             if not lex.dated.search(sentence) and not _ABOUT_NOUN.match(text, m.end()) \
                     and not _ABOUT_SENTENCE.search(sentence) and not _SOME.search(text, 0, m.start()) \
                     and not _QUALIFIED.match(text, m.end()):

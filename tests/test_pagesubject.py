@@ -74,3 +74,15 @@ def test_failed_requests_are(name, body):
 def test_a_claim_below_the_threshold_is_kept_for_doubt():
     reading = read_subject(read_page(DOCUMENTS[4][1]))
     assert reading.said and not reading.is_error
+
+
+def test_a_help_line_asking_is_not_a_claim():
+    """'Can't find the page you're looking for? Use our A to Z' sits above many councils' content:
+    a question offering help, not a page saying the request failed (lexicon and generic-opening)."""
+    from archivecheck.judge import judge_document
+
+    body = _page("Planning applications | Borough Council", "Planning applications",
+                 "<p>Can't find the page you're looking for? Use our A to Z of services.</p>"
+                 "<p>You can search and comment on planning applications online.</p>")
+    assert not read_subject(read_page(body)).said
+    assert judge_document("https://example.gov.uk/planning", body, body, "text/html").family is None

@@ -86,3 +86,9 @@ def test_a_help_line_asking_is_not_a_claim():
                  "<p>You can search and comment on planning applications online.</p>")
     assert not read_subject(read_page(body)).said
     assert judge_document("https://example.gov.uk/planning", body, body, "text/html").family is None
+
+
+def test_a_search_page_that_found_nothing_is_not_the_document():
+    body = _page("Search results | Borough Council", "Search results",
+                 "<p>Your search for 'annual report 2012' did not match any documents.</p><p>Try different keywords.</p>")
+    assert read_subject(read_page(body)).is_error

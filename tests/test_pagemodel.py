@@ -42,10 +42,15 @@ def test_the_committed_model_was_trained_on_the_committed_pages(committed, rows)
 
 
 def test_retraining_gives_the_committed_weights(committed, rows):
+    """Deterministic training: the committed weights are what fitting the committed pages gives.
+    (Equal to the 4th decimal they are written with; a last-bit difference in another machine's
+    floating point may move one rounding, so the comparison allows one unit of it.)"""
     h = committed["hyperparameters"]
     bias, weights = training.fit(rows, h["C"], h["min_groups"], h["weighting"])
-    assert bias == committed["bias"]
-    assert weights == committed["weights"]
+    assert abs(bias - committed["bias"]) <= 1.5e-4
+    names = set(weights) | set(committed["weights"])
+    assert len(names) >= 1000
+    assert max(abs(weights.get(n, 0.0) - committed["weights"].get(n, 0.0)) for n in names) <= 1.5e-4
 
 
 def test_thresholds_and_figures_are_the_grouped_cross_validation(committed, rows):
@@ -54,7 +59,8 @@ def test_thresholds_and_figures_are_the_grouped_cross_validation(committed, rows
     h = committed["hyperparameters"]
     scores = training.out_of_fold(rows, h["C"], h["min_groups"], h["weighting"])
     broken_at, unsure_at = training.thresholds(rows, scores)
-    assert {"broken": broken_at, "unsure": unsure_at} == {k: committed["thresholds"][k] for k in ("broken", "unsure")}
+    assert abs(broken_at - committed["thresholds"]["broken"]) <= 1.5e-4
+    assert abs(unsure_at - committed["thresholds"]["unsure"]) <= 1.5e-4
     assert training.figures(rows, scores, broken_at, unsure_at) == committed["grouped_cv"]
     assert committed["grouped_cv"]["false_broken"] <= 0.03
 

@@ -111,7 +111,7 @@ def repair_letter(data: bytes, name: str, *, offline: bool = False, settings: Se
         for found in extracted.links:
             if found.text not in seen:
                 fixed = repair_link(found.text, checker.index, grammar=grammar, confirm_written=True,
-                                    markup_target=found.markup_target)
+                                    markup_target=found.markup_target, own_hyphens=found.own_hyphens)
                 link = settings.registry.parse(fixed.url)
                 seen[found.text] = (fixed, (Kind.MEMENTO if link else Kind.ORIGINAL).value,
                                     link.original_url if link else None)

@@ -24,7 +24,7 @@ from typing import Iterator
 from .grammar import ArchiveGrammar, builtin_grammar
 from .quotedprintable import decoded_view, looks_quoted_printable
 
-__all__ = ["Continuation", "LinkSpan", "continuation_after_break", "in_markup_target", "find_link_spans", "trim_link_end"]
+__all__ = ["Continuation", "LinkSpan", "continuation_after_break", "hyphens_past_the_measure", "in_markup_target", "find_link_spans", "trim_link_end"]
 
 # Characters a link may hold as it stands in a letter. Markdown backslashes, entities and typographic
 # dashes stay in (repair undoes them); whitespace, angle brackets, double and smart quotes end it.
@@ -445,6 +445,36 @@ def in_markup_target(text: str, start: int) -> bool:
     HTML ``href``. A target is written by a person or a program, or taken from a link's address by
     a converter; no typesetter lays it out, so a hyphen at a line break inside it was the link's."""
     return bool(_MARKUP_TARGET.search(text, max(0, start - 12), start))
+
+
+def hyphens_past_the_measure(text: str, start: int, end: int) -> tuple[int, ...]:
+    """Offsets of the line-end hyphens inside the link ``text[start:end]`` that end a line far
+    longer than every other line around (half as long again, those at least 30 wide): a typesetter
+    hyphenates a word to fit its measure, so the line it ends is no longer than the others; a
+    wrapper that let a long link overflow and broke it after a hyphen of its own (Python's textwrap,
+    as html2text uses it) did not add that hyphen."""
+    hyphens = [m.start() for m in _HYPHEN_LINE_END.finditer(text, start, end)]
+    if not hyphens:
+        return ()
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    last = len(text) if last < 0 else last
+    lines = (text[max(0, first - 1200) : max(first - 1, 0)].split("\n")[-8:] + text[first:last].split("\n")
+             + text[last + 1 : last + 1200].split("\n")[:8])
+    widths = sorted((len(line.rstrip()) for line in lines), reverse=True)
+    out = []
+    for hyphen in hyphens:
+        line_start = text.rfind("\n", 0, hyphen) + 1
+        line_end = text.find("\n", hyphen)
+        own = len(text[line_start:line_end].rstrip())
+        # The widest of the other lines (the link's own included: the prose before it fills them).
+        widest = widths[1] if widths and widths[0] == own else (widths[0] if widths else 0)
+        if widest >= 30 and hyphen + 1 - line_start > 1.5 * widest:
+            out.append(hyphen)
+    return tuple(out)
+
+
+_HYPHEN_LINE_END = re.compile(r"(?<=[A-Za-z0-9])-(?=[ \t]*\r?\n)")
 
 
 def trim_link_end(span: str) -> str:

@@ -315,6 +315,30 @@ def test_row_23_a_hyphen_at_a_break_inside_a_markup_links_target_is_the_links():
     assert shown.uncertain
 
 
+def test_row_24_a_hyphen_ending_a_line_far_past_the_measure_is_the_links():
+    # html2text-4857 (bodywidth 40): textwrap let the link overflow and broke it after its own
+    # hyphen ("2018-FIFA-" / "World"). A typesetter hyphenates to fit its measure; this line is more
+    # than twice as long as the others, so no typesetter made it: one reading.
+    text = ("Ref 53. As explained in our earlier\nreply, this is reasonably accessible to\nyou by other means:\n"
+            "https://web.archive.org/web/20250519020101/https://fbref.com/en/comps/1/2018/stats/2018-FIFA-\n"
+            "World-Cup-Stats Please let us know if\nyou cannot open it.\n\n")
+    result = _one(text)
+    assert result.url == f"{WB}20250519020101/https://fbref.com/en/comps/1/2018/stats/2018-FIFA-World-Cup-Stats"
+    assert not result.uncertain and "line-break" in result.repairs
+    assert text[result.start:result.end].endswith("World-Cup-Stats")
+    # The same break on its own (no lines around to measure against) keeps both readings.
+    assert repair_link(result.input).uncertain
+    # lo-mutool-6070 (mono9-hyph-justify): a typesetter's "Down-" / "load" ends a line no longer
+    # than the others: two readings stay.
+    text = ("Ref  22.  Section  21  applies  because  the  document  can  be  found  at  https://\n"
+            "web.archive.org/web/20090823205941/https://www.uefa.com/MultimediaFiles/Down-\n"
+            "load/Regulations/competitions/UEFACup/84/52/89/845289_DOWNLOAD.pdf  This  page\n"
+            "was captured before the site was closed.")
+    result = _one(text)
+    assert result.uncertain and (f"{WB}20090823205941/https://www.uefa.com/MultimediaFiles/Download/Regulations/"
+                                 "competitions/UEFACup/84/52/89/845289_DOWNLOAD.pdf") in _readings(result)
+
+
 def test_row_12_a_character_destroyed_by_a_byte_wise_wrap():
     # fold-3298 (fold -w 40 cuts UTF-8 bytes): U+FFFD inside the link.
     result = repair_link(f"{WB}20230115102900/https://th.wikisource.org/wiki/ประกาศให\n้ใช้วันที่_1_มก\ufffd\n\ufffd\ufffdาคม")

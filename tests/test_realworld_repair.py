@@ -101,7 +101,8 @@ def _score(settings, index=None, cases=CASES) -> Score:
     grammar = compile_grammar(settings.registry)
     right, listed, flagged, wrong = [], [], [], []
     for case in cases:
-        repaired = [repair_link(found.text, index, grammar=grammar, markup_target=found.markup_target)
+        repaired = [repair_link(found.text, index, grammar=grammar, markup_target=found.markup_target,
+                                own_hyphens=found.own_hyphens)
                     for found in _found(case, grammar)]
         verdict, given = _judge(case, repaired)
         {"right": right, "listed": listed}.get(verdict, []).append(case["id"])

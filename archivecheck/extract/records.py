@@ -39,6 +39,9 @@ class FoundLink:
     source: Source
     target_mismatch: str | None = None
     markup_target: bool = False  # the text is a markup link's target ("](…)", href): see textlinks.in_markup_target
+    # Offsets in ``text`` of line-end hyphens that end a line far past the text's measure (no
+    # typesetter's: see textlinks.hyphens_past_the_measure); repair_link(own_hyphens=) reads them so.
+    own_hyphens: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from typing import Callable, Iterable, Iterator
 
 from ..grammar import ArchiveGrammar
-from ..textlinks import in_markup_target, iter_link_spans
+from ..textlinks import hyphens_past_the_measure, in_markup_target, iter_link_spans
 from .records import FoundLink, UnreadableInput
 
 # The archives whose links the text scan recognises: a run-level setting (the registry compiled
@@ -57,8 +57,9 @@ def extract_text_links(text: str, *, page_starts: list[int] | None = None) -> li
             index = bisect.bisect_right(page_starts, span.start) - 1
             page = index + 1
             line = span.line - lines.line_at(page_starts[index]) + 1
+        own = tuple(at - span.start for at in hyphens_past_the_measure(text, span.start, span.end))
         links.append(FoundLink(text[span.start : span.end], span.start, span.end, line, page, "text",
-                               markup_target=in_markup_target(text, span.start)))
+                               markup_target=in_markup_target(text, span.start), own_hyphens=own))
     return links
 
 

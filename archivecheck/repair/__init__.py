@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from ..grammar import ArchiveGrammar, builtin_grammar
-from ..textlinks import continuation_after_break, in_markup_target, iter_link_spans
+from ..textlinks import continuation_after_break, hyphens_past_the_measure, in_markup_target, iter_link_spans
 from ..unwrap import unwrap_all
 from ..quotedprintable import looks_quoted_printable
 from .evidence import valid_host
@@ -121,7 +121,7 @@ def _unwrap(marked: str, repairs: list[str], grammar: ArchiveGrammar) -> str:
 
 def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: ArchiveGrammar | None = None,
                 quoted_printable: bool | None = None, confirm_written: bool = False,
-                following: str = "", markup_target: bool = False) -> RepairedLink:
+                following: str = "", markup_target: bool = False, own_hyphens: tuple[int, ...] = ()) -> RepairedLink:
     """Repair one link given as the text it spanned (may contain line breaks).
 
     With ``index``, candidate readings are confirmed against the archive; without, they are ranked
@@ -138,17 +138,16 @@ def repair_link(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
     that text in ``input``.
     ``markup_target``: the text is a markup link's target (``textlinks.in_markup_target``): no
     typesetter laid it out, so a hyphen at a line break in it is the link's own (one reading).
+    ``own_hyphens``: offsets in ``text`` of line-end hyphens known to be the link's own, each ending
+    a line far past the text's measure (``textlinks.hyphens_past_the_measure``): one reading each.
     """
     grammar = grammar or builtin_grammar()
     repairs: list[str] = []
-    if markup_target and "-" in text:
-        unbroken = _HYPHEN_AT_BREAK.sub("-", text)
-        if unbroken != text:
-            text_for_repair, repairs = unbroken, ["line-break"]
-        else:
-            text_for_repair = text
-    else:
-        text_for_repair = text
+    text_for_repair = _close_breaks(text, own_hyphens) if own_hyphens else text
+    if markup_target and "-" in text_for_repair:
+        text_for_repair = _HYPHEN_AT_BREAK.sub("-", text_for_repair)
+    if text_for_repair != text:
+        repairs.append("line-break")
     marked = fix_scheme(clean(text_for_repair, repairs, quoted_printable=quoted_printable), repairs, grammar, add_missing=True)
     marked = _unwrap(marked, repairs, grammar)
     marked = join_head(marked, repairs, grammar)
@@ -270,6 +269,15 @@ def _incomplete(url: str, grammar: ArchiveGrammar) -> bool:
     return bool(grammar.cut_short(url) or "\ufffd" in url or _ONE_GLYPH.search(url) or _SCHEME_ONLY.match(url))
 
 
+def _close_breaks(found: str, hyphens: tuple[int, ...]) -> str:
+    """``found`` with the line break after each hyphen at ``hyphens`` (offsets in it) closed."""
+    for at in sorted(hyphens, reverse=True):
+        if found[at : at + 1] == "-":
+            found = found[: at + 1] + _BREAK_AFTER.sub("", found[at + 1 :], count=1)
+    return found
+
+
+_BREAK_AFTER = re.compile(r"^[ \t]*\r?\n[ \t>]*")
 _HYPHEN_AT_BREAK = re.compile(r"(?<=[A-Za-z0-9])-[ \t]*\r?\n[ \t>]*(?=[A-Za-z0-9])")
 # A PDF text layer that cannot map a font's glyphs gives one character for all of them
 # ("ปปปปปปปป" for a Thai title): what the link said is gone.
@@ -343,9 +351,10 @@ def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
         following = text[span.end : span.end + FOLLOWING_LIMIT] if index is not None else ""
         repaired = cache.get((found, following))
         if repaired is None:
-            repaired = cache[(found, following)] = repair_link(found, index, grammar=grammar, quoted_printable=quoted_printable,
-                                                               confirm_written=True, following=following,
-                                                               markup_target=in_markup_target(text, span.start))
+            repaired = cache[(found, following)] = repair_link(
+                found, index, grammar=grammar, quoted_printable=quoted_printable, confirm_written=True,
+                following=following, markup_target=in_markup_target(text, span.start),
+                own_hyphens=tuple(at - span.start for at in hyphens_past_the_measure(text, span.start, span.end)))
         end = span.start + len(repaired.input)  # past the rest the archive confirmed (row 22), if any
         rest = None if quoted_printable else continuation_after_break(text, span.start, end, grammar)
         if rest is not None:

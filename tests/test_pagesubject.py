@@ -92,3 +92,17 @@ def test_a_search_page_that_found_nothing_is_not_the_document():
     body = _page("Search results | Borough Council", "Search results",
                  "<p>Your search for 'annual report 2012' did not match any documents.</p><p>Try different keywords.</p>")
     assert read_subject(read_page(body)).is_error
+
+
+@pytest.mark.parametrize("headline", ["Crime is down 10% in the borough", "There is a problem with housing in the north",
+                                      "Technical problems delay new bin rounds", "Paper bus tickets no longer available",
+                                      "Highway maintenance"])
+def test_news_headlines_with_error_words_are_not_claims(headline):
+    """A page kept as text has its first line for title and heading: a news headline must not read
+    as a status ("is down" as a fall, "a problem" as a topic, tickets "no longer available") — to
+    the lexicon or to any family of errorpages.toml."""
+    from archivecheck.pagefamilies import find_family
+
+    body = _page(headline, headline, "<p>The figures were published by the council on Tuesday.</p>")
+    assert not read_subject(read_page(body)).is_error
+    assert find_family(read_page(body)) is None

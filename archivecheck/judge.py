@@ -346,6 +346,7 @@ def read_page(html: bytes) -> PageView:
     return PageView(title=title, headings=tuple(headings), opening=opening, lead=lead, anywhere=text,
                     markup=html[:400_000].decode("utf-8", "replace").lower(), password_form=password_form,
                     words=words, page_words=page_words, heading_blocks=blocks, meta=meta[:4],
+                    content_lead=content[:LEAD_CHARS] if start and words <= LONG_PAGE_WORDS else "",
                     about_errors=is_about_errors(text[:OPENING_CHARS] + " " + content[:OPENING_CHARS], words)
                     or _names_many_statuses(main, text) or any(_ASKS_ABOUT_ERRORS.search(h) for h in (title, *headings)))
 

@@ -63,6 +63,9 @@ class PageView:
     # What the page says of itself to search engines and link previews (meta description, og:title,
     # og:description): on a page whose text a script draws, the only words that say what it is.
     meta: tuple[str, ...] = ()
+    # The first ~200 characters from the page's first sentence, when menus and links come before it
+    # (a page without <main>, or kept as text); "" when the content starts at the top.
+    content_lead: str = ""
 
 
 @dataclass(frozen=True)

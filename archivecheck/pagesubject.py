@@ -122,7 +122,7 @@ def read_subject(view: PageView) -> SubjectReading:
             score += 1
     words = min(view.words, heading[1]) if heading else view.words
     after = heading[2] if heading else ""
-    lead_text = f"{view.lead} \u2026 {after[:200]}"
+    lead_text = f"{view.lead} \u2026 {view.content_lead} \u2026 {after[:200]}"
     opening_text = f"{view.opening} \u2026 {after}"
     lead = _claim(lead_text, lex)
     # A page headed by its own topic ("Pay your council tax") whose first lines report a problem is a

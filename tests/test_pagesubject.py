@@ -106,3 +106,15 @@ def test_news_headlines_with_error_words_are_not_claims(headline):
     body = _page(headline, headline, "<p>The figures were published by the council on Tuesday.</p>")
     assert not read_subject(read_page(body)).is_error
     assert find_family(read_page(body)) is None
+
+
+def test_a_claim_after_the_menus_of_a_page_without_main_is_its_lead():
+    """An old site's 404 with no <main>: forty menu links, then the message. The first sentence is
+    where its content starts (PageView.content_lead), so the claim weighs as the lead's."""
+    menu = "".join(f"<div class=m><a href=/{i}>Menu item {i} link</a></div>" for i in range(40))
+    body = (f"<html><head><title>Borough Council</title></head><body><div id=top>{menu}</div><div id=c><p>Sorry, "
+            f"the page you requested could not be found on our website.</p><p>Please check the address.</p></div>"
+            f"</body></html>").encode()
+    view = read_page(body)
+    assert view.content_lead.startswith("Sorry, the page you requested")
+    assert read_subject(view).is_error

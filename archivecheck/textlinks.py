@@ -271,6 +271,12 @@ def _starts_with_a_space(gap: str) -> bool:
     return lead[:1] in (" ", "\t")
 
 
+def _ends_with_a_space(gap: str) -> bool:
+    """Whether the link's line ends with a space before the break (``fold -s`` keeps the space it
+    broke at): the line was broken at a space, which no link holds — the link had ended there."""
+    return gap[:1] in (" ", "\t") and "\n" in gap
+
+
 def _fills_its_line(text: str, start: int, end: int) -> bool:
     """Whether the link's piece ending at ``end`` is all its line holds (after a quote's "> ") and
     long: what a link cut by a wrapping width looks like. A wrapper that breaks only at spaces
@@ -580,6 +586,7 @@ def _extend(text: str, start: int, end: int, grammar: ArchiveGrammar) -> int:
         if not _continues(left, token.group(), "\n" in gap.group(), fills_line, grammar, blank, bool(refilled)) and not (
                 "\n" in gap.group() and (not blank or _QUOTED_BLANK.fullmatch(gap.group()))
                 and _URL_START.match(token.group()) and not _starts_with_a_space(gap.group())
+                and not _ends_with_a_space(gap.group())
                 and (_at_wrap_column(text, end)
                      or (_fills_its_line(text, start, end) and not _prose_token(token.group())))):
             break

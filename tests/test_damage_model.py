@@ -100,6 +100,16 @@ def test_row_06_a_link_left_whole_by_a_wrapper_is_kept_exactly():
     assert result.url == result.input == link and result.repairs == ()
 
 
+def test_row_06_a_line_broken_at_a_space_ends_the_link():
+    # fold-1479 (fold -s -w 40): the link's last line is as wide as the column, but it ends with the
+    # space fold broke at: "Please" on the next line is the sentence's, not the link's.
+    text = ("Ref 13. As explained in our earlier \nreply, this is reasonably accessible to \nyou by other means: \n"
+            "https://web.archive.org/web/201512022033\n37/http://telecom.kz/en/news/view/18729 \n"
+            "Please let us know if you cannot open \nit.\n")
+    result = _one(text)
+    assert result.url == f"{WB}20151202203337/http://telecom.kz/en/news/view/18729" and not result.uncertain
+
+
 def test_row_07_reply_quotes_and_a_bare_quote_line():
     # reply-quote-1306 (fold -s -w 60, quoted twice)
     text = ("Thanks.\n\n> > On 3 March the council wrote:\n> >\n> > Ref 0. The information you asked for was published and is \n"

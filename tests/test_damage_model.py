@@ -568,3 +568,21 @@ def test_row_22_settled_by_prefix_with_a_fragment_and_a_hyphen_before_the_first_
     assert result.confirmed and result.url == (f"{WB}20201222142511/https:/developer.ibm.com/technologies/blockchain/tutorials/"
                                                "develop-a-blockchain-application-from-scratch-in-python/#4-implement-a-proof-of-work-algorithm")
     assert f"prefix:{WB}20201222142511/https:/developer.ibm.com/technologies/blockchain/tutorials/d" in index.asked
+
+
+def test_row_11_online_a_link_settled_across_a_page_break_is_rewritten_once_with_the_page_kept():
+    # lo-pypdf-6349 (pypdf): "shop-" / page 5's footer and header / "ping.correios…UpM= Please let us know".
+    text = ("Ref 85. As explained in our earlier reply, this is reasonably accessible to\nyou by other means: "
+            "https://web.archive.org/web/20200604135157/http://shop-\nPage 5\nFreedom of Information request FOI-2024-0113\n"
+            "ping.correios.com.br/wbm/store/script/wbm2400901p01.aspx?cd_company=ErZW8D-\n"
+            "m9i54=&cd_product=6b2FxMrtKxs=&cd_department=SsNp3FlaUpM= Please let us know\nif you cannot open it.")
+    held = ("http://shopping.correios.com.br/wbm/store/script/wbm2400901p01.aspx?cd_company=ErZW8Dm9i54=&cd_product="
+            "6b2FxMrtKxs=&cd_department=SsNp3FlaUpM=")
+    index = FakeIndex([held])
+    results = repair_text(text, index)
+    assert [r.url for r in results] == [f"{WB}20200604135157/{held}"]  # the rest is not a link of its own
+    assert not results[0].uncertain and text[results[0].start:results[0].end].endswith("UpM=")
+    assert rewrite_text(text, index) == (
+        "Ref 85. As explained in our earlier reply, this is reasonably accessible to\nyou by other means: "
+        f"{WB}20200604135157/{held}\nPage 5\nFreedom of Information request FOI-2024-0113\n Please let us know\n"
+        "if you cannot open it.")

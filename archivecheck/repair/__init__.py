@@ -344,7 +344,10 @@ def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
     results = []
     cache: dict[tuple[str, str], RepairedLink] = {}
     quoted_printable = looks_quoted_printable(text) or None
+    taken = 0  # where the last link's text ends: past a rest the archive settled, if any
     for span in iter_link_spans(text, grammar):
+        if span.start < taken:
+            continue  # the rest of the link before it (row 22, across a break): not a link of its own
         found = text[span.start : span.end]
         # Online, a link with one reading is put to the index too (nothing verifies it after this),
         # and the text after it may hold its rest: what a re-wrap left there.
@@ -365,13 +368,36 @@ def repair_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archiv
             repaired = _across_break(repaired, joins, index, grammar, page=rest.glued or "\x0c" in text[end : rest.start]
                                      or bool(_PAGE_NUMBER.search(text, end, rest.start)))
             if "rejoined-across-break" in repaired.repairs:  # the archive settled it: the link goes on
-                repaired = replace(repaired, input=text[span.start : rest.end], furniture=text[rest.left_end : rest.start])
-                end = rest.end
+                end = rest.start + _link_end(text[rest.start : rest.end], repaired.url)
+                repaired = replace(repaired, input=text[span.start : end], furniture=text[rest.left_end : rest.start])
+        taken = end
         results.append(replace(repaired, start=span.start, end=end, line=span.line))
     return results
 
 
 _PAGE_NUMBER = re.compile(r"^[ \t]*(?:(?:page|p\.)[ \t]*)?[-\u2013]?[ \t]*\d{1,4}\b", re.IGNORECASE | re.MULTILINE)
+
+
+def _link_end(rest: str, url: str) -> int:
+    """Where ``url`` ends in ``rest``, the text of its last part after a break: after the last place
+    the rest's letters and digits end as the link's do, and the characters the link ends with
+    ("=", "/"). What follows (a word of prose the repair cut off) stays text."""
+    target = [c.lower() for c in url if c.isalnum()][-12:]
+    where = [(i, c.lower()) for i, c in enumerate(rest) if c.isalnum()]
+    end = len(rest)
+    for j in range(len(where), len(target) - 1, -1):
+        if [c for _, c in where[j - len(target) : j]] == target:
+            end = where[j - 1][0] + 1
+            break
+    else:
+        return end
+    last = len(url)
+    while last and not url[last - 1].isalnum():
+        last -= 1
+    trailing = url[last:]
+    if trailing and rest.startswith(trailing, end):
+        end += len(trailing)
+    return end
 
 
 def _across_break(repaired: RepairedLink, joins: tuple[str, ...], index: ArchiveIndex | None,
@@ -396,9 +422,16 @@ def _across_break(repaired: RepairedLink, joins: tuple[str, ...], index: Archive
         held = [url for url in others[:MAX_EXACT_LOOKUPS] if index.holds(url)]
         if written and not held and not repaired.uncertain:
             return replace(repaired, confirmed=True, note="; ".join(filter(None, (repaired.note, note + "; the archive holds the link as written, not its joined reading"))))
+        respelled = None
+        if not written and not held and not joined.lost:
+            # Neither side held: the joined reading may have lost a hyphen without trace too
+            # (row 22; one prefix query, only for a link the archive holds nothing of).
+            respelled = respell_link(joined, index, grammar=grammar)
+            if respelled is not joined and not respelled.uncertain:
+                held = [respelled.url]
         if not written and len(held) == 1:
-            chosen = next((each for each in readings if each.url == held[0]), joined)
-            repairs = list(chosen.repairs if chosen.url == held[0] else joined.repairs)
+            chosen = next((each for each in (respelled, *readings) if each is not None and each.url == held[0]), joined)
+            repairs = list(chosen.repairs)
             note_name(repairs, "rejoined-across-break")
             return replace(repaired, url=held[0], repairs=tuple(repairs), confirmed=True, uncertain=False, lost=False,
                            alternatives=(),
@@ -435,10 +468,12 @@ def rewrite_text(text: str, index: ArchiveIndex | None = None, *, grammar: Archi
             continue
         pieces.append(text[last : result.start])
         pieces.append(replacement)
-        if "glued-word" in result.repairs:
+        if "glued-word" in result.repairs and not result.furniture:  # (after a break, the span ends at the link)
             pieces.append(_glued_tail(result.input, result.url))
         if result.furniture:
-            pieces.append(result.furniture)  # a page's footer and header the link went on past
+            # The page's footer and header the link went on past, kept after it — on a line of
+            # their own where the extractor had glued the footer onto the link ("…naPage 6").
+            pieces.append(result.furniture if result.furniture[:1].isspace() else "\n" + result.furniture)
         last = result.end
     pieces.append(text[last:])
     return "".join(pieces)

@@ -133,7 +133,7 @@ class RepairRecord:
         out = {"input": self.repaired.input, "url": self.repaired.url, "repairs": list(self.repaired.repairs),
                "kind": self.kind, "original_url": self.original_url}
         for f in fields(self.repaired):
-            if f.name not in out and f.name not in ("start", "end", "line"):
+            if f.name not in out and f.name not in ("start", "end", "line", "furniture"):  # furniture: for rewriting only
                 value = getattr(self.repaired, f.name)
                 out[f.name] = list(value) if isinstance(value, tuple) else value
         out.update(line=self.line, page=self.page, source=self.source)

@@ -286,8 +286,11 @@ def read_error_page(html: bytes) -> ErrorPageReading:
         return ErrorPageReading(next((h for h in view.headings if h), view.title) or learned.explanation,
                                 LEARNED_FAMILY, None,
                                 problem=f"the captured page reads as an error page: {learned.explanation}")
-    doubt = _doubt(view)
-    if subject.said is not None and (doubt is None or "little content" in doubt or "title or heading" in doubt):
+    firm = _firm_doubt(view)
+    doubt = firm or _shape_doubt(view)
+    if subject.said is not None and firm is None:
+        # The lexicon's sub-threshold reading names the words; a doubt from the page's shape alone
+        # (little content, an error word in a heading) says less, so the lexicon's sentence replaces it.
         doubt = (f"its {subject.place} says \u201c{subject.said[:80]}\u201d, like an error page, though the page "
                  f"as a whole did not read as one")
     if learned.band == pagemodel.UNSURE:
@@ -401,8 +404,9 @@ def _names_many_statuses(main, text: str) -> bool:
     return len(in_headings) >= 2 or len(set(_STATUS_CODE.findall(text))) >= 3
 
 
-def _doubt(view: PageView) -> str | None:
-    """Why a page read as the document might not be, or None when nothing says so."""
+def _firm_doubt(view: PageView) -> str | None:
+    """Why a page read as the document might not be, from what it says or carries (a family's words
+    in a page explaining errors, a family's markup, a password field, almost no text), or None."""
     would_be = said_only(view)
     if would_be is not None:
         shown = view.title if would_be.place == "title" else would_be.said
@@ -417,6 +421,12 @@ def _doubt(view: PageView) -> str | None:
         return "it asks for a password, though not as a sign-in page"
     if view.page_words < NEAR_EMPTY_WORDS:
         return f"it has almost no text ({view.page_words} words), so it may be an interstitial rather than the document"
+    return None
+
+
+def _shape_doubt(view: PageView) -> str | None:
+    """Why a page read as the document might not be, from its shape alone (an error word in its title
+    or heading, little content), or None."""
     errorish = next((text for text in (view.title, *view.headings) if text and _ERRORISH.search(text)), None)
     if errorish is not None:
         return (f"its title or heading (\u201c{errorish[:80]}\u201d) reads like an error message, though the page "

@@ -36,11 +36,14 @@ HELDOUT = ROOT / "heldout"
 # A second sealed held-out set, collected later from yet other sources (its README says which); read
 # only by tests/test_errorpages.py, for aggregate figures, like HELDOUT.
 HELDOUT2 = ROOT / "heldout2"
+# A third sealed held-out set (issue #17's last pass), from sources neither earlier set nor the
+# development set uses (its README says which); read only by tests/test_errorpages.py, like HELDOUT.
+HELDOUT3 = ROOT / "heldout3"
 
 
 def load_pages(root: Path = ROOT) -> list[LabelledPage]:
-    """The pages labelled in `root`/labels.json (the development set by default; HELDOUT and HELDOUT2
-    are the sealed held-out sets, which only tests/test_errorpages.py reads, for aggregate figures)."""
+    """The pages labelled in `root`/labels.json (the development set by default; HELDOUT, HELDOUT2 and
+    HELDOUT3 are the sealed held-out sets, which only tests/test_errorpages.py reads, for aggregate figures)."""
     labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
     pages = []
     for entry in labels:

@@ -1,5 +1,5 @@
 """Error-page detection measured on real pages: the development set (fixtures/errorpages/) and the
-sealed held-out sets (fixtures/errorpages/heldout/ and heldout2/), and the families of archivecheck/errorpages.toml.
+sealed held-out sets (fixtures/errorpages/heldout/, heldout2/ and heldout3/), and the families of archivecheck/errorpages.toml.
 
     python -m pytest -q -s tests/test_errorpages.py      # prints the figures (and every dev miss)
 
@@ -26,7 +26,7 @@ import pytest
 
 from archivecheck.judge import read_error_page
 from archivecheck.pagefamilies import load as load_families
-from tests.errorpages import HELDOUT, HELDOUT2, ROOT, judge, judged_error, load_pages, score
+from tests.errorpages import HELDOUT, HELDOUT2, HELDOUT3, ROOT, judge, judged_error, load_pages, score
 
 DEV_MIN_RECALL = 1.0
 HELDOUT_MIN_RECALL = 0.98
@@ -102,6 +102,21 @@ def test_heldout2_set():
     assert s.true_pos + s.false_neg >= 45 and s.true_neg + s.false_pos >= 45, "about half error pages"
     if s.recall < HELDOUT_MIN_RECALL or s.false_broken_rate > MAX_FALSE_BROKEN:
         pytest.xfail(f"held-out set 2 below issue #17's target: recall {s.recall:.3f} (>= {HELDOUT_MIN_RECALL}), "
+                     f"false-broken {s.false_broken_rate:.3f} (<= {MAX_FALSE_BROKEN})")
+
+
+def test_heldout3_set():
+    """The third sealed held-out set (fixtures/errorpages/heldout3/): aggregate figures only, like
+    test_heldout_set; its figure is read once, by the lead, so nothing here names a page."""
+    if not (HELDOUT3 / "labels.json").exists():
+        pytest.skip("the third sealed held-out set (fixtures/errorpages/heldout3/labels.json) has not landed")
+    pages = load_pages(HELDOUT3)
+    s = score(pages, {p.file: judged_error(p) for p in pages})
+    print("\n" + _figures("held-out set 3", s) + f"  false plain ok {_plain_ok(pages)}")
+    assert len(pages) >= 100, "the third held-out set is the size its README states"
+    assert s.true_pos + s.false_neg >= 45 and s.true_neg + s.false_pos >= 45, "about half error pages"
+    if s.recall < HELDOUT_MIN_RECALL or s.false_broken_rate > MAX_FALSE_BROKEN:
+        pytest.xfail(f"held-out set 3 below issue #17's target: recall {s.recall:.3f} (>= {HELDOUT_MIN_RECALL}), "
                      f"false-broken {s.false_broken_rate:.3f} (<= {MAX_FALSE_BROKEN})")
 
 

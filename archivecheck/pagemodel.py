@@ -20,7 +20,7 @@ import html
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -35,6 +35,14 @@ OPENING_WORDS = 60
 # Character n-grams of the title and heading: short enough to match across inflections and
 # languages ("introuvable", "nicht gefunden", "encontrada"), long enough to mean something.
 CHAR_NGRAMS = (3, 5)
+# A title or heading of more words than this is a sentence, not the name of a page: it is not read
+# as a title or heading (a page kept as visible text has its first paragraph for both; a site that
+# puts a whole lead paragraph in its <h1> says nothing by it that its opening does not).
+HEADLINE_WORDS = 20
+# A sentence of the opening that asks ("Can't find the page you're looking for? Use our A to Z", above
+# many councils' content) offers help; it does not say the request failed (pagesubject.py reads it so
+# too). Its words are not read.
+_QUESTION = re.compile(r"[^.!?\u2026]*\?")
 # Content size in words, as bands (an error page carries little; a document carries more).
 WORD_BANDS = (15, 40, 80, 150, 300, 700)
 
@@ -51,6 +59,15 @@ _TAG = re.compile(r"<[^>]*>")
 # Form fields by type (an <input> without a type is a text field; <textarea> and <select> ask too).
 _FIELD = re.compile(r"<(?:input(?=[\s>/])(?:[^>]*?\btype\s*=\s*[\"']?([a-z-]+))?|textarea|select)\b", re.IGNORECASE)
 _NOT_ASKING = {"hidden", "submit", "search", "button", "image", "reset", "password"}
+# A form field shown in its error state: the Design Systems mark it so (GOV.UK Frontend's
+# govuk-form-group--error / govuk-input--error around a govuk-error-message "Error: Enter your full
+# name"; ONS's and the U.S. Web Design System's --error classes; Bootstrap's is-invalid and has-error;
+# aria-invalid="true", which WCAG technique ARIA21 asks every such field to carry). It is the reader's
+# typing that failed validation, on the form the address names, not the address that failed
+# (fixtures/errorpages: the GOV.UK and ONS Design Systems' "with errors" examples, all ordinary).
+_FIELD_IN_ERROR = re.compile(r"aria-invalid\s*=\s*[\"']?true|class\s*=\s*[\"'][^\"']*?[\w-]*(?:input|form-group|field|select|"
+                             r"textarea|checkboxes|radios|fieldset|date-input|file-upload|character-count)--error\b"
+                             r"|class\s*=\s*[\"'](?:[^\"']*\s)?(?:has-error|is-invalid)\b", re.IGNORECASE)
 # A small lexicon of error words in the languages of the labelled pages; the n-grams learn the
 # rest. One feature per place, so it generalises where a page's exact words were never seen.
 _LEXICON = re.compile(
@@ -88,6 +105,8 @@ def features(view: PageView) -> dict[str, float]:
     """The page's features, by name. Names say where each was seen: t: title, h: heading,
     o: opening, c: character n-gram of the title and heading, n: a language-independent cue."""
     found: dict[str, float] = {}
+    view = replace(view, title=_headline(view.title), headings=tuple(h for h in view.headings if _headline(h)),
+                   opening=_QUESTION.sub(" ", view.opening))
     title = view.title or ""
     headings = " ".join(dict.fromkeys(h for h in view.headings if h))  # the same heading once
     opening = " ".join(_tokens(view.opening)[:OPENING_WORDS])
@@ -129,6 +148,9 @@ def features(view: PageView) -> dict[str, float]:
         # pages are titled "Page not found pages – Example"; their heading is the page's own
         found["n:names error pages as its topic"] = 1.0
     inputs = _FIELD.findall(view.markup)
+    if not view.password_form and any(kind not in _NOT_ASKING for kind in inputs) and _FIELD_IN_ERROR.search(view.markup):
+        # (a sign-in wall saying "wrong password" is still a wall: the password form is its own cue)
+        found["n:form field in error state"] = 1.0
     if sum(kind not in _NOT_ASKING for kind in inputs) >= 2:
         # A form asking the reader for things (two fields or more: a search box is one): a service's
         # page or a form example; an error page offers at most a search box (a password form is its
@@ -141,12 +163,21 @@ def features(view: PageView) -> dict[str, float]:
     return found
 
 
+def _headline(text: str | None) -> str:
+    return text if text and len(text.split()) <= HEADLINE_WORDS else ""
+
+
 def is_about_errors(view: PageView, found: dict[str, float] | None = None) -> bool:
     """A page whose subject is errors: it explains them (the rules' reading), quotes an error
     message, or its main heading names error pages or messages as its topic ("GOV.UK page not
-    found pages", "Error messages"). The model never calls such a page broken."""
+    found pages", "Error messages"); or a form showing the reader's validation errors. The model
+    never calls such a page broken."""
     found = features(view) if found is None else found
-    return view.about_errors or "n:quotes an error message" in found or "n:names error pages as its topic" in found
+    return view.about_errors or any(cue in found for cue in _NEVER_BROKEN)
+
+
+# The cues of is_about_errors besides the rules' own reading.
+_NEVER_BROKEN = ("n:quotes an error message", "n:names error pages as its topic", "n:form field in error state")
 
 
 def quotes_an_error(view: PageView) -> bool:

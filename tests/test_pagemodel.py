@@ -164,3 +164,37 @@ def test_a_page_naming_error_pages_as_its_topic_is_never_broken_by_the_model(mon
     # "Service unavailable pages – Example", and that example is an error page
     example = _page("Service unavailable pages \u2013 Example", "Parish news", LONG)
     assert not judge_document(PAGE, example, example, "text/html").fits
+
+
+def test_a_form_showing_validation_errors_is_never_broken_by_the_model(monkeypatch):
+    """A field in its error state (GOV.UK Frontend's markup: govuk-form-group--error, an "Error:"
+    message) is the reader's typing failing validation on the page the address names. A sign-in
+    form saying the password was wrong is still a sign-in wall: the model may call it broken."""
+    model = pagemodel.Model(bias=10.0, weights={}, broken_at=0.5, unsure_at=0.1, trained_on={})
+    monkeypatch.setattr(pagemodel, "load", lambda: model)
+    field = ('<form><div class="govuk-form-group govuk-form-group--error"><label for="n">Full name</label>'
+             '<p class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> Enter your full name</p>'
+             '<input class="govuk-input govuk-input--error" id="n" name="n" type="text" aria-invalid="true"></div></form>')
+    html = _page("Your details", "What is your name?", field)
+    j = judge_document(PAGE, html, html, "text/html")
+    assert j.fits and "reads in part like an error page" in j.doubt
+    wall = _page("Sign in", "Sign in", field.replace('type="text"', 'type="password"'))
+    assert not judge_document(PAGE, wall, wall, "text/html").fits
+
+
+def test_a_headline_of_many_words_is_read_as_a_sentence():
+    """A title or heading of more than HEADLINE_WORDS words is not a page's name (a page kept as
+    visible text has its first paragraph for both): its words are not read as a headline's."""
+    sentence = "A 404 page is the standard error message a web server shows when a browser asks for a page that does not exist there"
+    assert len(sentence.split()) > pagemodel.HEADLINE_WORDS
+    found = pagemodel.features(read_page(_page(sentence, sentence, "<p>More about it.</p>")))
+    assert not any(name.startswith(("t:", "h:", "c:")) for name in found)
+    assert "n:no title" in found and "n:no heading" in found
+    short = pagemodel.features(read_page(_page("Page not found", "Page not found", "<p>More about it.</p>")))
+    assert "h:not found" in short and "t:page" in short
+
+
+def test_a_question_in_the_opening_is_help_not_a_claim():
+    found = pagemodel.features(read_page(_page("Planning", "Planning", "<p>Can't find the page you're looking for? "
+                                                "Use our A to Z.</p>")))
+    assert "o:find" not in found and "o:use" in found

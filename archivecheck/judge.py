@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from . import pagemodel
-from .pagefamilies import PageView, find_family, is_about_errors, load as load_families, said_only
+from .pagefamilies import PageView, document_rule, find_family, is_about_errors, load as load_families, said_only
 from .pagesubject import read_subject
 
 # Path suffix → (label, acceptable sniffed kinds). Unknown suffixes accept anything that is not an
@@ -327,6 +327,7 @@ def read_page(html: bytes) -> PageView:
         tag.decompose()
     main = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
     blocks = _heading_blocks(soup, main)
+    prose = _prose_run(main)
     heading = main.find(["h1", "h2"])
     if heading is not None:
         headings.append(_flat(heading.get_text(" ")))
@@ -348,7 +349,7 @@ def read_page(html: bytes) -> PageView:
             opening += " \u2026 " + content[:OPENING_CHARS]
     return PageView(title=title, headings=tuple(headings), opening=opening, lead=lead, anywhere=text,
                     markup=html[:400_000].decode("utf-8", "replace").lower(), password_form=password_form,
-                    words=words, page_words=page_words, heading_blocks=blocks, meta=meta[:4],
+                    words=words, page_words=page_words, heading_blocks=blocks, meta=meta[:4], prose=prose,
                     content_lead=content[:LEAD_CHARS] if start and words <= LONG_PAGE_WORDS else "",
                     about_errors=is_about_errors(text[:OPENING_CHARS] + " " + content[:OPENING_CHARS], words)
                     or _names_many_statuses(main, text) or any(_ASKS_ABOUT_ERRORS.search(h) for h in (title, *headings)))
@@ -385,6 +386,42 @@ def _heading_blocks(soup, main) -> tuple[tuple[str, int, str], ...]:
     return tuple(found)
 
 
+def _prose_run(main) -> tuple[int, int, int]:
+    """The page's prose (errorpages.toml [document]): the longest run of prose paragraphs (each of
+    enough words, not mostly link text) sharing one parent, as (paragraphs, words), and the words of
+    its longest single paragraph (a <p>, or a block's own text between <br>s). An article's body is
+    such a run; a list of teasers is not (each sits in its own card)."""
+    least = document_rule().paragraph_words
+    runs: dict[int, list[int]] = {}
+    for p in main.find_all("p"):
+        if p.find("p") is not None:
+            continue
+        words = len(p.get_text(" ").split())
+        linked = sum(len(a.get_text(" ").split()) for a in p.find_all("a"))
+        if words >= least and 2 * linked < words:
+            runs.setdefault(id(p.parent), []).append(words)
+    best = max(runs.values(), key=sum, default=[])
+    longest = max((_longest_line(block) for block in [main, *main.find_all(_BLOCKS)]), default=0)
+    return len(best), sum(best), longest
+
+
+_BLOCKS = ("p", "div", "li", "td", "th", "dd", "section", "article", "blockquote", "center", "font", "span")
+
+
+def _longest_line(block) -> int:
+    """Words of the longest stretch of a block's own text (not its child blocks'), between <br>s."""
+    longest = current = 0
+    for child in block.children:
+        name = getattr(child, "name", None)
+        if name is None:
+            current += len(str(child).split())
+        elif name == "br" or name in _BLOCKS or child.find(_BLOCKS) is not None:
+            longest, current = max(longest, current), 0
+        else:
+            current += len(child.get_text(" ").split())
+    return max(longest, current)
+
+
 # A title or heading that asks or teaches about an error ("What is a 404 error?", "How to fix a 500
 # error", "Why am I seeing 'Access denied'?") heads a page about errors, however short: an error page
 # states its error, it does not ask about it (issue #17, third pass).
@@ -410,8 +447,9 @@ def _firm_doubt(view: PageView) -> str | None:
     would_be = said_only(view)
     if would_be is not None:
         shown = view.title if would_be.place == "title" else would_be.said
-        return (f"its {would_be.place} reads like an error page (\u201c{shown}\u201d) but its text "
-                f"explains errors, so it was taken as the document")
+        why = "its text explains errors" if view.about_errors else \
+            f"it carries a document ({view.prose[0]} paragraphs, {view.prose[1]} words of prose)"
+        return f"its {would_be.place} reads like an error page (\u201c{shown}\u201d) but {why}, so it was taken as the document"
     for family in load_families()[0]:
         if "markup" in family.patterns and family.thin_words is not None and view.words > family.thin_words:
             if any(p.search(view.markup) for p in family.patterns["markup"]):

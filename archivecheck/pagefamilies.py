@@ -42,6 +42,16 @@ class AboutErrors:
 
 
 @dataclass(frozen=True)
+class DocumentRule:
+    """What a body of prose is (errorpages.toml [document])."""
+
+    paragraphs: int
+    paragraph_words: int
+    words: int
+    paragraph: int  # or one paragraph of at least this many words
+
+
+@dataclass(frozen=True)
 class PageView:
     """What a page shows where a family looks (built by judge.read_page). Text is whitespace-
     collapsed, curly apostrophes straightened; `words` counts the main content's words."""
@@ -66,6 +76,19 @@ class PageView:
     # The first ~200 characters from the page's first sentence, when menus and links come before it
     # (a page without <main>, or kept as text); "" when the content starts at the top.
     content_lead: str = ""
+    # The longest run of prose paragraphs sharing one container (errorpages.toml [document]): how
+    # many, and their words. An article, notice or letter has one; an error page, even inside full
+    # site chrome, does not (its teasers and link lists sit in cards of their own).
+    # And the words of its longest single paragraph.
+    prose: tuple[int, int, int] = (0, 0, 0)
+
+    @property
+    def carries_document(self) -> bool:
+        """Does the page carry a body of prose (errorpages.toml [document]): then it is a document
+        whatever its headline says, and what it says does not make it an error page."""
+        rule = document_rule()
+        return (self.prose[0] >= rule.paragraphs and self.prose[1] >= rule.words) or self.prose[2] >= rule.paragraph
+
 
 
 @dataclass(frozen=True)
@@ -75,8 +98,13 @@ class FamilyMatch:
     said: str  # the words (or signature) seen there
 
 
-def _compile(values) -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(v, re.IGNORECASE) for v in values)
+def _compile(values, fragments: dict[str, str] | None = None) -> tuple[re.Pattern, ...]:
+    """Compile a place's patterns, each {name} of errorpages.toml's [fragments] written out."""
+    def spelled(value: str) -> str:
+        for name, fragment in (fragments or {}).items():
+            value = value.replace("{" + name + "}", fragment)
+        return value
+    return tuple(re.compile(spelled(v), re.IGNORECASE) for v in values)
 
 
 @lru_cache(maxsize=1)
@@ -93,12 +121,19 @@ def load() -> tuple[tuple[Family, ...], AboutErrors]:
                 continue
             if isinstance(value, str):  # "the same as another place", or another family's title patterns
                 value = entry[value] if value in PLACES else raw[value]["title"]
-            patterns[place] = _compile(value)
+            patterns[place] = _compile(value, data.get("fragments"))
         families.append(Family(entry["id"], entry["name"], entry["source"], patterns, entry.get("form"),
                                entry.get("thin_words"), entry.get("max_words"), entry.get("match", "any") == "all",
                                tuple(entry["examples"])))
     about = data["about"]
     return tuple(families), AboutErrors(about["min_words"], _compile(about["opening"]), tuple(about["examples"]))
+
+
+@lru_cache(maxsize=1)
+def document_rule() -> DocumentRule:
+    data = tomllib.loads(resources.files("archivecheck").joinpath("errorpages.toml").read_text(encoding="utf-8"))
+    doc = data["document"]
+    return DocumentRule(int(doc["paragraphs"]), int(doc["paragraph_words"]), int(doc["words"]), int(doc["paragraph"]))
 
 
 def is_about_errors(opening: str, words: int) -> bool:
@@ -117,9 +152,11 @@ def find_family(view: PageView) -> FamilyMatch | None:
 
 
 def said_only(view: PageView) -> FamilyMatch | None:
-    """The family the page's words alone would put it in, ignoring that it is about errors: what
-    a page about errors was not called (so the verdict can say it was unsure)."""
-    return find_family(PageView(**{**view.__dict__, "about_errors": False})) if view.about_errors else None
+    """The family the page's words alone would put it in, ignoring that it is about errors or
+    carries a document: what such a page was not called (so the verdict can say it was unsure)."""
+    if not (view.about_errors or view.carries_document):
+        return None
+    return find_family(PageView(**{**view.__dict__, "about_errors": False, "prose": (0, 0, 0)}))
 
 
 def _match(family: Family, view: PageView) -> FamilyMatch | None:
@@ -144,7 +181,8 @@ def _match(family: Family, view: PageView) -> FamilyMatch | None:
 
 
 def _seen(place: str, patterns, family: Family, view: PageView) -> str | None:
-    if place in SAID and (view.about_errors or (family.max_words is not None and view.words > family.max_words)):
+    if place in SAID and (view.about_errors or view.carries_document
+                          or (family.max_words is not None and view.words > family.max_words)):
         return None
     if place == "markup":
         if family.thin_words is not None and view.words > family.thin_words:

@@ -45,6 +45,7 @@ class Lexicon:
     status_code: re.Pattern
     helps: dict[str, re.Pattern]
     dated: re.Pattern
+    reported: re.Pattern
     about: re.Pattern
     examples: tuple[str, ...]
 
@@ -59,10 +60,13 @@ class SubjectReading:
     said: str | None
     place: str | None
     helps: tuple[str, ...]
+    # The page carries a body of prose (PageView.carries_document): a document, whatever its claim
+    # scores; the claim is said as doubt.
+    document: bool = False
 
     @property
     def is_error(self) -> bool:
-        return self.said is not None and self.score >= self.threshold
+        return self.said is not None and self.score >= self.threshold and not self.document
 
 
 _I = re.IGNORECASE
@@ -90,7 +94,8 @@ def lexicon() -> Lexicon:
     return Lexicon(int(data["threshold"]), dict(data["weights"]), tuple(claims), headline, placeholder, (request,),
                    re.compile(status["line"], _I), re.compile(status["code"], _I),
                    {name: re.compile(p, _I) for name, p in data["helps"].items()},
-                   re.compile(data["not_request"]["dated"], _I), re.compile(data["not_request"]["about"], _I),
+                   re.compile(data["not_request"]["dated"], _I), re.compile(data["not_request"]["reported"], _I),
+                   re.compile(data["not_request"]["about"], _I),
                    tuple(data.get("examples", ())))
 
 
@@ -151,7 +156,7 @@ def read_subject(view: PageView) -> SubjectReading:
     threshold = lex.threshold
     if topic and not (lead is not None and _names_request(lead_text, lead, lex)):
         threshold += w["no_headline"]
-    return SubjectReading(score, threshold, said, place, helps)
+    return SubjectReading(score, threshold, said, place, helps, view.carries_document)
 
 
 # The GOV.UK Design System (and ONS's, which follows it) puts "Error: " before the title of a form
@@ -190,13 +195,14 @@ def _headline(text: str, lex: Lexicon) -> str | None:
 
 
 def _claim(text: str, lex: Lexicon, patterns: tuple[re.Pattern, ...] | None = None) -> str | None:
-    """The first claim in `text` whose sentence is not set in time (news about an outage)."""
+    """The first claim in `text` whose sentence is not set in time (news about an outage) nor
+    reported speech ("…, says owner": news about someone else's page or service)."""
     for pattern in lex.claims if patterns is None else patterns:
         for m in pattern.finditer(text):
             sentence = _sentence_around(text, m.start(), m.end())
             if sentence.rstrip().endswith("?"):
                 continue  # a help line ("Can't find the page you're looking for?"), not a claim
-            if not lex.dated.search(sentence) and not _ABOUT_NOUN.match(text, m.end()) \
+            if not lex.dated.search(sentence) and not lex.reported.search(sentence) and not _ABOUT_NOUN.match(text, m.end()) \
                     and not _ABOUT_SENTENCE.search(sentence) and not _SOME.search(text, 0, m.start()) \
                     and not _QUALIFIED.match(text, m.end()):
                 return m.group(0).strip()

@@ -39,8 +39,15 @@ def query_captures(
     page_size: int = 1000,
     from_ts: str | None = None,
     to_ts: str | None = None,
+    filters: tuple[str, ...] = (),
+    collapse: str | None = None,
 ) -> Iterator[CdxRecord]:
     """Yield the captures an archive's index lists for `url`, oldest first, paging as needed.
+
+    `filters` are CDX `filter` values ("field:value"); only a form both dialects read the same way
+    belongs here: pywb matches "digest:X" as "contains X", IA as the regex X on the whole field, which
+    agree for a value of plain letters and digits as long as the field (a whole SHA-1 digest).
+    `collapse` ("urlkey": one row per URL) is IA's; pywb ignores the parameter (seen on loopback).
 
     Raises Excluded when the archive refuses the URL for good, NetworkError (or a subclass) when
     the index cannot be asked; returns nothing for an archive without a CDX server (Memento-only).
@@ -56,10 +63,14 @@ def query_captures(
         params["from"] = from_ts
     if to_ts:
         params["to"] = to_ts
+    if collapse:
+        params["collapse"] = collapse
     remaining = limit
     resume_key: str | None = None
     while True:
-        page = dict(params)
+        page: dict = dict(params)
+        if filters:
+            page["filter"] = list(filters)  # repeated: every filter must hold
         page["limit"] = str(page_size if remaining is None else min(page_size, remaining))
         if place.dialect.pages_by_resume_key:
             page["showResumeKey"] = "true"

@@ -33,6 +33,8 @@ Precedence, lowest first: built-in defaults → config file → `ARCHIVECHECK_AR
     contact = "foi-team@example.gov.uk"  # who runs this service: goes into the User-Agent
     challenge_cooldown = 900      # seconds to send nothing to an archive's endpoint after it asked
                                   # for human verification (then one request tries again); 0: off
+    template_witness = true       # a page judged good but doubted: ask the index (one bounded query)
+                                  # whether the site holds these exact bytes at other addresses (witness.py)
 """
 
 from __future__ import annotations
@@ -88,6 +90,9 @@ class NetworkPolicy:
     # (#21) "background" (watch) yields the shared budget to "interactive" work (check, scan, serve);
     # set by the command, not a config setting
     priority: str = "interactive"
+    # (#17) For an HTML capture judged good with doubt, one bounded index question (witness.py): do
+    # other addresses of the site hold these exact bytes? Off: no such question is ever asked.
+    template_witness: bool = True
     # Per-archive limits from [archives.NAME] (not a [network] setting): see _host_rates.
     host_rates: tuple[tuple[str, str, float], ...] = ()
     # Per-archive request headers from [archives.NAME] headers (not a [network] setting).
@@ -102,6 +107,11 @@ class NetworkPolicy:
             if key in ("user_agent", "shared_budget"):
                 if not isinstance(value, str):
                     raise ConfigError(f"{source}: [network].{key} must be a string")
+                changes[key] = value
+                continue
+            if key == "template_witness":
+                if not isinstance(value, bool):
+                    raise ConfigError(f"{source}: [network].{key} must be true or false, not {value!r}")
                 changes[key] = value
                 continue
             if key == "contact":

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 import requests
@@ -139,6 +139,14 @@ class ArchiveSession:
         (one check's evidence) as well; the session itself, shared by other checks, records nothing."""
         view = copy.copy(self)
         view.recorder = recorder
+        return view
+
+    def impatient(self) -> "ArchiveSession":
+        """This session — same connections, limits, pauses and recorder — for a question worth asking
+        only if the archive answers at once (#17's template witness): no retry, and no 429 or pause
+        waited out (the pause still holds for everyone else); a failure raises as usual."""
+        view = copy.copy(self)
+        view.policy = replace(self.policy, retries=0, rate_limit_budget=0.0, max_retry_after=0.0)
         return view
 
     def limiter(self, url: str, endpoint: str) -> RateLimiter:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
@@ -30,6 +30,7 @@ from .errors import IncompleteBody, NetworkError
 from .http import REPLAY, ArchiveSession, captured
 from .judge import judge_document, media_type, site_entrance
 from .models import datetime_to_timestamp, pad_timestamp, parse_http_date
+from .witness import Template, ask_witness
 
 MAX_HOPS = 6
 # The first bytes of a document whose hash is kept (`head_sha256`), so watch can re-check a capture
@@ -70,6 +71,9 @@ class Verification:
     # a CDN script on a full page, a near-empty page): why. The detail says it; the verdict stands.
     doubt: str | None = None
     head_sha256: str | None = None  # sha256 of the first HEAD_BYTES bytes (all of a shorter document)
+    # (#17) What the index showed when asked about a doubted page: the same bytes at other addresses
+    # of the site (witness.py). Set only on the BAD verdict it led to.
+    template: Template | None = None
 
     @property
     def good(self) -> bool:
@@ -94,7 +98,7 @@ def verify_capture(session: ArchiveSession, archive: Archive, original: str,
     policy = session.policy
     for attempt in range(policy.retries + 1):
         try:
-            return Replay(session, archive, original, timestamp).run()
+            return witnessed(session, Replay(session, archive, original, timestamp).run())
         except IncompleteBody as exc:
             if attempt >= policy.retries:
                 return Verification(Verdict.UNVERIFIABLE,
@@ -237,6 +241,20 @@ class Replay:
         if resp.headers.get("Content-Location") and link is not None and not same_document(self.current, link.original_url):
             return link.original_url
         return None
+
+
+def witnessed(session: ArchiveSession, v: Verification) -> Verification:
+    """A good capture the judge doubted, put to the archive's index as a witness (witness.py): BAD
+    when the site's other addresses hold these exact bytes (a template, not the document), else `v`
+    unchanged — also when the index cannot be asked. Only doubted captures are asked about (one
+    index request each): the index allowance is the archives' scarcest, and a page the judge read
+    without doubt is not put in question by a digest."""
+    if not (v.good and v.doubt and v.sha1_base32 and session.policy.template_witness):
+        return v
+    template = ask_witness(session, v.archive, v.served_original or v.original, v.sha1_base32)
+    if template is None:
+        return v
+    return replace(v, verdict=Verdict.BAD, reason=template.sentence(), template=template)
 
 
 def served_timestamp(resp) -> str | None:

@@ -163,8 +163,11 @@ def run_watch(settings: Settings, entries: WatchList, *, db: str, list_path: str
         run_id = _open_run(history, entries, total, list_path, options)
         own_checker = checker is None
         recorders = _link_recorders(options) if own_checker else None
-        # (#21) the nightly job yields the machine's request budget to interactive work
-        checker = checker or Checker(replace(settings, network=replace(settings.network, priority=BACKGROUND)),
+        # (#21) the nightly job yields the machine's request budget to interactive work; (#17) and asks
+        # no template witness (witness.py): a doubted HTML link would cost an index request every night
+        # for bytes that do not change — check, scan and serve ask it when a link is cited
+        checker = checker or Checker(replace(settings, network=replace(settings.network, priority=BACKGROUND,
+                                                                       template_witness=False)),
                                      recorder=recorders)
         try:
             counts = _check_pending(history, checker, run_id, entries, total, options, progress, plan, night_scheduler)

@@ -21,7 +21,10 @@ WRITTEN = "https://electionstudies.org/data-center/anes-timeseries-cumulative-da
 TWO_HELD = ("http://www.mindfiresolutions.com/Monkey-Patching-in-Python-1238.php",
             "http://www.mindfiresolutions.com/Monkey-Patch-ing-in-Python-1238.php")
 TWO_WRITTEN = "http://www.mindfiresolutions.com/Monkey-Patching-in-Python1238.php"
-PAGE = "<html><head><title>capture</title></head><body>" + "archived words " * 60 + "</body></html>"
+# A document the judge reads without doubt, so no template-witness question (#17) joins the index count.
+PAGE = ("<html><head><title>Cumulative data file</title></head><body><main><h1>Cumulative data file</h1>"
+        + "<p>The cumulative data file pools the cases and variables asked in three or more studies.</p>" * 8
+        + "</main></body></html>")
 
 
 def _capture(number: int, url: str, timestamp: str) -> Capture:

@@ -74,6 +74,9 @@ class Verification:
     # (#17) What the index showed when asked about a doubted page: the same bytes at other addresses
     # of the site (witness.py). Set only on the BAD verdict it led to.
     template: Template | None = None
+    # (#17) The capture's Content-Encoding as served (gzip, br…): the archive's index digests the
+    # encoded bytes as stored, so `sha1_base32` (of the decoded bytes read) is not its index digest.
+    content_encoding: str | None = None
 
     @property
     def good(self) -> bool:
@@ -209,6 +212,9 @@ class Replay:
                      title=judged.title, head_sha256=hashlib.sha256(body.head[:HEAD_BYTES]).hexdigest(), **common)
         if body.data is not None and body.complete:
             facts["sha1_base32"] = sha1_base32(body.data)
+        encoding = (resp.headers.get("Content-Encoding") or "").strip().lower()
+        if encoding not in ("", "identity"):
+            facts["content_encoding"] = encoding
         if fuzzy:
             return Verification(Verdict.BAD, f"the archive served a capture of another address, {fuzzy}", **facts)
         if judged.problem:
@@ -251,7 +257,10 @@ def witnessed(session: ArchiveSession, v: Verification) -> Verification:
     without doubt is not put in question by a digest."""
     if not (v.good and v.doubt and v.sha1_base32 and session.policy.template_witness):
         return v
-    template = ask_witness(session, v.archive, v.served_original or v.original, v.sha1_base32)
+    # A content-encoded capture is indexed by the digest of its encoded bytes: the witness reads it
+    # from the capture's own index row first (a second request, for those captures only).
+    template = ask_witness(session, v.archive, v.served_original or v.original,
+                           None if v.content_encoding else v.sha1_base32, timestamp=v.served_timestamp)
     if template is None:
         return v
     return replace(v, verdict=Verdict.BAD, reason=template.sentence(), template=template)

@@ -13,7 +13,9 @@ The question, the narrowest that answers it at a bounded cost in both CDX dialec
   the whole field: the same for a whole base32 digest), `collapse=urlkey` (IA: one row per URL; pywb
   ignores it), `limit=ROWS`. One request; never a whole-host scan without a limit. A page at the root
   of its site has the host for its directory: then the archive scans that host's rows for the digest,
-  which on a large host may outlast our timeout, and then the witness says nothing.
+  which on a large host may outlast our timeout, and then the witness says nothing. A capture served
+  with a Content-Encoding (gzip…) is indexed by the digest of its encoded bytes as stored, not of the
+  page read: its own index row (an exact lookup) is asked first for that digest — two requests.
 - asked through the one session and the index budget like any index request, but impatiently
   (`ArchiveSession.impatient`): no retry, no 429 waited out. A witness that cannot be asked, or whose
   answer is short of the threshold, changes nothing: the page stays `ok` with its doubt.
@@ -89,15 +91,25 @@ def sibling_prefix(original: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}{directory}"
 
 
-def ask_witness(session: ArchiveSession, archive: Archive, original: str, digest: str) -> Template | None:
+def ask_witness(session: ArchiveSession, archive: Archive, original: str, digest: str | None, *,
+                timestamp: str | None = None) -> Template | None:
     """One index question (docstring): a Template when at least MIN_OTHERS other addresses of the
-    site hold `digest`, else None — also when the index cannot be asked or answers short."""
+    site hold `digest`, else None — also when the index cannot be asked or answers short. With
+    `digest` None (a content-encoded capture, whose index digest is of the bytes as stored) the
+    capture's own index row at `timestamp` is looked up first for it: one more request."""
     prefix = sibling_prefix(original)
     own = address_key(original)
-    if prefix is None or own is None or not _BASE32_SHA1.fullmatch(digest or ""):
+    if prefix is None or own is None:
         return None
+    impatient = session.impatient()
     try:
-        rows = list(query_captures(session.impatient(), archive, prefix, match_type="prefix", limit=ROWS,
+        if digest is None and timestamp:
+            digest = next((row.digest for row in query_captures(impatient, archive, original, limit=1,
+                                                                 from_ts=timestamp, to_ts=timestamp)
+                           if row.timestamp == timestamp), None)
+        if not _BASE32_SHA1.fullmatch(digest or ""):
+            return None
+        rows = list(query_captures(impatient, archive, prefix, match_type="prefix", limit=ROWS,
                                    page_size=ROWS, filters=(f"digest:{digest}",), collapse="urlkey"))
     except (NetworkError, Excluded):
         return None

@@ -8,12 +8,16 @@ index requests; the witness failing in any way leaves the verdict as it was.
 """
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
+
 import pytest
 
 from archivecheck.check import Checker
 from archivecheck.config import load_settings
 from archivecheck.judge import judge_document
 from archivecheck.models import Status
+from archivecheck.verify import sha1_base32
 from archivecheck.witness import MIN_OTHERS, address_key, sibling_prefix
 from tests.archive import Capture, LocalArchive
 from tests.conftest import FAST_NETWORK_POLICY
@@ -23,6 +27,7 @@ TEMPLATE_DIR = "https://www.witness-council.gov.uk/services/"
 MIRROR_DIR = "https://www.witness-council.gov.uk/news/"
 PLAIN_DIR = "https://www.witness-council.gov.uk/guides/"
 SHELL_DIR = "https://www.witness-council.gov.uk/pages/"
+ENCODED_DIR = "https://www.witness-council.gov.uk/encoded/"
 PUBLIC = {"ukgwa": "https://webarchive.nationalarchives.gov.uk/ukgwa/", "web": "https://web.archive.org/web/"}
 
 
@@ -55,13 +60,20 @@ MIRROR_BODY = _doubted("ordinary", MIRROR_DIR + "annual-review")
 SHELL_BODY = _doubted("ordinary", SHELL_DIR + "p-1", exclude=())
 
 
-def _captures() -> list[Capture]:
+def _captures(gzipped: Path) -> list[Capture]:
     caps = []
 
     def add(url, timestamp, body, collection):
         caps.append(Capture(id=f"witness-{len(caps)}", collection=collection, url=url, timestamp=timestamp,
                             status=200, mime="text/html", expected="ok", tests="template witness",
                             body_text=body.decode("utf-8")))
+
+    # A site that sent its pages gzip-encoded: the WARC keeps the encoded bytes, the index digests them.
+    for n in range(1, 5):
+        caps.append(Capture(id=f"witness-gz-{n}", collection="ukgwa", url=f"{ENCODED_DIR}p-{n}",
+                            timestamp=f"2019050{n}120000", status=200, mime="text/html", expected="ok",
+                            tests="template witness, gzip", headers={"Content-Encoding": "gzip"},
+                            body_file=str(gzipped)))
 
     for coll in ("ukgwa", "web"):
         if ERROR_BODY is not None:
@@ -77,7 +89,9 @@ def _captures() -> list[Capture]:
 
 @pytest.fixture(scope="module")
 def witness_archive(tmp_path_factory):
-    archive = LocalArchive.start(tmp_path_factory.mktemp("witness-archive"), extra_captures=_captures())
+    gzipped = tmp_path_factory.mktemp("witness-bodies") / "shell.html.gz"
+    gzipped.write_bytes(gzip.compress(SHELL_BODY, mtime=0))
+    archive = LocalArchive.start(tmp_path_factory.mktemp("witness-archive"), extra_captures=_captures(gzipped))
     yield archive
     archive.stop()
 
@@ -129,6 +143,18 @@ def test_any_doubted_page_at_four_addresses_is_a_template(witness_archive, tmp_p
     assert result.status is Status.BROKEN, result.detail
     assert "for 3 other addresses of the site" in result.detail
     assert result.sha256 is not None and result.http_status == 200  # the capture's facts stay as evidence
+
+
+def test_a_gzip_encoded_template_is_asked_about_by_its_index_digest(witness_archive, tmp_path):
+    with _checker(witness_archive, tmp_path) as checker:
+        result = checker.check(_link("ukgwa", "20190501120000", ENCODED_DIR + "p-1"))
+    assert result.status is Status.BROKEN, result.detail
+    assert "for 3 other addresses of the site" in result.detail
+    first, second = [r.path for r in witness_archive.front.requests if r.endpoint == "index"][:2]
+    # The capture's own row, for the digest of the bytes as stored (not of the decoded bytes read)...
+    assert "encoded%2Fp-1&" in first and "from=20190501120000" in first and "limit=1" in first
+    # ...then the one question, with that digest.
+    assert f"filter=digest%3A{sha1_base32(gzip.compress(SHELL_BODY, mtime=0))}" in second
 
 
 @pytest.mark.parametrize("coll", ["ukgwa", "web"])

@@ -170,14 +170,28 @@ def _headline(text: str | None) -> str:
 def is_about_errors(view: PageView, found: dict[str, float] | None = None) -> bool:
     """A page whose subject is errors: it explains them (the rules' reading), quotes an error
     message, or its main heading names error pages or messages as its topic ("GOV.UK page not
-    found pages", "Error messages"); or a form showing the reader's validation errors. The model
-    never calls such a page broken."""
+    found pages", "Error messages"); a form showing the reader's validation errors; or a near-empty
+    page that says nothing of an error. The model never calls such a page broken."""
     found = features(view) if found is None else found
-    return view.about_errors or any(cue in found for cue in _NEVER_BROKEN)
+    return view.about_errors or any(cue in found for cue in _NEVER_BROKEN) or _says_nothing(view, found)
 
 
 # The cues of is_about_errors besides the rules' own reading.
 _NEVER_BROKEN = ("n:quotes an error message", "n:names error pages as its topic", "n:form field in error state")
+# Below this many words on the whole page (chrome included), a page that says nothing of an error —
+# no error word, no status number, no password field — gives the model only its shape to go on, and
+# a stub ("Test", "Lorem ipsum", a dictionary entry's one word, "Guidelines and Procedures") has that
+# shape as much as an error page: at most Unsure (the judge already says "almost no text").
+NEAR_EMPTY_WORDS = 15
+_SAYS_ERROR = ("n:error word in title", "n:error word in heading", "n:error word in opening",
+               "n:status in title or heading", "n:status in opening", "n:password form")
+_STUB_ERROR_WORDS = re.compile(r"\b(bad request|down|timed? ?out|blocked|gone|invalid|loading)\b", re.IGNORECASE)
+
+
+def _says_nothing(view: PageView, found: dict[str, float]) -> bool:
+    """A near-empty page with no sign of an error in what little it says."""
+    return (view.page_words < NEAR_EMPTY_WORDS and not any(cue in found for cue in _SAYS_ERROR)
+            and not _STUB_ERROR_WORDS.search(" ".join((view.title, *view.headings, view.opening))))
 
 
 def quotes_an_error(view: PageView) -> bool:

@@ -198,3 +198,16 @@ def test_a_question_in_the_opening_is_help_not_a_claim():
     found = pagemodel.features(read_page(_page("Planning", "Planning", "<p>Can't find the page you're looking for? "
                                                 "Use our A to Z.</p>")))
     assert "o:find" not in found and "o:use" in found
+
+
+def test_a_near_empty_page_that_says_no_error_is_never_broken_by_the_model(monkeypatch):
+    """A stub ("Test", "Lorem ipsum", one dictionary word) has an error page's shape and nothing
+    else: at most Unsure. A near-empty page that says "404" or "Bad Request" may still be broken."""
+    model = pagemodel.Model(bias=10.0, weights={}, broken_at=0.5, unsure_at=0.1, trained_on={})
+    monkeypatch.setattr(pagemodel, "load", lambda: model)
+    stub = _page("Guidelines and Procedures", "Guidelines and Procedures", "")
+    j = judge_document(PAGE, stub, stub, "text/html")
+    assert j.fits and "reads in part like an error page" in j.doubt
+    assert pagemodel.score(read_page(stub)).band == pagemodel.UNSURE
+    for said in ("404", "Bad Request", "Service down"):
+        assert pagemodel.score(read_page(_page("Parish", said, ""))).band == pagemodel.BROKEN, said

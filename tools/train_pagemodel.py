@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archivecheck import pagemodel  # noqa: E402
-from archivecheck.judge import read_page  # noqa: E402
+from archivecheck.judge import read_page, sniff  # noqa: E402
 from tests.errorpages import ROOT as PAGES, load_pages  # noqa: E402  (the one loader the tests use)
 
 OUT = ROOT / "archivecheck" / "data" / "pagemodel.json"
@@ -86,6 +86,8 @@ def load_set(batches=None, without=(), files=None, not_files=None):
             continue
         if (files is not None and page.file not in files) or (not_files is not None and page.file in not_files):
             continue
+        if sniff(page.body) != "html":
+            continue  # the judge reads only what it sniffs as HTML as a page (a plain-text or JSON error body never reaches the model)
         view = read_page(page.body)
         rows.append({"file": page.file, "y": int(page.is_error), "group": group_of(entry), "content": page.content,
                      "batch": batch, "features": (found := pagemodel.features(view)), "view": view, "page": page,

@@ -194,7 +194,16 @@ def _seen(place: str, patterns, family: Family, view: PageView) -> str | None:
         texts = (getattr(view, place),)
     for text in texts:
         for pattern in patterns:
-            m = pattern.search(text)
-            if m:
+            for m in pattern.finditer(text):
+                if place in SAID and _set_in_time(text, m.start(), m.end()):
+                    continue  # "… will be unavailable due to planned maintenance from 12 November": a notice, news
                 return m.group(0).strip()
     return None
+
+
+def _set_in_time(text: str, start: int, end: int) -> bool:
+    """Is the sentence around text[start:end] set in time (requestsubject.toml's not_request.dated)?
+    An error page states what is wrong now; a notice of an outage to come, or news of one, is dated."""
+    from .pagesubject import _sentence_around, lexicon  # pagesubject reads PageView from here
+
+    return lexicon().dated.search(_sentence_around(text, start, end)) is not None

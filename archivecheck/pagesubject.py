@@ -46,6 +46,7 @@ class Lexicon:
     helps: dict[str, re.Pattern]
     dated: re.Pattern
     reported: re.Pattern
+    search: re.Pattern
     about: re.Pattern
     examples: tuple[str, ...]
 
@@ -60,13 +61,13 @@ class SubjectReading:
     said: str | None
     place: str | None
     helps: tuple[str, ...]
-    # The page carries a body of prose (PageView.carries_document): a document, whatever its claim
-    # scores; the claim is said as doubt.
-    document: bool = False
+    # The claim is said as doubt whatever it scores: the page carries a body of prose
+    # (PageView.carries_document), or its claim is a search's answer (not_request.search).
+    only_doubt: bool = False
 
     @property
     def is_error(self) -> bool:
-        return self.said is not None and self.score >= self.threshold and not self.document
+        return self.said is not None and self.score >= self.threshold and not self.only_doubt
 
 
 _I = re.IGNORECASE
@@ -95,6 +96,7 @@ def lexicon() -> Lexicon:
                    re.compile(status["line"], _I), re.compile(status["code"], _I),
                    {name: re.compile(p, _I) for name, p in data["helps"].items()},
                    re.compile(data["not_request"]["dated"], _I), re.compile(data["not_request"]["reported"], _I),
+                   re.compile(data["not_request"]["search"], _I),
                    re.compile(data["not_request"]["about"], _I),
                    tuple(data.get("examples", ())))
 
@@ -156,7 +158,8 @@ def read_subject(view: PageView) -> SubjectReading:
     threshold = lex.threshold
     if topic and not (lead is not None and _names_request(lead_text, lead, lex)):
         threshold += w["no_headline"]
-    return SubjectReading(score, threshold, said, place, helps, view.carries_document)
+    searched = said is not None and lex.search.search(said) is not None
+    return SubjectReading(score, threshold, said, place, helps, view.carries_document or searched)
 
 
 # The GOV.UK Design System (and ONS's, which follows it) puts "Error: " before the title of a form

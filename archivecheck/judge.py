@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from . import pagemodel
 from .pagefamilies import PageView, document_rule, find_family, is_about_errors, load as load_families, said_only
 from .pagesubject import read_subject
+from .statusbody import STATUS_BODY_CHARS, is_empty, status_body
 
 # Path suffix → (label, acceptable sniffed kinds). Unknown suffixes accept anything that is not an
 # error page.
@@ -114,6 +115,16 @@ def judge_document(original: str, head: bytes, data: bytes | None, media_type: s
         stored = storage_error(data if data is not None else head)
         if stored is not None:
             problem, family = f"the capture is a storage service's error document (\u201c{stored}\u201d)", STORAGE_ERROR
+    if problem is None and sniffed == "text":
+        stated = status_body(data)
+        if stated is not None:
+            problem, family = f"the capture is a server's bare error answer (\u201c{stated}\u201d), not a document", STATUS_BODY
+        elif expected_kind(original) is None and data is not None and len(data.strip()) <= STATUS_BODY_CHARS:
+            doubt = f"the capture is only {len(data.strip())} bytes of plain text"
+    if problem is None and is_empty(data):
+        # No document is empty: a server that answers with nothing (Caddy's and sirv's 404) or a
+        # record cut short leaves a capture that cannot be what the link names.
+        problem, family = "the capture is empty (0 bytes of content)", EMPTY_BODY
     if problem is None and sniffed == "html":
         reading = read_error_page(data if data is not None else head)
         family, doubt = reading.family, reading.doubt
@@ -129,6 +140,9 @@ def judge_document(original: str, head: bytes, data: bytes | None, media_type: s
 # Storage's error body (<Error><Code>BlobNotFound</Code><Message>…). A site served from a bucket that
 # is gone answers every URL so (fixtures/errorpages: s3-nosuchbucket, quoted in sintel-dev/sintel#22).
 STORAGE_ERROR = "storage-xml-error"
+# Families of bodies that are no page at all (statusbody.py).
+STATUS_BODY = "status-body"
+EMPTY_BODY = "empty-body"
 _STORAGE_ERROR = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?<Error>\s*<Code>\s*([A-Za-z.]{3,60})\s*</Code>\s*<Message>([^<]{0,300})</Message>")
 
 
@@ -215,6 +229,8 @@ def sniff(head: bytes) -> str | None:
         return "xml"  # an RSS or Atom feed has a <title> too; XHTML declares <html>
     if re.search(rb"<!doctype\s+html|<html|<head|<title|<body", lowered):
         return "html"
+    if re.match(rb"<(?:h[1-6]|p|div|ul|ol|dl|table|pre|section|article|main|header|nav|center|font|b|i|a)[\s>]", lowered):
+        return "html"  # a page written without <html>/<body> (older hand-made and generated pages)
     if lowered.startswith(b"<?xml"):
         return "xml"
     if start and b"\x00" not in start[:1024]:

@@ -213,6 +213,12 @@ def media_type(value: str | None) -> str | None:
     return value.split(";", 1)[0].strip().lower() or None
 
 
+# The flow and phrasing elements of the HTML Living Standard a hand-made page may start with when it
+# has no <html>, <head> or <body> (ones XML formats share, such as <link> and <title>, are not here).
+_HTML_START = re.compile(rb"<(?:h[1-6]|p|div|span|ul|ol|dl|table|pre|section|article|main|header|nav|center|font|"
+                         rb"b|i|u|em|strong|small|big|a|br|hr|img|form|blockquote|address|figure|iframe|noscript|script|style)[\s>/]")
+
+
 def sniff(head: bytes) -> str | None:
     """Name the kind of bytes: pdf, html, zip, ole, rtf, xml, text, or None."""
     start = head[:1024].lstrip(b"\xef\xbb\xbf\r\n\t ")
@@ -229,7 +235,7 @@ def sniff(head: bytes) -> str | None:
         return "xml"  # an RSS or Atom feed has a <title> too; XHTML declares <html>
     if re.search(rb"<!doctype\s+html|<html|<head|<title|<body", lowered):
         return "html"
-    if re.match(rb"<(?:h[1-6]|p|div|ul|ol|dl|table|pre|section|article|main|header|nav|center|font|b|i|a)[\s>]", lowered):
+    if _HTML_START.match(lowered):
         return "html"  # a page written without <html>/<body> (older hand-made and generated pages)
     if lowered.startswith(b"<?xml"):
         return "xml"

@@ -31,7 +31,10 @@ _STATUS_MEMBERS = ("status", "statusCode", "status_code", "httpStatus", "http_st
 _TEXT_MEMBERS = ("error", "message", "detail", "title", "reason", "msg", "description", "error_description", "errorMessage")
 # Words a short status body uses besides the registry's phrases: "Resource not found", "Internal
 # error", "A server error occurred", "/x does not exist", Express's "Cannot GET /x".
-_ERROR_WORDS = re.compile(r"\b(?:errors?|not found|does not exist|cannot (?:get|post|head|find))\b", re.IGNORECASE)
+# Also the refusals a bare answer gives in words: Icecast's "You need to authenticate", "Access denied".
+_ERROR_WORDS = re.compile(r"\b(?:errors?|not found|does not exist|cannot (?:get|post|head|find)|authenticate|"
+                          r"authentication required|(?:access|permission) denied|not (?:allowed|authori[sz]ed|permitted)|"
+                          r"(?:log|sign) ?in required)\b", re.IGNORECASE)
 _LEADING_STATUS = re.compile(r"^(?:HTTP/\d(?:\.\d)?\s+)?([45]\d\d)\b")
 
 

@@ -15,7 +15,7 @@ maintenance page), and the link is broken. The first session measured the idea w
    CDX and TimeMaps), that is minutes of index budget per 100 HTML links.
 2. Recall it can add: error pages the judge DOUBTS rather than catches — under today's rules (the
    untagged development set and batch 2026-12-06-s3), and as first seen (batch s2 under the rules of
-   cc058c9, s3 under 7830310, s4's part 1 under 426fed0). Of those, how many are
+   cc058c9, s3 under 7830310, s4 part 1 under 426fed0, part 2 under 3cadf56). Of those, how many are
    byte-stable templates: no per-request token (request or ray IDs, CSRF and login tokens, nonces,
    MediaWiki's request id and timing) and no echo of the address asked for (its last path segment or
    a query value in the page). Only a byte-stable page can share its digest across addresses; whether
@@ -55,7 +55,8 @@ PER_REQUEST = re.compile(
     rb"name=\"[^\"]*token[^\"]*\"\s+value=|served by \S+ in [\d.]+ ?secs|page generated in", re.IGNORECASE)
 # Each batch under the rules that first saw it (fixtures/errorpages/README.md): no archivecheck/ change
 # landed between s3's parts 1 and 6 (44fdeeb..7830310), so the whole of s3 was first seen at 7830310.
-FIRST_SEEN = (("2026-12-06-s2", None, "cc058c9"), ("2026-12-06-s3", None, "7830310"), ("2026-12-06-s4", 1, "426fed0"))
+FIRST_SEEN = (("2026-12-06-s2", None, "cc058c9"), ("2026-12-06-s3", None, "7830310"), ("2026-12-06-s4", 1, "426fed0"),
+              ("2026-12-06-s4", 2, "3cadf56"))
 FAST = """[network]
 timeout = 10
 connect_timeout = 3

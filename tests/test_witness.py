@@ -145,6 +145,24 @@ def test_any_doubted_page_at_four_addresses_is_a_template(witness_archive, tmp_p
     assert result.sha256 is not None and result.http_status == 200  # the capture's facts stay as evidence
 
 
+def test_the_index_answer_is_kept_in_the_evidence_pack(witness_archive, tmp_path):
+    from archivecheck.api import check_links
+    from archivecheck.evidence.wacz import Evidence
+    from tests.test_evidence import records_of
+
+    evidence = Evidence(tmp_path / "evidence")
+    with _checker(witness_archive, tmp_path) as checker:
+        [result] = check_links([_link("ukgwa", "20190401120000", SHELL_DIR + "p-1")], settings=checker.settings,
+                               evidence=evidence)
+    assert result.status is Status.BROKEN
+    responses = [r for r in records_of(evidence.packs[0].path) if r[0] == "response"]
+    asked = [r for r in responses if "filter=digest" in r[1]]
+    # the link's question, then the suggestion search's in the other archive (as counted above)
+    assert len(asked) == 2 and "/ukgwa/cdx?" in asked[0][1] and asked[0][2] == "200"
+    # what the archive showed: the other addresses holding the same bytes, in the index's own words
+    assert all(f"{SHELL_DIR}p-{n}".encode() in asked[0][3] for n in (2, 3, 4))
+
+
 def test_a_gzip_encoded_template_is_asked_about_by_its_index_digest(witness_archive, tmp_path):
     with _checker(witness_archive, tmp_path) as checker:
         result = checker.check(_link("ukgwa", "20190501120000", ENCODED_DIR + "p-1"))

@@ -124,6 +124,7 @@ class ArchiveSession:
         self._lock = threading.Lock()
         self.stats: Counter = Counter()  # requests sent, by endpoint class and outcome
         self.recorder = None  # evidence.recorder.Recorder keeping every exchange as WARC records (#22)
+        self.challenge_allowance: int | None = None  # challenges in a row before a cool-down (None: retries)
 
     def __enter__(self) -> "ArchiveSession":
         return self
@@ -147,6 +148,7 @@ class ArchiveSession:
         waited out (the pause still holds for everyone else); a failure raises as usual."""
         view = copy.copy(self)
         view.policy = replace(self.policy, retries=0, rate_limit_budget=0.0, max_retry_after=0.0)
+        view.challenge_allowance = self.policy.retries  # one challenge here must not start a cool-down alone
         return view
 
     def limiter(self, url: str, endpoint: str) -> RateLimiter:
@@ -253,7 +255,8 @@ class ArchiveSession:
         # endpoint backs off, not just the one that met it.
         limiter.pause(self.policy.backoff * 2 ** (tries.failures - 1))
         # (#20) A probe after a cool-down is one request; the endpoint's challenges in a row count over workers.
-        if gate.strike(challenge, self.policy.retries) or tries.failures > self.policy.retries:
+        allowed = self.policy.retries if self.challenge_allowance is None else self.challenge_allowance
+        if gate.strike(challenge, allowed) or tries.failures > self.policy.retries:
             raise Blocked(f"{urlsplit(url).netloc} answered with a {challenge} instead of content"
                           f" ({tries.failures} attempts)", url=url)
         # AWS WAF's captcha/challenge is usually rate-based and lifts after a pause, so a few

@@ -6,6 +6,8 @@ for the spellings it does hold that differ only by hyphens a text extractor drop
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from archivecheck.check import Checker
@@ -21,10 +23,7 @@ WRITTEN = "https://electionstudies.org/data-center/anes-timeseries-cumulative-da
 TWO_HELD = ("http://www.mindfiresolutions.com/Monkey-Patching-in-Python-1238.php",
             "http://www.mindfiresolutions.com/Monkey-Patch-ing-in-Python-1238.php")
 TWO_WRITTEN = "http://www.mindfiresolutions.com/Monkey-Patching-in-Python1238.php"
-# A document the judge reads without doubt, so no template-witness question (#17) joins the index count.
-PAGE = ("<html><head><title>Cumulative data file</title></head><body><main><h1>Cumulative data file</h1>"
-        + "<p>The cumulative data file pools the cases and variables asked in three or more studies.</p>" * 8
-        + "</main></body></html>")
+PAGE = "<html><head><title>capture</title></head><body>" + "archived words " * 60 + "</body></html>"
 
 
 def _capture(number: int, url: str, timestamp: str) -> Capture:
@@ -43,7 +42,10 @@ def respell_archive(tmp_path_factory):
 
 def _checker(archive, tmp_path) -> Checker:
     base = archive.base
-    return Checker(_settings(tmp_path, f"{base}ukwa/", (f"ukgwa={base}ukgwa/", f"wayback={base}web/")))
+    settings = _settings(tmp_path, f"{base}ukwa/", (f"ukgwa={base}ukgwa/", f"wayback={base}web/"))
+    # These tests count respelling's index requests; the template witness (#17, witness.py) would add
+    # one whenever the judge doubts the stand-in page, which depends on the judge of the day.
+    return Checker(replace(settings, network=replace(settings.network, template_witness=False)))
 
 
 def test_a_held_link_costs_no_index_request(respell_archive, tmp_path):

@@ -31,15 +31,16 @@ ENCODED_DIR = "https://www.witness-council.gov.uk/encoded/"
 PUBLIC = {"ukgwa": "https://webarchive.nationalarchives.gov.uk/ukgwa/", "web": "https://web.archive.org/web/"}
 
 
-def _doubted(label: str, url: str, exclude: tuple[str, ...] = ()) -> bytes | None:
+def _doubted(label: str, url: str, exclude: tuple[str, ...] = (), *, doubt: bool = True) -> bytes | None:
     """The first real labelled page (by file name) the judge reads as the document at `url` but
-    doubts — the only kind the witness is asked about. Chosen when the tests run, so a rule that
-    learns to catch one page moves the test to the next real one rather than breaking it."""
+    doubts — the only kind the witness is asked about (with doubt=False: one it reads without doubt).
+    Chosen when the tests run, so a rule that learns to catch one page moves the test to the next
+    real one rather than breaking it."""
     for page in sorted(load_pages(), key=lambda p: p.file):
         if page.label != label or page.content != "html" or page.file in exclude:
             continue
         judged = judge_document(url, page.body, page.body, "text/html")
-        if judged.fits and judged.doubt:
+        if judged.fits and bool(judged.doubt) == doubt:
             try:
                 page.body.decode("utf-8")
             except UnicodeDecodeError:
@@ -48,16 +49,11 @@ def _doubted(label: str, url: str, exclude: tuple[str, ...] = ()) -> bytes | Non
     return None
 
 
-def _plain_page() -> bytes:
-    body = "<p>" + " ".join(["The council publishes its bin collection calendar each spring."] * 20) + "</p>"
-    return (f"<!DOCTYPE html><html><head><title>Bin collection calendar</title></head><body><main>"
-            f"<h1>Bin collection calendar</h1>{body}</main></body></html>").encode()
-
-
 ERROR_BODY = _doubted("error", TEMPLATE_DIR + "report-1")
 MIRROR_BODY = _doubted("ordinary", MIRROR_DIR + "annual-review")
 # The mechanism alone, whatever the judge catches: any doubted page held at four addresses.
 SHELL_BODY = _doubted("ordinary", SHELL_DIR + "p-1", exclude=())
+PLAIN_BODY = _doubted("ordinary", PLAIN_DIR + "bins-1", doubt=False)
 
 
 def _captures(gzipped: Path) -> list[Capture]:
@@ -82,7 +78,7 @@ def _captures(gzipped: Path) -> list[Capture]:
         add(f"{MIRROR_DIR}annual-review", "20190201120000", MIRROR_BODY, coll)
         add(f"{MIRROR_DIR}annual-review-2019", "20190202120000", MIRROR_BODY, coll)
         for n in range(1, 5):
-            add(f"{PLAIN_DIR}bins-{n}", f"2019030{n}120000", _plain_page(), coll)
+            add(f"{PLAIN_DIR}bins-{n}", f"2019030{n}120000", PLAIN_BODY, coll)
             add(f"{SHELL_DIR}p-{n}", f"2019040{n}120000", SHELL_BODY, coll)
     return caps
 
@@ -213,6 +209,23 @@ def test_a_witness_that_cannot_be_asked_changes_nothing(witness_archive, tmp_pat
     # Asked once, impatiently: no retry, no 429 waited out (counted by the fault: a slow answer is
     # logged by the front only when it is finally sent, after the client gave up).
     assert fault.hits == 1
+
+
+def test_a_challenged_witness_gives_up_without_cooling_the_index_down(witness_archive, tmp_path):
+    fault = witness_archive.front.inject("filter=digest", "captcha", times=None)
+    config = tmp_path / "cooling.toml"
+    config.write_text(FAST_NETWORK_POLICY.replace("challenge_cooldown = 0", "challenge_cooldown = 600"), encoding="utf-8")
+    settings = load_settings(str(config), remaps=(f"ukgwa={witness_archive.ukgwa_base}",
+                                                  f"wayback={witness_archive.wayback_base}"), environ={})
+    with Checker(settings) as checker:
+        result = checker.check(_link("ukgwa", "20190401120000", SHELL_DIR + "p-1"))
+        assert result.status is Status.OK and "Unsure:" in result.detail
+        assert fault.hits == 1  # asked once, no retry
+        # one challenge to an impatient question is one strike, not the retries' worth: the index
+        # is still asked by everything else (a cool-down would refuse this without a request)
+        before = witness_archive.front.counts["index"]
+        assert checker.index.holds(SHELL_DIR + "p-2") is True
+        assert witness_archive.front.counts["index"] == before + 1
 
 
 def test_pywb_answering_404_for_no_rows_is_asked_in_the_other_place_then_gives_up(witness_archive, tmp_path):

@@ -15,7 +15,7 @@ maintenance page), and the link is broken. The first session measured the idea w
    CDX and TimeMaps), that is minutes of index budget per 100 HTML links.
 2. Recall it can add: error pages the judge DOUBTS rather than catches — under today's rules (the
    untagged development set and batch 2026-12-06-s3), and as first seen (batch s2 under the rules of
-   cc058c9, s3 under 7830310, s4 part 1 under 426fed0, part 2 under 3cadf56). Of those, how many are
+   cc058c9, s3 under 7830310, s4's parts 1-3 under 426fed0, 3cadf56, 53806e3). Of those, how many are
    byte-stable templates: no per-request token (request or ray IDs, CSRF and login tokens, nonces,
    MediaWiki's request id and timing) and no echo of the address asked for (its last path segment or
    a query value in the page). Only a byte-stable page can share its digest across addresses; whether
@@ -56,7 +56,7 @@ PER_REQUEST = re.compile(
 # Each batch under the rules that first saw it (fixtures/errorpages/README.md): no archivecheck/ change
 # landed between s3's parts 1 and 6 (44fdeeb..7830310), so the whole of s3 was first seen at 7830310.
 FIRST_SEEN = (("2026-12-06-s2", None, "cc058c9"), ("2026-12-06-s3", None, "7830310"), ("2026-12-06-s4", 1, "426fed0"),
-              ("2026-12-06-s4", 2, "3cadf56"))
+              ("2026-12-06-s4", 2, "3cadf56"), ("2026-12-06-s4", 3, "53806e3"))
 FAST = """[network]
 timeout = 10
 connect_timeout = 3
@@ -163,11 +163,15 @@ def recall_side() -> list[tuple[str, int, int, dict]]:
 
 
 # -- cost --------------------------------------------------------------------------------------------
-def doubt_rate() -> dict:
+def doubt_rate() -> tuple[dict, dict]:
     """Of the development pages judged good (HTML, as an HTTP 200 capture), the share judged with doubt:
-    the witness's index requests per judged HTML page."""
+    the witness's index requests per judged HTML page. And the doubted ORDINARY pages by stability: the
+    witness can only call a page a template if its bytes can repeat at other addresses, so the byte-stable
+    ones are the exposure to a false `broken` (if a site served one document at 4+ paths)."""
     from tests.errorpages import judge, load_pages
+    entries = {e["file"]: e for e in _labels()}
     good = {"ordinary": [0, 0], "all": [0, 0]}
+    exposure: dict[str, int] = {}
     for page in load_pages():
         judged = judge(page)
         if not judged.fits:
@@ -175,7 +179,11 @@ def doubt_rate() -> dict:
         for key in (("ordinary", "all") if not page.is_error else ("all",)):
             good[key][0] += 1
             good[key][1] += bool(judged.doubt)
-    return {k: (n, d) for k, (n, d) in good.items()}
+        if judged.doubt and not page.is_error:
+            entry = entries[page.file]
+            kind = stability(entry, (ROOT / entry["file"]).read_bytes())
+            exposure[kind] = exposure.get(kind, 0) + 1
+    return {k: (n, d) for k, (n, d) in good.items()}, exposure
 
 
 def local_archive_cost() -> dict:
@@ -226,12 +234,14 @@ def main() -> None:
     if args.recall:
         return
     print("## Cost\n")
-    rates = doubt_rate()
+    rates, exposure = doubt_rate()
     print("| measurement | value |\n|---|---|")
     for key, (n, d) in rates.items():
         print(f"| development pages judged good ({key}) | {n} |")
         print(f"| … of them judged with doubt = witness requests per judged HTML page ({key}) | {d} ({d / n:.3f}) |")
         print(f"| minutes of index budget per 100 judged HTML links at {rate:g}/min ({key}) | {100 * d / n / rate:.2f} |")
+    print(f"| doubted ordinary pages by stability (exposure to a false template call) | "
+          f"{', '.join(f'{k} {v}' for k, v in sorted(exposure.items()))} |")
     cost = local_archive_cost()
     off, on = cost[False], cost[True]
     print(f"| local test archive: links checked | {on['links']} |")

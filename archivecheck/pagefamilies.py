@@ -202,8 +202,16 @@ def _seen(place: str, patterns, family: Family, view: PageView) -> str | None:
 
 
 def _set_in_time(text: str, start: int, end: int) -> bool:
-    """Is the sentence around text[start:end] set in time (requestsubject.toml's not_request.dated)?
-    An error page states what is wrong now; a notice of an outage to come, or news of one, is dated."""
-    from .pagesubject import _sentence_around, lexicon  # pagesubject reads PageView from here
+    """Is the sentence around text[start:end] a notice of something to come (errorpages.toml
+    [scheduled])? An error page states what is wrong now; a notice of an outage to come, or news
+    of one, is the document. A date alone does not count ("an archived version of this content on
+    the January 19, 2017 Web Snapshot" is an error page's signpost)."""
+    left = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start))
+    right = min((i for i in (text.find(". ", end), text.find("! ", end), text.find("? ", end)) if i >= 0), default=len(text))
+    return scheduled().search(text[left + 1 if left >= 0 else 0:right]) is not None
 
-    return lexicon().dated.search(_sentence_around(text, start, end)) is not None
+
+@lru_cache(maxsize=1)
+def scheduled() -> re.Pattern:
+    data = tomllib.loads(resources.files("archivecheck").joinpath("errorpages.toml").read_text(encoding="utf-8"))
+    return re.compile(data["scheduled"]["sentence"], re.IGNORECASE)

@@ -111,3 +111,22 @@ def test_error_headlines_are_still_the_generic_headline(headline):
     view = read_page(_page(f"{headline} | Borough Council", headline, ERROR_BODY))
     found = find_family(view)
     assert found is not None and found.family.id == "generic-headline", (headline, found)
+
+
+def test_a_notice_of_maintenance_to_come_is_not_the_maintenance_page(rules_only):
+    """A family's words in a sentence set in the future are a notice (batch s3: a council's news item)."""
+    notice = "Our payments system will be unavailable due to planned maintenance from 12 November"
+    html = _page(notice, notice, "<p>You can still pay by phone.</p>")
+    found = find_family(read_page(html))
+    assert found is None or found.family.id != "govuk-scheduled-maintenance", found
+    now = "Sorry, this service is unavailable due to scheduled maintenance"
+    found = find_family(read_page(_page(now, now, "<p>You can still pay by phone.</p>")))
+    assert found is not None and found.family.id == "govuk-scheduled-maintenance"
+
+
+def test_a_past_date_does_not_make_a_signpost_a_notice():
+    html = _page("Help finding information", "Help finding information",
+                 "<p>We want to help you find what you are looking for. You can view an archived version of this "
+                 "content on the January 19, 2017 Web Snapshot.</p>")
+    found = find_family(read_page(html))
+    assert found is not None and found.family.id == "generic-opening"

@@ -202,13 +202,14 @@ def _seen(place: str, patterns, family: Family, view: PageView) -> str | None:
 
 
 def _set_in_time(text: str, start: int, end: int) -> bool:
-    """Is the sentence around text[start:end] a notice of something to come (errorpages.toml
+    """Is the claim text[start:end] put in the future by its own sentence (errorpages.toml
     [scheduled])? An error page states what is wrong now; a notice of an outage to come, or news
-    of one, is the document. A date alone does not count ("an archived version of this content on
-    the January 19, 2017 Web Snapshot" is an error page's signpost)."""
+    of one, is the document. Only the sentence up to the claim counts: "… will be unavailable due to
+    planned maintenance" is a notice, "… is down for maintenance and will be back soon" an error
+    page's promise. A date alone does not count ("an archived version of this content on the
+    January 19, 2017 Web Snapshot" is an error page's signpost)."""
     left = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start))
-    right = min((i for i in (text.find(". ", end), text.find("! ", end), text.find("? ", end)) if i >= 0), default=len(text))
-    return scheduled().search(text[left + 1 if left >= 0 else 0:right]) is not None
+    return scheduled().search(text[left + 1 if left >= 0 else 0:end]) is not None
 
 
 @lru_cache(maxsize=1)

@@ -304,7 +304,10 @@ def read_error_page(html: bytes) -> ErrorPageReading:
     # cross-validation over sites it never saw) is the second opinion. High: broken, saying which
     # words made it read so; middle: ok, said with doubt; low: the rules' doubt alone.
     learned = pagemodel.score(view)
-    if learned.band == pagemodel.BROKEN:
+    # A page carrying a body of prose is a document whatever its headline says (the families and the
+    # lexicon yield to it too); no labelled error page carries one, so the score's high band there is
+    # said as doubt, not a verdict (bench/bench_retitled_articles.py counts what this spares).
+    if learned.band == pagemodel.BROKEN and not view.carries_document:
         return ErrorPageReading(next((h for h in view.headings if h), view.title) or learned.explanation,
                                 LEARNED_FAMILY, None,
                                 problem=f"the captured page reads as an error page: {learned.explanation}")
@@ -315,7 +318,11 @@ def read_error_page(html: bytes) -> ErrorPageReading:
         # (little content, an error word in a heading) says less, so the lexicon's sentence replaces it.
         doubt = (f"its {subject.place} says \u201c{subject.said[:80]}\u201d, like an error page, though the page "
                  f"as a whole did not read as one")
-    if learned.band == pagemodel.UNSURE:
+    if learned.band == pagemodel.BROKEN:  # only here when the page carries a document
+        said = (f"it reads like an error page ({learned.explanation}; learned score {learned.probability:.2f}) "
+                f"but it carries a document ({view.prose[0]} paragraphs, {view.prose[1]} words of prose)")
+        doubt = f"{doubt}; and {said}" if doubt else said
+    elif learned.band == pagemodel.UNSURE:
         said = (f"it reads in part like an error page ({learned.explanation}; learned score "
                 f"{learned.probability:.2f}), though no error-page family matched")
         doubt = f"{doubt}; and {said}" if doubt else said

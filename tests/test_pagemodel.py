@@ -111,11 +111,25 @@ def hand_model(monkeypatch):
     monkeypatch.setattr(pagemodel, "load", lambda: HAND_MODEL)
 
 
+# Four paragraphs of 40 words (160 in all): content, but not the body of prose that makes a page a document
+# (errorpages.toml [document]), so the score's high band is a verdict.
+SHORT = ("<p>" + "A paragraph of the page, with a few words in it. " * 4 + "</p>") * 4
+
+
 def test_a_high_score_is_broken_with_a_reason(hand_model):
-    html = _page("Parish news", "Gone", LONG)
+    html = _page("Parish news", "Gone", SHORT)
     j = judge_document(PAGE, html, html, "text/html")
     assert not j.fits and j.family == LEARNED_FAMILY and j.doubt is None
     assert j.problem == "the captured page reads as an error page: its main heading says \u201cGone\u201d"
+
+
+def test_a_high_score_on_a_page_carrying_a_document_is_only_doubt(hand_model):
+    """A body of prose (one paragraph of 150+ words here) is a document whatever its headline says:
+    the rules yield to it, and so does the score — said as doubt, never a verdict."""
+    html = _page("Parish news", "Gone", LONG)
+    j = judge_document(PAGE, html, html, "text/html")
+    assert j.fits and j.family is None
+    assert "learned score" in j.doubt and "but it carries a document" in j.doubt
 
 
 def test_a_middle_score_is_ok_with_doubt(hand_model):
@@ -148,9 +162,9 @@ def test_a_page_quoting_an_error_message_is_never_broken_by_the_model(monkeypatc
                  '<p>Seeing an "Error 404 - Page Not Found" message is common.</p>' + LONG)
     j = judge_document(PAGE, html, html, "text/html")
     assert j.fits and "reads in part like an error page" in j.doubt
-    quoted_attribute = _page("Parish news", "Parish news", '<div class="error page">' + LONG + "</div>")
+    quoted_attribute = _page("Parish news", "Parish news", '<div class="error page">' + SHORT + "</div>")
     assert not judge_document(PAGE, quoted_attribute, quoted_attribute, "text/html").fits
-    quoted_in_script = _page("Parish news", "Parish news", '<script>report( "Error 404 page")</script>' + LONG)
+    quoted_in_script = _page("Parish news", "Parish news", '<script>report( "Error 404 page")</script>' + SHORT)
     assert not judge_document(PAGE, quoted_in_script, quoted_in_script, "text/html").fits
 
 
@@ -162,7 +176,7 @@ def test_a_page_naming_error_pages_as_its_topic_is_never_broken_by_the_model(mon
     assert j.fits and "reads in part like an error page" in j.doubt
     # only the heading says what the page is about: a pattern library titles its rendered example
     # "Service unavailable pages – Example", and that example is an error page
-    example = _page("Service unavailable pages \u2013 Example", "Parish news", LONG)
+    example = _page("Service unavailable pages \u2013 Example", "Parish news", SHORT)
     assert not judge_document(PAGE, example, example, "text/html").fits
 
 

@@ -29,6 +29,7 @@ JSON_BODY_BYTES = 4096
 # Litestar `status_code`; others `code`), and those it says the error in.
 _STATUS_MEMBERS = ("status", "statusCode", "status_code", "httpStatus", "http_status", "code", "errorCode", "error_code")
 _TEXT_MEMBERS = ("error", "message", "detail", "title", "reason", "msg", "description", "error_description", "errorMessage")
+_ERROR_MEMBERS = ("error", "message", "detail", "reason", "msg", "error_description", "errorMessage", "code")
 # Words a short status body uses besides the registry's phrases: "Resource not found", "Internal
 # error", "A server error occurred", "/x does not exist", Express's "Cannot GET /x".
 # Also the refusals a bare answer gives in words: Icecast's "You need to authenticate", "Access denied".
@@ -84,12 +85,25 @@ def _json_error(text: str) -> str | None:
         value = {**value, **value["errors"][0]}
     status = next((_as_status(value.get(m)) for m in _STATUS_MEMBERS if _as_status(value.get(m))), None)
     said = next((v for m in _TEXT_MEMBERS if isinstance(v := value.get(m), str) and v.strip()), None)
-    worded = next((v for m in _TEXT_MEMBERS + ("code",) if isinstance(v := value.get(m), str)
+    # An error member may say it in any words; a `title` or `description` (a data document's metadata
+    # too: {"title": "Error handling guidance"}) only when it is a status and nothing else (Falcon's
+    # {"title": "404 Not Found"}).
+    worded = next((v for m in _ERROR_MEMBERS if isinstance(v := value.get(m), str)
                    and (_reason_phrases().search(_words(v)) or _ERROR_WORDS.search(_words(v)))), None)
+    worded = worded or next((v for m in ("title", "description") if isinstance(v := value.get(m), str)
+                             and _is_status_only(v)), None)
     if status is None and worded is None:
         return None
     shown = " ".join(" ".join(x for x in (status and str(status), said or worded) if x).split())
     return shown[:120]
+
+
+def _is_status_only(text: str) -> bool:
+    """"404 Not Found", "Not Found", "503": a status and nothing more."""
+    flat = " ".join(text.split())
+    code = _LEADING_STATUS.match(flat)
+    rest = flat[code.end():].strip(" :.-") if code else flat
+    return bool(code and not rest) or bool(rest and _reason_phrases().fullmatch(rest))
 
 
 def _as_status(value) -> int | None:

@@ -49,6 +49,7 @@ def test_every_real_bare_error_body_is_broken(page):
     b'{"title": "Annual report 2019", "status": "published", "items": []}',
     b'[{"code": 404, "name": "Room 404"}, {"code": 405, "name": "Room 405"}]',
     b"Minutes of the meeting held on 4 May 2019. Present: the chair and four members.",
+    b'{"title": "Error handling guidance", "description": "How the service reports a Bad Request"}',
 ])
 def test_text_that_states_no_error_is_not_read_as_one(body):
     judged = judge_document(PAGE, body, body, "text/plain")

@@ -132,7 +132,10 @@ class _RangedReplay(Replay):
             return None
         if hashlib.sha256(body.data).hexdigest() != known.head_sha256:
             return None
-        judged = judge_document(self.current, body.data, None, ctype)
+        # A document no longer than the first bytes is read whole here: judge it as the full check
+        # does (a bare error body or an empty one is only known from the whole body, statusbody.py).
+        whole = body.data if known.head_length == known.content_length else None
+        judged = judge_document(self.current, body.data, whole, ctype)
         if judged.problem or judged.content_type != known.content_type:
             return None
         return Verification(

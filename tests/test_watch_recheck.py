@@ -172,3 +172,25 @@ def test_full_every_is_a_cli_option(local_archive, tmp_path):
     code, out, err = run_cli(["--config", str(cfg), *local_archive.cli_args(), "watch", str(listfile), "--db",
                               str(tmp_path / "w.db"), "--no-progress", "--full-every", "soon"])
     assert code == 2 and "--full-every" in err
+
+
+def test_a_document_no_longer_than_the_first_bytes_is_judged_whole_on_the_range_recheck(local_archive, tmp_path,
+                                                                                       monkeypatch):
+    """(#17) The judge knows a bare error body ("Not Found", a JSON error object) or an empty one only
+    from the whole body: a range recheck that read the whole document (both fixtures are shorter than
+    the first bytes asked for) gives it the whole, as the full check does."""
+    import archivecheck.recheck as recheck
+    links = [PAGE.public_url(), PDF.public_url()]
+    night(local_archive, tmp_path, links, 0)
+    seen = {}
+    real = recheck.judge_document
+
+    def spy(original, head, data, ctype):
+        seen[ctype] = (len(head), data)
+        return real(original, head, data, ctype)
+
+    monkeypatch.setattr(recheck, "judge_document", spy)
+    report, r = night(local_archive, tmp_path, links, 1)
+    assert report.summary["rechecked_by_range"] == 2
+    assert seen["text/html"] == (len(PAGE.body), PAGE.body)  # 510 bytes: the whole document
+    assert seen["application/pdf"] == (len(PDF.body), PDF.body)

@@ -74,6 +74,9 @@ _ERRORISH = re.compile(r"\b(errors?|fehler|erreur|not found|nicht gefunden|40[13
 SENTENCE_WORDS = 6
 # Quotations, code and definitions are a page citing words, not saying them.
 _CITED = ("blockquote", "q", "pre", "code", "dfn", "samp", "kbd")
+# Words a page must say outside its quotations for them to count as quoted, not as its own text
+# (the European Commission's web filter set its whole block message in a <blockquote>).
+CITED_NEEDS_WORDS = 5
 # Quoted text is a page quoting an error message (an article about 404s), not saying it.
 _QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]{1,80}[\"\u201d]")
 
@@ -361,8 +364,13 @@ def read_page(html: bytes) -> PageView:
     if heading is not None:
         headings.append(_flat(heading.get_text(" ")))
     headings += [_flat(h.get_text(" ")) for h in main.find_all("h1")[:3]]  # a logo may take the first
-    for tag in main.find_all(list(_CITED)):
-        tag.decompose()
+    cited = main.find_all(list(_CITED))
+    if len(_flat(main.get_text(" ")).split()) - sum(len(_flat(t.get_text(" ")).split()) for t in cited
+                                                   if t.find_parent(list(_CITED)) is None) >= CITED_NEEDS_WORDS:
+        # A quotation needs a page around it: a page whose every word sits in a <blockquote> or a
+        # <pre> (an old layout's indent; a server's bare answer in <pre>) says those words itself.
+        for tag in cited:
+            tag.decompose()
     text = _QUOTED.sub(" ", _flat(main.get_text(" ")))
     # Where the content starts: a site without <main> (or a page kept as text) puts its menus,
     # breadcrumbs and links first, in short lines; the page's own text starts at its first sentence.

@@ -39,11 +39,14 @@ HELDOUT2 = ROOT / "heldout2"
 # A third sealed held-out set (issue #17's last pass), from sources neither earlier set nor the
 # development set uses (its README says which); read only by tests/test_errorpages.py, like HELDOUT.
 HELDOUT3 = ROOT / "heldout3"
+# A fourth sealed held-out set (issue #17's fourth session), sealed 2026-12-07 00:26 before any rule of
+# that session landed, mostly real sites' pages (its README says which); read like HELDOUT.
+HELDOUT4 = ROOT / "heldout4"
 
 
 def load_pages(root: Path = ROOT) -> list[LabelledPage]:
-    """The pages labelled in `root`/labels.json (the development set by default; HELDOUT, HELDOUT2 and
-    HELDOUT3 are the sealed held-out sets, which only tests/test_errorpages.py reads, for aggregate figures)."""
+    """The pages labelled in `root`/labels.json (the development set by default; HELDOUT, HELDOUT2,
+    HELDOUT3 and HELDOUT4 are the sealed held-out sets, which only tests/test_errorpages.py reads, for aggregate figures)."""
     labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
     pages = []
     for entry in labels:

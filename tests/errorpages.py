@@ -2,7 +2,9 @@
 
 Pages stored as `visible-text` have no markup (their corpus kept text only); their first line is the
 page's title and first heading (fixtures/errorpages/README.md), so they are judged as the HTML
-`<title>{first line}</title><h1>{first line}</h1><p>{the rest}</p>` — the only shape we give them.
+`<title>{first line}</title><h1>{first line}</h1><p>{the rest}</p>` — the only shape we give them —
+unless their text is a JSON or XML document (an API's answer), which is its own whole body and is
+judged as served.
 """
 from __future__ import annotations
 
@@ -51,13 +53,28 @@ def load_pages(root: Path = ROOT) -> list[LabelledPage]:
     pages = []
     for entry in labels:
         raw = (root / entry["file"]).read_bytes()
-        if entry["content"] == "visible-text":
+        if entry["content"] == "visible-text" and not _is_data(raw):
             raw = _as_html(raw.decode("utf-8", "replace"))
         elif entry["content"] == "html-fragment":
             raw = b"<!DOCTYPE html><html><body>" + raw + b"</body></html>"
         pages.append(LabelledPage(entry["file"], entry["label"], entry["content"], entry.get("http_status"), raw,
                                   entry.get("batch")))
     return pages
+
+
+def _is_data(raw: bytes) -> bool:
+    """Is this kept text a JSON or XML document (an API's answer the corpus stored as a page)? Its
+    text is its whole body, so it is judged as it was served, not given a page's shape."""
+    text = raw.decode("utf-8", "replace").strip()
+    if text.startswith("<?xml"):
+        return True
+    if text[:1] not in "{[":
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _as_html(text: str) -> bytes:

@@ -219,3 +219,18 @@ def test_a_storage_services_xml_error_is_an_error_page():
     assert not j.fits and j.family == STORAGE_ERROR and "NoSuchBucket" in j.problem
     feed = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Error reports</title></channel></rss>'
     assert judge_document("https://example.gov.uk/feed.xml", feed, feed, "application/xml").fits
+
+
+def test_a_kept_json_answer_is_judged_as_served(tmp_path):
+    """A visible-text page whose text is a JSON document is an API's answer: it is judged as the
+    body it was (statusbody.py reads it), not wrapped in a page's <title> and <h1>."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "api.html").write_text('{"error": {"code": 404, "message": "Not Found"}}\n', encoding="utf-8")
+    (tmp_path / "pages" / "text.html").write_text("Opening hours\nThe library opens at nine.\n", encoding="utf-8")
+    (tmp_path / "labels.json").write_text(json.dumps([
+        {"file": "pages/api.html", "label": "error", "content": "visible-text"},
+        {"file": "pages/text.html", "label": "ordinary", "content": "visible-text"}]), encoding="utf-8")
+    api, text = load_pages(tmp_path)
+    assert api.body.startswith(b'{"error"') and judged_error(api)
+    assert text.body.startswith(b"<!DOCTYPE html>") and not judged_error(text)
+

@@ -250,9 +250,19 @@ def _ok_detail(v: Verification, link_timestamp: str | None) -> str:
     return text + doubt_sentence(v)
 
 
+# How a record's detail says the judge doubted a good capture (is_doubted reads it back).
+DOUBT_MARK = " Unsure: "
+
+
 def doubt_sentence(v: Verification) -> str:
     """' Unsure: …' when the judge doubted a good capture (the evidence record carries it), else ''."""
-    return f" Unsure: {v.doubt}; open it before citing it." if v.doubt else ""
+    return f"{DOUBT_MARK}{v.doubt}; open it before citing it." if v.doubt else ""
+
+
+def is_doubted(result) -> bool:
+    """An `ok` record whose capture the judge doubted (its detail says so): a person should open it
+    before citing it, so no page shows it as plainly working."""
+    return result is not None and result.status is Status.OK and DOUBT_MARK in (result.detail or "")
 
 
 def build_result(prepared: PreparedLink, kind: Kind, status: Status, v: Verification | None, *,

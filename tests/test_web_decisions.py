@@ -77,3 +77,32 @@ def test_the_page_names_archives_in_words_not_codes(web):
     page = html.unescape(client.get(location).get_data(as_text=True))
     assert "The National Archives' UK Government Web Archive holds no capture; the Internet Archive's Wayback Machine" in page
     assert "ukgwa holds no capture" not in page
+
+
+def _tag_and_state(result: Result) -> str:
+    """The status tag and the state words the page shows for a link with this result."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from archivecheck.check import is_doubted
+    from archivecheck.web import app as web_app
+    from archivecheck.web.present import CHOICE_WORDS
+
+    env = Environment(loader=FileSystemLoader(web_app.__file__.rsplit("/", 1)[0] + "/templates"), autoescape=select_autoescape())
+    env.globals.update(is_doubted=is_doubted, needs_decision=needs_decision, choice_words=CHOICE_WORDS)
+    row = LinkRow(0, "letter.txt, line 1", READING, READING, (), result, None, None)
+    return env.from_string('{% from "_macros.html" import status_tag, state_words with context %}'
+                           "{{ status_tag(r) }}|{{ state_words(link) }}").render(r=result, link=row)
+
+
+def test_a_doubted_capture_is_not_shown_as_plainly_working():
+    """(#17) A capture the judge doubted is `ok` in the record, with 'Unsure: …' in its detail; the
+    page does not give it the green 'Works' a caseworker stops reading at."""
+    plain = _result(Status.OK, url=READING)
+    doubted = Result(**{**plain.__dict__, "detail": "Retrieved the capture of 2022-02-01 (text/html, 3,120 bytes). "
+                        "Unsure: it carries little content (19 words), so it may be an error or holding page rather "
+                        "than the document; open it before citing it."})
+    assert "govuk-tag--green\">Works<" in _tag_and_state(plain) and _tag_and_state(plain).endswith("|Works")
+    shown = _tag_and_state(doubted)
+    assert "Works: check it" in shown and "govuk-tag--green" not in shown
+    assert shown.endswith("open it before citing it")
+    assert not needs_decision(doubted)  # nothing in the letter changes: it is cited as verified, after a look

@@ -24,6 +24,7 @@ from ..errors import InputError
 from ..robustlinks import robust_link
 from ..report import render_markdown, summarise
 from . import present
+from ..check import is_doubted
 from .decisions import CHOICES, needs_decision, options
 from .confirm import Answer, Confirmations, ConfirmedLink, can_confirm, clean_name
 from .service import CheckService, TooManyLinks
@@ -140,7 +141,7 @@ def create_app(service: CheckService, *, max_upload: int = 10_000_000, keep_days
     def helpers():
         return {"public_url": public_url, "long_date": present.long_date, "archive_name": lambda code: present.archive_name(service.settings.registry, code),
                 "in_words": lambda detail: present.in_words(service.settings.registry, detail),
-                "options": options, "needs_decision": needs_decision, "keep_days": keep_days,
+                "options": options, "needs_decision": needs_decision, "is_doubted": is_doubted, "keep_days": keep_days,
                 "keep_letter_days": service.keep_letter_days, "hold_minutes": service.hold_seconds / 60,
                 "max_links": service.max_links, "choice_words": present.CHOICE_WORDS,
                 "short_date": present.short_date, "can_confirm": can_confirm,

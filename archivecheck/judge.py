@@ -346,6 +346,7 @@ def read_page(html: bytes) -> PageView:
     headings = [_flat(first_h1.get_text(" "))] if first_h1 is not None else []
     forms = [form for form in soup.find_all("form") if form.find_parent(["header", "nav", "footer", "aside"]) is None]
     password_form = any(_asks_password(form) for form in forms) or (not soup.find_all("form") and _asks_password(soup))
+    sign_in = _sign_in_step(soup, forms)
     meta = tuple(_flat(tag.get("content") or "") for tag in soup.find_all("meta")
                  if (tag.get("name") or tag.get("property") or "").lower() in _SELF_DESCRIPTIONS and tag.get("content"))
     for tag in soup.find_all(["script", "style", "noscript", "template", "svg"]):
@@ -386,7 +387,7 @@ def read_page(html: bytes) -> PageView:
             opening += " \u2026 " + content[:OPENING_CHARS]
     return PageView(title=title, headings=tuple(headings), opening=opening, lead=lead, anywhere=text,
                     markup=html[:400_000].decode("utf-8", "replace").lower(), password_form=password_form,
-                    words=words, page_words=page_words, heading_blocks=blocks, meta=meta[:4], prose=prose,
+                    words=words, page_words=page_words, heading_blocks=blocks, meta=meta[:4], prose=prose, sign_in=sign_in,
                     content_lead=content[:LEAD_CHARS] if start and words <= LONG_PAGE_WORDS else "",
                     about_errors=is_about_errors(text[:OPENING_CHARS] + " " + content[:OPENING_CHARS], words)
                     or _names_many_statuses(main, text) or any(_ASKS_ABOUT_ERRORS.search(h) for h in (title, *headings)))
@@ -521,6 +522,55 @@ def _is_cookie_banner(tag) -> bool:
         return False
     marks = " ".join([tag.get("id") or "", " ".join(tag.get("class") or []), tag.get("aria-label") or ""]).lower()
     return "cookie" in marks and ("banner" in marks or "consent" in marks or (tag.get("aria-label") or "").lower().startswith("cookies on"))
+
+
+# A sign-in step (issue #17, session 4, #17c): the form a page is made of when it asks the reader who
+# they are. Identity providers ask for the name first and the password on a later page (GOV.UK One
+# Login's "Enter your email address", Microsoft's, Google's, Okta's, Keycloak's and Auth0's
+# username-first pages: one email or username field and a Continue/Next button), or offer only
+# buttons "Sign in with …". A form that asks for more (a name and a message, a registration) is
+# not one, nor is a search box, nor a sign-in box beside a larger form of the page.
+_FORM_SIGNS_IN = re.compile(r"\b(sign|log)\s*-?\s*(in|on)\b|\blogin\b|\banmeld|\bconnexion\b|\bse connecter\b|\biniciar sesi", re.IGNORECASE)
+_FORM_GOES_ON = re.compile(r"^\W*(continue|next|proceed|submit|weiter|suivant|continuer|siguiente)\W*$", re.IGNORECASE)
+_IDENTIFIER = re.compile(r"user|e-?mail|login|identifier|account|signin|username|benutzer|courriel|correo", re.IGNORECASE)
+_SSO = re.compile(r"^\W*(sign|log)\s*-?\s*(in|on)\s+(with|using|via|through)\s+\S|^\W*continue\s+with\s+\S", re.IGNORECASE)
+_TEXT_INPUTS = ("", "text", "email", "tel", "number", "url", "password", "date")
+
+
+def _sign_in_step(soup, forms) -> str:
+    """"password" when the page's largest form (outside header, navigation, footer and asides) is a
+    sign-in form whose own button or legend says so; "identifier" when it asks only for an email
+    address or username, without a password (the first step of a username-first sign-in); "sso"
+    when the page offers only "Sign in with …" buttons; else ""."""
+    asking = [(form, _fields(form)) for form in forms if not _is_search_form(form)]
+    asking = [(form, fields) for form, fields in asking if fields]
+    if asking:
+        form, fields = max(asking, key=lambda pair: len(pair[1]))
+        own = " ".join([*(b.get("value") or "" for b in form.find_all("input", attrs={"type": ["submit", "button", "image"]})),
+                        *(b.get_text(" ") for b in form.find_all(["button", "legend"]))])
+        kinds = [(field.get("type") or "").lower() for field in fields]
+        if "password" in kinds:
+            return "password" if _asks_password(form) and _FORM_SIGNS_IN.search(own) else ""
+        named = [field for field in fields if field.name == "input" and (kinds[fields.index(field)] == "email" or _IDENTIFIER.search(
+            " ".join([field.get("name") or "", field.get("id") or "", field.get("autocomplete") or ""])))]
+        if len(fields) == 1 and named and (_FORM_SIGNS_IN.search(own) or _FORM_GOES_ON.search(own.strip() or "-")):
+            return "identifier"
+        return ""
+    offered = [a for a in soup.find_all(["a", "button"]) if a.find_parent(["header", "nav", "footer", "aside"]) is None
+               and _SSO.search(" ".join(a.get_text(" ").split()))]
+    return "sso" if offered else ""
+
+
+def _fields(form) -> list:
+    """The fields a form asks the reader to fill in (text-like inputs, text areas, selects)."""
+    return [field for field in form.find_all(["input", "textarea", "select"])
+            if field.name != "input" or (field.get("type") or "").lower() in _TEXT_INPUTS]
+
+
+def _is_search_form(form) -> bool:
+    marks = " ".join([form.get("role") or "", form.get("action") or "", form.get("id") or "", " ".join(form.get("class") or [])]).lower()
+    return "search" in marks or form.find("input", attrs={"type": "search"}) is not None \
+        or form.find("input", attrs={"name": ["q", "query", "search", "s", "keywords"]}) is not None
 
 
 def _asks_password(node) -> bool:

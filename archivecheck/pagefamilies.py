@@ -81,6 +81,10 @@ class PageView:
     # site chrome, does not (its teasers and link lists sit in cards of their own).
     # And the words of its longest single paragraph.
     prose: tuple[int, int, int] = (0, 0, 0)
+    # The sign-in step the page's own form is (judge._sign_in_step): "password" (a sign-in form
+    # whose button says so), "identifier" (an email or username alone, the first step of a
+    # username-first sign-in), "sso" (only "Sign in with …" buttons), or "".
+    sign_in: str = ""
 
     @property
     def carries_document(self) -> bool:
@@ -174,10 +178,18 @@ def _match(family: Family, view: PageView) -> FamilyMatch | None:
         thin = family.thin_words is None or view.words <= family.thin_words
         if family.form == "password-form" and view.password_form and thin:
             seen.append(("form", "a sign-in form with a password field"))
+        elif family.form == "sign-in-password" and view.sign_in == "password" and thin:
+            seen.append(("form", _SIGN_IN_SAID[view.sign_in]))
+        elif family.form == "sign-in-step" and view.sign_in in ("identifier", "sso") and thin:
+            seen.append(("form", _SIGN_IN_SAID[view.sign_in]))
     if not seen or (family.match_all and len(seen) < wanted):
         return None
     place, said = seen[0]
     return FamilyMatch(family, place, said)
+
+
+_SIGN_IN_SAID = {"password": "a sign-in form", "identifier": "a sign-in step asking for an email address or username",
+                 "sso": "only 'Sign in with …' buttons"}
 
 
 def _seen(place: str, patterns, family: Family, view: PageView) -> str | None:

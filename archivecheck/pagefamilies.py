@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-PLACES = ("title", "heading", "opening", "lead", "anywhere", "markup", "form")
+PLACES = ("title", "heading", "opening", "lead", "main", "anywhere", "markup", "form")
 # Places whose evidence is what the page *says* to its reader: a page about errors says the same
 # words without being one, so these do not count on it (markup, notices and forms still do).
-SAID = frozenset({"title", "heading", "opening", "lead"})
+SAID = frozenset({"title", "heading", "opening", "lead", "main"})
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,10 @@ def _match(family: Family, view: PageView) -> FamilyMatch | None:
     return FamilyMatch(family, place, said)
 
 
+# The blocks read as the main region's message: the page's first h1 and, when a logo or the site's
+# name takes that, the next.
+MAIN_BLOCKS = 2
+
 _SIGN_IN_SAID = {"password": "a sign-in form", "identifier": "a sign-in step asking for an email address or username",
                  "sso": "only 'Sign in with …' buttons"}
 
@@ -202,6 +206,10 @@ def _seen(place: str, patterns, family: Family, view: PageView) -> str | None:
         texts = (view.markup,)
     elif place == "heading":
         texts = view.headings
+    elif place == "main":
+        # What the main heading's own block says after it (PageView.heading_blocks): on a page without
+        # <main> whose menus come first (Trac's #content, a table layout), where its message sits.
+        texts = tuple(after for _heading, _words, after in view.heading_blocks[:MAIN_BLOCKS])
     else:
         texts = (getattr(view, place),)
     for text in texts:

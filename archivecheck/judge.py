@@ -539,7 +539,8 @@ _TEXT_INPUTS = ("", "text", "email", "tel", "number", "url", "password", "date")
 
 def _sign_in_step(soup, forms) -> str:
     """"password" when the page's largest form (outside header, navigation, footer and asides) is a
-    sign-in form whose own button or legend says so; "identifier" when it asks only for an email
+    sign-in form: its own button or legend says so, or it asks for a password and a username or email
+    address and nothing more; "identifier" when it asks only for an email
     address or username, without a password (the first step of a username-first sign-in); "sso"
     when the page offers only "Sign in with …" buttons; else ""."""
     asking = [(form, _fields(form)) for form in forms if not _is_search_form(form)]
@@ -549,10 +550,13 @@ def _sign_in_step(soup, forms) -> str:
         own = " ".join([*(b.get("value") or "" for b in form.find_all("input", attrs={"type": ["submit", "button", "image"]})),
                         *(b.get_text(" ") for b in form.find_all(["button", "legend"]))])
         kinds = [(field.get("type") or "").lower() for field in fields]
-        if "password" in kinds:
-            return "password" if _asks_password(form) and _FORM_SIGNS_IN.search(own) else ""
         named = [field for field in fields if field.name == "input" and (kinds[fields.index(field)] == "email" or _IDENTIFIER.search(
             " ".join([field.get("name") or "", field.get("id") or "", field.get("autocomplete") or ""])))]
+        if "password" in kinds:
+            # Its button says so, or, in any language, it asks for one password and who you are and nothing
+            # else (a registration or change-password form asks for two passwords or more fields).
+            only_sign_in = kinds.count("password") == 1 and named and len(fields) == 1 + len(named) <= 3
+            return "password" if _asks_password(form) and (_FORM_SIGNS_IN.search(own) or only_sign_in) else ""
         if len(fields) == 1 and named and (_FORM_SIGNS_IN.search(own) or _FORM_GOES_ON.search(own.strip() or "-")):
             return "identifier"
         return ""

@@ -12,8 +12,8 @@ separators) or a main heading that IS a catalog headline, whole, once case, punc
 and a status code are set aside; a catalog sentence in the opening; never on a page about errors,
 one that carries a document, or a long page; a sentence set in the future is a notice. A one-word
 headline ("Forbidden", "Maintenance", "Hiba", "错误") is also an ordinary title, so alone it is
-doubt; it counts beside a status code in the same segment ("403 Forbidden", "Hiba 404") or when
-the title and the main heading both say a catalog headline.
+doubt; it counts beside a status code in the same segment ("403 Forbidden", "Hiba 404"). (Title and
+heading saying the same word do not corroborate each other: a site's CMS writes both from one field.)
 """
 
 from __future__ import annotations
@@ -130,14 +130,13 @@ def find(view, set_in_time=None) -> Seen | None:
     else a one-word headline alone, with firm=False), or None. `view` is a pagefamilies.PageView;
     `set_in_time(text, start, end)` is pagefamilies' notice test for claims."""
     vocab = vocabulary()
-    if view.password_form and view.words <= SIGN_IN_THIN_WORDS:
-        for place, texts in (("heading", view.headings), ("title", (view.title,))):
-            for text in texts:
-                hit = _headline(text, vocab.sign_in) if text else None
-                if hit is not None:
-                    return Seen("form", hit[0], hit[1], True)
     if view.about_errors or view.carries_document or view.words > MAX_WORDS:
         return None
+    if view.password_form and view.words <= SIGN_IN_THIN_WORDS:
+        for text in (*view.headings, view.title):
+            hit = _headline(text, vocab.sign_in) if text else None
+            if hit is not None:
+                return Seen("form", hit[0], hit[1], True)
     in_title = _headline(view.title, vocab.headlines) if view.title else None
     in_heading = next((hit for hit in (_headline(h, vocab.headlines) for h in view.headings if h) if hit), None)
     weak = None
@@ -145,7 +144,7 @@ def find(view, set_in_time=None) -> Seen | None:
         if hit is None:
             continue
         segment, phrase = hit
-        if not phrase.one_word or _with_status(segment) or (in_title is not None and in_heading is not None):
+        if not phrase.one_word or _with_status(segment):
             return Seen(place, segment, phrase, True)
         weak = weak or Seen(place, segment, phrase, False)
     claim = _claim(view.opening, vocab.claims, set_in_time)

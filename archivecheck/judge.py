@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from . import pagemodel
+from . import errorwords, pagemodel
 from .pagefamilies import PageView, document_rule, find_family, is_about_errors, load as load_families, said_only
 from .pagesubject import read_subject
 from .statusbody import STATUS_BODY_CHARS, is_empty, status_body
@@ -503,6 +503,10 @@ def _firm_doubt(view: PageView) -> str | None:
 def _shape_doubt(view: PageView) -> str | None:
     """Why a page read as the document might not be, from its shape alone (an error word in its title
     or heading, little content), or None."""
+    lone = errorwords.find(view)  # a family would have claimed a firm reading; here only a lone word
+    if lone is not None and not lone.firm:
+        return (f"its {lone.place} (\u201c{lone.said[:80]}\u201d) is the headline {lone.phrase.sources[0][0]} prints on its "
+                f"{lone.phrase.kind} page (\u201c{lone.phrase.text}\u201d), though one word alone is also an ordinary title")
     errorish = next((text for text in (view.title, *view.headings) if text and _ERRORISH.search(text)), None)
     if errorish is not None:
         return (f"its title or heading (\u201c{errorish[:80]}\u201d) reads like an error message, though the page "

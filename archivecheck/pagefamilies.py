@@ -30,6 +30,8 @@ class Family:
     max_words: int | None  # the family's words count only on a page of at most this many
     match_all: bool
     examples: tuple[str, ...]
+    # The family is read from a vocabulary, not patterns (errorwords.py: catalog headlines in every language).
+    catalog: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def load() -> tuple[tuple[Family, ...], AboutErrors]:
             patterns[place] = _compile(value, data.get("fragments"))
         families.append(Family(entry["id"], entry["name"], entry["source"], patterns, entry.get("form"),
                                entry.get("thin_words"), entry.get("max_words"), entry.get("match", "any") == "all",
-                               tuple(entry["examples"])))
+                               tuple(entry["examples"]), entry.get("catalog")))
     about = data["about"]
     return tuple(families), AboutErrors(about["min_words"], _compile(about["opening"]), tuple(about["examples"]))
 
@@ -164,6 +166,11 @@ def said_only(view: PageView) -> FamilyMatch | None:
 
 
 def _match(family: Family, view: PageView) -> FamilyMatch | None:
+    if family.catalog is not None:
+        from . import errorwords  # the vocabulary loads on the first page no pattern family claimed
+
+        found = errorwords.find(view, _set_in_time)
+        return FamilyMatch(family, found.place, found.said) if found is not None and found.firm else None
     seen: list[tuple[str, str]] = []
     wanted = 0
     for place, patterns in family.patterns.items():

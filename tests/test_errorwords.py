@@ -157,6 +157,16 @@ def test_an_article_under_a_catalog_headline_is_the_document():
     assert j.fits and j.doubt
 
 
+def test_a_long_chinese_page_under_a_catalog_headline_is_the_document():
+    """In a script without spaces a page's word count is its spaced runs: a Chinese article of 1,200
+    characters would count as a handful of words. Its characters are weighed instead (errorwords._words)."""
+    _from_catalog("服务器错误(500)", "Django", "headline")
+    text = "市议会周二开会讨论了道路、学校和图书馆的预算，并听取了居民的意见。" * 40
+    html = _page("服务器错误(500) | 新闻", "服务器错误(500)", f"<p>{text}</p>")
+    assert read_page(html).words < 100
+    assert errorwords.find(read_page(html)) is None
+
+
 def test_normalising_sets_aside_case_punctuation_and_a_status_code():
     assert errorwords.normalise("Server error (500)") == errorwords.normalise("SERVER ERROR") == "server error"
     assert errorwords.normalise("404 - Page Not Found!") == "page not found"

@@ -575,8 +575,9 @@ def _sign_in_step(soup, forms) -> str:
             " ".join([field.get("name") or "", field.get("id") or "", field.get("autocomplete") or ""])))]
         if "password" in kinds:
             # Its button says so, or, in any language, it asks for one password and who you are and nothing
-            # else (a registration or change-password form asks for two passwords or more fields).
-            only_sign_in = kinds.count("password") == 1 and named and len(fields) == 1 + len(named) <= 3
+            # else: at most one other field, or two that name a user or an email address (a registration
+            # or change-password form asks for two passwords or more fields).
+            only_sign_in = kinds.count("password") == 1 and (len(fields) <= 2 or (named and len(fields) == 1 + len(named) <= 3))
             return "password" if _asks_password(form) and (_FORM_SIGNS_IN.search(own) or only_sign_in) else ""
         if len(fields) == 1 and named and (_FORM_SIGNS_IN.search(own) or _FORM_GOES_ON.search(own.strip() or "-")):
             return "identifier"

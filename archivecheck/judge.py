@@ -23,6 +23,7 @@ from . import errorwords, pagemodel
 from .listing import listed_directory, listed_entries, names_directory
 from .pagefamilies import PageView, document_rule, find_family, is_about_errors, load as load_families, said_only
 from .pagesubject import read_subject
+from .starterpage import declared_address, elsewhere, starter_words
 from .statusbody import STATUS_BODY_CHARS, is_empty, status_body
 
 # Path suffix → (label, acceptable sniffed kinds). Unknown suffixes accept anything that is not an
@@ -144,7 +145,7 @@ def judge_document(original: str, head: bytes, data: bytes | None, media_type: s
                                f"document the link names"), DIRECTORY_LISTING
         return Judgement(sniffed, content_type, title, problem, family, doubt)
     if problem is None and sniffed == "html":
-        reading = read_error_page(data if data is not None else head)
+        reading = read_error_page(data if data is not None else head, original)
         family, doubt = reading.family, reading.doubt
         if reading.said:
             problem = reading.problem or f"the captured page is an error page (\u201c{title or reading.said}\u201d)"
@@ -310,8 +311,9 @@ def error_page_phrase(html: bytes) -> str | None:
     return read_error_page(html).said
 
 
-def read_error_page(html: bytes) -> ErrorPageReading:
-    """Read a page the way errorpages.toml's families look at it, and find its family."""
+def read_error_page(html: bytes, original: str | None = None) -> ErrorPageReading:
+    """Read a page the way errorpages.toml's families look at it, and find its family. With the link's
+    address (`original`), a new site's starter page that declares itself another address is one too."""
     view = read_page(html)
     found = find_family(view)
     if found is not None:
@@ -320,6 +322,14 @@ def read_error_page(html: bytes) -> ErrorPageReading:
     subject = read_subject(view)
     if subject.is_error:
         return ErrorPageReading(subject.said, REQUEST_SUBJECT, None)
+    # A new site's demo post on a page that names itself another address than the link's (starterpage.py).
+    starter = starter_words(view) if original else None
+    if starter is not None:
+        declared = declared_address(view.markup)
+        if declared is not None and elsewhere(original, declared):
+            return ErrorPageReading(starter, STARTER_PAGE, None,
+                                    problem=f"the captured page is a new site's starter page (\u201c{starter[:80]}\u201d) "
+                                            f"that names itself {declared}, not the document the link names")
     # Nor the lexicon: the learned score (pagemodel.py, thresholds chosen on grouped
     # cross-validation over sites it never saw) is the second opinion. High: broken, saying which
     # words made it read so; middle: ok, said with doubt; low: the rules' doubt alone.
@@ -349,6 +359,8 @@ def read_error_page(html: bytes) -> ErrorPageReading:
     return ErrorPageReading(None, None, doubt)
 
 
+# The family named when a new site's starter page stands where the link's document was (starterpage.py).
+STARTER_PAGE = "starter-page"
 # The family named when the learned score, not a rule of errorpages.toml, calls a page an error page.
 LEARNED_FAMILY = "learned-model"
 

@@ -80,3 +80,25 @@ def test_pages_about_placeholders_are_documents():
             f"<h1>How to replace the default nginx page on Debian</h1><p>{para * 2}</p><blockquote>{quote}</blockquote>"
             f"<p>{para * 2}</p><p>{para * 2}</p></main></body></html>").encode()
     assert judge_document("https://example.org/guides/nginx-default-page", body, body, "text/html").fits
+
+
+@pytest.mark.parametrize("name, own", [("f-jekyll-new-site-home", "/"), ("s4-nikola-home", "/"),
+                                       ("f-jekyll-welcome-post", "/jekyll/update/2026/12/07/welcome-to-jekyll.html"),
+                                       ("s4-nikola-welcome-to-nikola", "/posts/welcome-to-nikola/")])
+def test_a_new_sites_starter_page_is_the_document_only_at_the_address_it_names_itself(name, own):
+    """A starter site's page (errorpages.toml [starter]) where the link names another address is not
+    that document; at the address its canonical link names (an index file or .html aside) it is."""
+    from archivecheck.judge import STARTER_PAGE
+
+    body = _page(name)
+    j = judge_document("https://example.gov.uk/reports/annual-report-2019", body, body, "text/html")
+    assert not j.fits and j.family == STARTER_PAGE and "starter page" in j.problem
+    for address in (own, own + "index.html" if own.endswith("/") else own.removesuffix(".html")):
+        assert judge_document("https://example.gov.uk" + address, body, body, "text/html").fits, address
+
+
+def test_a_starter_post_without_a_declared_address_is_only_doubted():
+    body = (b"<html><head><title>Hello world!</title></head><body><main><h1>Hello world!</h1><p>Welcome to WordPress. "
+            b"This is your first post. Edit or delete it, then start writing!</p></main></body></html>")
+    j = judge_document("https://example.gov.uk/reports/annual-report-2019", body, body, "text/html")
+    assert j.fits and j.doubt

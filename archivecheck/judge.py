@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from . import errorwords, pagemodel
 from .listing import listed_directory, listed_entries, names_directory
 from .pagefamilies import PageView, document_rule, find_family, is_about_errors, load as load_families, said_only
-from .pagesubject import read_subject
+from .pagesubject import empty_listing, read_subject
 from .starterpage import declared_address, elsewhere, starter_words
 from .statusbody import STATUS_BODY_CHARS, is_empty, status_body
 
@@ -337,7 +337,10 @@ def read_error_page(html: bytes, original: str | None = None) -> ErrorPageReadin
     # A page carrying a body of prose is a document whatever its headline says (the families and the
     # lexicon yield to it too); no labelled error page carries one, so the score's high band there is
     # said as doubt, not a verdict (bench/bench_retitled_articles.py counts what this spares).
-    if learned.band == pagemodel.BROKEN and not view.carries_document:
+    # Nor does a listing that says it holds nothing yet ("No archived list yet."): the page the link
+    # named, empty; a short page of few words is what the score was trained to call broken (#17p).
+    empty = empty_listing(view) if learned.band == pagemodel.BROKEN else None
+    if learned.band == pagemodel.BROKEN and not view.carries_document and empty is None:
         return ErrorPageReading(next((h for h in view.headings if h), view.title) or learned.explanation,
                                 LEARNED_FAMILY, None,
                                 problem=f"the captured page reads as an error page: {learned.explanation}")
@@ -348,9 +351,10 @@ def read_error_page(html: bytes, original: str | None = None) -> ErrorPageReadin
         # (little content, an error word in a heading) says less, so the lexicon's sentence replaces it.
         doubt = (f"its {subject.place} says \u201c{subject.said[:80]}\u201d, like an error page, though the page "
                  f"as a whole did not read as one")
-    if learned.band == pagemodel.BROKEN:  # only here when the page carries a document
-        said = (f"it reads like an error page ({learned.explanation}; learned score {learned.probability:.2f}) "
-                f"but it carries a document ({view.prose[0]} paragraphs, {view.prose[1]} words of prose)")
+    if learned.band == pagemodel.BROKEN:  # only here when the page carries a document or lists nothing yet
+        but = (f"it carries a document ({view.prose[0]} paragraphs, {view.prose[1]} words of prose)" if empty is None
+               else f"it says it lists nothing yet (\u201c{empty[:80]}\u201d)")
+        said = f"it reads like an error page ({learned.explanation}; learned score {learned.probability:.2f}) but {but}"
         doubt = f"{doubt}; and {said}" if doubt else said
     elif learned.band == pagemodel.UNSURE:
         said = (f"it reads in part like an error page ({learned.explanation}; learned score "

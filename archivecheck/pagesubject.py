@@ -158,8 +158,31 @@ def read_subject(view: PageView) -> SubjectReading:
     threshold = lex.threshold
     if topic and not (lead is not None and _names_request(lead_text, lead, lex)):
         threshold += w["no_headline"]
-    searched = said is not None and lex.search.search(said) is not None
+    # In a script without spaces the claim is the predicate alone ('見つかりません'); what was not found
+    # ('結果', results) sits beside it in the same headline.
+    searched = said is not None and (lex.search.search(said) is not None or any(
+        lex.search.search(_sentence_around(text, at, at + len(said))) for text in (view.title, *view.headings)
+        if text and (at := text.find(said)) >= 0))
     return SubjectReading(score, threshold, said, place, helps, view.carries_document or searched)
+
+
+@lru_cache(maxsize=1)
+def _empty_listing() -> re.Pattern:
+    data = tomllib.loads(resources.files("archivecheck").joinpath("requestsubject.toml").read_text(encoding="utf-8"))
+    return re.compile(data["not_request"]["empty_listing"], _I)
+
+
+def empty_listing(view: PageView) -> str | None:
+    """The words by which a page says it lists nothing yet ("No archived list yet."), or None: the
+    listing the link named, empty (requestsubject.toml not_request.empty_listing). A question ("No
+    account yet? Register") is a sign-in page's help, not a listing."""
+    pattern = _empty_listing()
+    for text in (view.opening, view.content_lead, *(after for _h, _w, after in view.heading_blocks)):
+        for m in pattern.finditer(text or ""):
+            ends = re.search(r"[.!?\u2026]", text[m.end():])
+            if ends is None or ends.group(0) != "?":
+                return m.group(0).strip()
+    return None
 
 
 # The GOV.UK Design System (and ONS's, which follows it) puts "Error: " before the title of a form

@@ -43,3 +43,33 @@ def test_a_documentation_page_is_not_an_error_page(title, heading, body):
 ])
 def test_the_error_pages_beside_each_fix_stay_error_pages(title, heading, body):
     assert _broken(_page(title, heading, body))
+
+
+def test_a_listing_that_lists_nothing_yet_is_never_broken_by_the_learned_score(monkeypatch):
+    """HyperKitty's empty archive index ('Available lists … No archived list yet.', batch s5) scored
+    0.89 and was called broken: a listing that says it holds nothing yet is the page the link named,
+    empty. Said as doubt, not a verdict. A sign-in page's 'No account yet?' is a question (its help),
+    not a listing, and a page that says the page itself does not exist yet stays broken."""
+    from archivecheck import pagemodel
+
+    model = pagemodel.Model(bias=10.0, weights={}, broken_at=0.5, unsure_at=0.1, trained_on={})
+    monkeypatch.setattr(pagemodel, "load", lambda: model)
+    lists = _page("Available lists - example.com", "Available lists",
+                  "<p>Keyboard shortcuts: next unread message, previous unread message, jump to all threads.</p>"
+                  "<p>Most popular Most active By name Newest</p><p>No archived list yet.</p>")
+    j = judge_document("https://lists.example.org/archives/", lists, lists, "text/html")
+    assert j.fits and "it says it lists nothing yet (\u201cNo archived list yet\u201d)" in j.doubt
+    menu = "<p>Home, news, events, contact us, about the society, membership and the annual reports.</p>"
+    for heading, body in (("Sign in", "<p>Enter your name. No account yet? Register here.</p>"),
+                          ("Missing", "<p>No such page yet.</p>")):
+        assert _broken(_page("Example", heading, menu + body)), heading
+
+
+def test_a_search_that_found_nothing_is_doubt_in_scripts_without_spaces_too():
+    """Calibre-Web's Japanese search with no hits ('結果が見つかりません', results not found; batch s5)
+    was broken by the lexicon's Japanese headline claim: its claim is the predicate alone, and what was
+    not found (結果, results) sits beside it. The page not found ('ページが見つかりません') stays broken."""
+    search = _page("Calibre-Web | 検索", "結果が見つかりません", "<p>検索する単語: annual report</p>")
+    j = judge_document("https://books.example.org/search?query=annual+report", search, search, "text/html")
+    assert j.fits and j.doubt
+    assert _broken(_page("Calibre-Web", "ページが見つかりません", "<p>ホームに戻る</p>"))

@@ -61,6 +61,8 @@ def test_names_directory(original, listed, names):
      b'<RequestId>E2B6F7F1A4</RequestId><HostId>xyz=</HostId></Error>', "AccessDenied"),
     (b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8"?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist.\n'
      b'RequestId:6d2b3c1e-0001-0040-1e2a-000000000000\nTime:2026-12-07T00:00:00.0000000Z</Message></Error>', "BlobNotFound"),
+    (b"<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>records</BucketName>"
+     b"<RequestId>TX1</RequestId></Error>", "NoSuchBucket"),   # no XML declaration: sniffed as text, read all the same
     (b"<?xml version='1.0' encoding='UTF-8'?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>"
      b"<Details>No such object: records-bucket/reports/annual-2019.html</Details></Error>", "NoSuchKey"),
 ])

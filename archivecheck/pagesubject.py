@@ -115,11 +115,16 @@ def read_subject(view: PageView) -> SubjectReading:
     title_claim = _headline(_without_form_error_prefix(view.title, lex), lex)
     # A heading that says it: the page's main headings, or any heading of the content when the
     # title says so too (a site's error message under its chrome's own headings).
-    mains = set(view.headings)
+    # A page whose title opens with its first heading is headed by its own subject (an article: "Líder …
+    # denuncia … - El Nuevo Día"); a later heading's error words belong to another block of it (a
+    # browser-detect banner's "Ups...": trafilatura's eval page elnuevodia.com-mujeres, #17p), unless
+    # the title says so too. A site's name in an h1 does not open its error page's title.
+    own = _own_headings(view, lex) if not title_claim else view.headings
+    mains = set(own)
     heading = next(((h, words, after) for h, words, after in view.heading_blocks
                     if (h in mains or title_claim) and _headline(h, lex)), None)
     if heading is None:
-        heading = next(((h, view.words, "") for h in view.headings if _headline(h, lex)), None)
+        heading = next(((h, view.words, "") for h in own if _headline(h, lex)), None)
     if not title_claim and not heading and view.page_words < w["tiny_words"]:
         # A page whose words a script draws: what it says of itself in its meta description.
         title_claim = next((c for c in (_headline(m, lex) for m in view.meta) if c), None)
@@ -198,6 +203,18 @@ def _without_form_error_prefix(title: str, lex: Lexicon) -> str:
     if rest == title or lex.status_line.match(rest):
         return title
     return rest
+
+
+def _own_headings(view: PageView, lex: Lexicon) -> tuple[str, ...]:
+    """The page's main headings up to the first that opens its title, the site's name or more after it,
+    and names a topic of its own (three words or more, no claim): the page's subject; headings after
+    it are other blocks'. A title that is the heading alone may be a site's name heading its error page."""
+    title = " ".join(view.title.split()).lower()
+    for i, heading in enumerate(view.headings):
+        if heading and _is_topic(heading) and title.startswith(heading.lower()) and len(title) > len(heading) \
+                and not _headline(heading, lex):
+            return view.headings[:i + 1]
+    return view.headings
 
 
 _DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)+$")

@@ -73,3 +73,20 @@ def test_a_search_that_found_nothing_is_doubt_in_scripts_without_spaces_too():
     j = judge_document("https://books.example.org/search?query=annual+report", search, search, "text/html")
     assert j.fits and j.doubt
     assert _broken(_page("Calibre-Web", "ページが見つかりません", "<p>ホームに戻る</p>"))
+
+
+ARTICLE = ("<p>" + "The organisation's leader said the party had tried to silence her, and that she would resign soon. " * 3
+           + "</p>")
+
+
+def test_a_banner_heading_after_the_article_heading_is_not_the_pages_headline():
+    """A news article whose title opens with its own heading, with a browser-detect banner's h1 'Ups...'
+    later in the page (trafilatura's eval page elnuevodia.com-mujeres: the lexicon read the banner's
+    heading as the page's). A site's error page whose title is its name alone keeps its later heading."""
+    article = (b"<!DOCTYPE html><html><head><title>Leader denounces attempts to silence her - El Diario</title></head>"
+               b"<body><h1>Leader denounces attempts to silence her</h1>" + ARTICLE.encode() +
+               b"<div class='browser-detect'><h1>Ups...</h1><p>Our site is not visible from this browser.</p></div></body></html>")
+    assert not _broken(article)
+    site = (b"<!DOCTYPE html><html><head><title>Borough Council of Anytown</title></head><body>"
+            b"<h1>Borough Council of Anytown</h1><h1>Page not found</h1><p>Sorry.</p></body></html>")
+    assert _broken(site)

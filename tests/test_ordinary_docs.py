@@ -90,3 +90,11 @@ def test_a_banner_heading_after_the_article_heading_is_not_the_pages_headline():
     site = (b"<!DOCTYPE html><html><head><title>Borough Council of Anytown</title></head><body>"
             b"<h1>Borough Council of Anytown</h1><h1>Page not found</h1><p>Sorry.</p></body></html>")
     assert _broken(site)
+
+
+def test_a_one_word_error_title_segment_is_a_status_only_on_a_short_page():
+    """'Fehler – Roman von Anna Berg' (a novel named 'Fehler', #17m's catalog bench) over a page of
+    some 200 words is a page named so; 'Fehler - ZDF Mediathek' over a few words is an error page."""
+    blurb = "".join(f"<p>{'Ein Roman über eine Familie, ihre Fehler und einen langen Sommer am Meer. ' * 2}</p>" for _ in range(7))
+    assert not _broken(_page("Fehler \u2013 Roman von Anna Berg", "Anna Berg", blurb))
+    assert _broken(_page("Fehler - ZDF Mediathek", "ZDF Mediathek", "<p>Die Seite ist leider nicht da.</p>"))

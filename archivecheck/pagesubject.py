@@ -172,6 +172,12 @@ def read_subject(view: PageView) -> SubjectReading:
 
 
 @lru_cache(maxsize=1)
+def _relative() -> re.Pattern:
+    data = tomllib.loads(resources.files("archivecheck").joinpath("requestsubject.toml").read_text(encoding="utf-8"))
+    return re.compile(data["not_request"]["relative"], _I)
+
+
+@lru_cache(maxsize=1)
 def _empty_listing() -> re.Pattern:
     data = tomllib.loads(resources.files("archivecheck").joinpath("requestsubject.toml").read_text(encoding="utf-8"))
     return re.compile(data["not_request"]["empty_listing"], _I)
@@ -247,7 +253,7 @@ def _claim(text: str, lex: Lexicon, patterns: tuple[re.Pattern, ...] | None = No
                 continue  # a help line ("Can't find the page you're looking for?"), not a claim
             if not lex.dated.search(sentence) and not lex.reported.search(sentence) and not _ABOUT_NOUN.match(text, m.end()) \
                     and not _ABOUT_SENTENCE.search(sentence) and not _SOME.search(text, 0, m.start()) \
-                    and not _QUALIFIED.match(text, m.end()):
+                    and not _QUALIFIED.match(text, m.end()) and not _relative().search(text, max(0, m.start() - 30), m.start()):
                 return m.group(0).strip()
     return None
 

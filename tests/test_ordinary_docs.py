@@ -98,3 +98,21 @@ def test_a_one_word_error_title_segment_is_a_status_only_on_a_short_page():
     blurb = "".join(f"<p>{'Ein Roman über eine Familie, ihre Fehler und einen langen Sommer am Meer. ' * 2}</p>" for _ in range(7))
     assert not _broken(_page("Fehler \u2013 Roman von Anna Berg", "Anna Berg", blurb))
     assert _broken(_page("Fehler - ZDF Mediathek", "ZDF Mediathek", "<p>Die Seite ist leider nicht da.</p>"))
+
+
+@pytest.mark.parametrize("title, heading, body", [
+    # a claim in a relative clause describes something else (libreoffice-help-fr 7.4.7, sbasic/shared/03050100.html)
+    ("Fonction Erl", "Fonction Erl",
+     "<p>Renvoie le numéro de la ligne dans laquelle une erreur s'est produite lors de l'exécution du programme.</p>"),
+    ("Erl Function", "Erl Function", "<p>Returns the line number where an error occurred while the program ran.</p>"),
+    # "… Default Page" is a server's placeholder only when it ends its segment (sqlite3-doc 3.40.1, pgszchng2016.html)
+    ("Change in Default Page Size in SQLite Version 3.12.0", "The Default Page Size Change of SQLite 3.12.0",
+     "<p>The default page size changed from 1024 to 4096 bytes.</p>"),
+])
+def test_a_claim_about_something_else_is_not_the_pages(title, heading, body):
+    assert not _broken(_page(title, heading, body))
+
+
+def test_the_placeholder_and_the_plain_claim_beside_those_fixes_stay_error_pages():
+    assert _broken(_page("Apache2 Debian Default Page: It works", "Apache2 Debian Default Page", "<p>It works!</p>"))
+    assert _broken(_page("Example", "Example", "<p>Sorry, an error occurred while processing your request.</p>"))

@@ -379,7 +379,12 @@ def read_page(html: bytes) -> PageView:
     headings = [_flat(first_h1.get_text(" "))] if first_h1 is not None else []
     forms = [form for form in soup.find_all("form") if form.find_parent(["header", "nav", "footer", "aside"]) is None]
     password_form = any(_asks_password(form) for form in forms) or (not soup.find_all("form") and _asks_password(soup))
-    sign_in = _sign_in_step(soup, forms)
+    # A sign-in form in a dialog outside the page's <main> is the site's account box, shown on demand over
+    # the document (ZDF's 'Mein ZDF – Login' and registration dialogs on a news page: trafilatura's eval
+    # page zdf.de.corona, #17p); a sign-in wall puts its form in the page itself.
+    main_region = soup.find("main") or soup.find(attrs={"role": "main"})
+    sign_in = _sign_in_step(soup, [form for form in forms if main_region is None or main_region in form.parents
+                                   or form.find_parent(_is_dialog) is None])
     meta = tuple(_flat(tag.get("content") or "") for tag in soup.find_all("meta")
                  if (tag.get("name") or tag.get("property") or "").lower() in _SELF_DESCRIPTIONS and tag.get("content"))
     for tag in soup.find_all(["script", "style", "noscript", "template", "svg"]):
@@ -601,6 +606,17 @@ def _sign_in_step(soup, forms) -> str:
     offered = [a for a in soup.find_all(["a", "button"]) if a.find_parent(["header", "nav", "footer", "aside"]) is None
                and _SSO.search(" ".join(a.get_text(" ").split()))]
     return "sso" if offered else ""
+
+
+_DIALOG_CLASS = re.compile(r"(^|[-_])(modal|dialog|popup|overlay|lightbox)($|[-_])", re.IGNORECASE)
+
+
+def _is_dialog(tag) -> bool:
+    """A dialog box: <dialog>, role dialog/alertdialog, aria-modal, or a class naming a modal or dialog."""
+    if tag.name == "dialog" or (tag.get("role") or "").lower() in ("dialog", "alertdialog") \
+            or (tag.get("aria-modal") or "").lower() == "true":
+        return True
+    return any(_DIALOG_CLASS.search(c) for c in tag.get("class") or [])
 
 
 def _fields(form) -> list:

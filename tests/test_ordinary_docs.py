@@ -116,3 +116,17 @@ def test_a_claim_about_something_else_is_not_the_pages(title, heading, body):
 def test_the_placeholder_and_the_plain_claim_beside_those_fixes_stay_error_pages():
     assert _broken(_page("Apache2 Debian Default Page: It works", "Apache2 Debian Default Page", "<p>It works!</p>"))
     assert _broken(_page("Example", "Example", "<p>Sorry, an error occurred while processing your request.</p>"))
+
+
+def test_a_sign_in_dialog_beside_the_pages_main_content_is_the_sites_account_box():
+    """A news page with its site's login dialog outside <main> (trafilatura's eval page zdf.de.corona:
+    'Mein ZDF – Login' in a hidden dialog) is the news page; a sign-in form in the page's <main> is a wall."""
+    form = (b"<form action='#'><input type='email' name='email'><input type='password' name='password'>"
+            b"<button>Anmelden</button></form>")
+    news = (b"<!DOCTYPE html><html><head><title>US-Sport in Zeiten von Corona - Mediathek</title></head><body>"
+            b"<main><h1>US-Sport in Zeiten von Corona</h1><p>New York ist das Epizentrum der Pandemie.</p></main>"
+            b"<div class='b-dialog x-dialog-login'><article class='login-modal'><h2>Login</h2>" + form + b"</article></div>"
+            b"</body></html>")
+    assert not _broken(news)
+    wall = news.replace(b"</main><div", form + b"</main><div", 1)
+    assert _broken(wall)

@@ -25,6 +25,7 @@ from .pagefamilies import PageView, document_rule, find_family, is_about_errors,
 from .pagesubject import empty_listing, read_subject
 from .starterpage import declared_address, elsewhere, starter_words
 from .statusbody import STATUS_BODY_CHARS, is_empty, status_body
+from .wordcount import count_words
 
 # Path suffix → (label, acceptable sniffed kinds). Unknown suffixes accept anything that is not an
 # error page.
@@ -389,7 +390,7 @@ def read_page(html: bytes) -> PageView:
                  if (tag.get("name") or tag.get("property") or "").lower() in _SELF_DESCRIPTIONS and tag.get("content"))
     for tag in soup.find_all(["script", "style", "noscript", "template", "svg"]):
         tag.decompose()
-    page_words = len((soup.body or soup).get_text(" ").split())  # forms and chrome included
+    page_words = count_words((soup.body or soup).get_text(" "))  # forms and chrome included
     for tag in soup.find_all(list(_NOT_CONTENT)):
         tag.decompose()
     for tag in soup.find_all(attrs={"role": list(_CHROME_ROLES)}):
@@ -404,7 +405,7 @@ def read_page(html: bytes) -> PageView:
         headings.append(_flat(heading.get_text(" ")))
     headings += [_flat(h.get_text(" ")) for h in main.find_all("h1")[:3]]  # a logo may take the first
     cited = main.find_all(list(_CITED))
-    if len(_flat(main.get_text(" ")).split()) - sum(len(_flat(t.get_text(" ")).split()) for t in cited
+    if count_words(_flat(main.get_text(" "))) - sum(count_words(_flat(t.get_text(" "))) for t in cited
                                                    if t.find_parent(list(_CITED)) is None) >= CITED_NEEDS_WORDS:
         # A quotation needs a page around it: a page whose every word sits in a <blockquote> or a
         # <pre> (an old layout's indent; a server's bare answer in <pre>) says those words itself.
@@ -417,7 +418,7 @@ def read_page(html: bytes) -> PageView:
     start = next((i for i, line in enumerate(lines)
                   if len(line.split()) >= SENTENCE_WORDS and not _COOKIE_LINE.search(line)), 0)
     content = _QUOTED.sub(" ", " ".join(lines[start:]))
-    words = min(len(text.split()), len(content.split()))
+    words = min(count_words(text), count_words(content))
     opening = lead = ""
     if words <= LONG_PAGE_WORDS:
         opening, lead = text[:OPENING_CHARS], text[:LEAD_CHARS]
@@ -458,7 +459,7 @@ def _heading_blocks(soup, main) -> tuple[tuple[str, int, str], ...]:
                 break
         text = _flat(block.get_text(" "))
         after = text.split(heading, 1)[1] if heading in text else text
-        found.append((heading, len(text.split()), after[:OPENING_CHARS].strip()))
+        found.append((heading, count_words(text), after[:OPENING_CHARS].strip()))
     return tuple(found)
 
 
@@ -472,8 +473,8 @@ def _prose_run(main) -> tuple[int, int, int]:
     for p in main.find_all("p"):
         if p.find("p") is not None:
             continue
-        words = len(p.get_text(" ").split())
-        linked = sum(len(a.get_text(" ").split()) for a in p.find_all("a"))
+        words = count_words(p.get_text(" "))
+        linked = sum(count_words(a.get_text(" ")) for a in p.find_all("a"))
         if words >= least and 2 * linked < words:
             runs.setdefault(id(p.parent), []).append(words)
     best = max(runs.values(), key=sum, default=[])
@@ -490,11 +491,11 @@ def _longest_line(block) -> int:
     for child in block.children:
         name = getattr(child, "name", None)
         if name is None:
-            current += len(str(child).split())
+            current += count_words(str(child))
         elif name == "br" or name in _BLOCKS or child.find(_BLOCKS) is not None:
             longest, current = max(longest, current), 0
         else:
-            current += len(child.get_text(" ").split())
+            current += count_words(child.get_text(" "))
     return max(longest, current)
 
 

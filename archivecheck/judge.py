@@ -127,6 +127,11 @@ def judge_document(original: str, head: bytes, data: bytes | None, media_type: s
             problem, family = f"the capture is a server's bare error answer (\u201c{stated}\u201d), not a document", STATUS_BODY
         elif expected_kind(original) is None and data is not None and len(data.strip()) <= STATUS_BODY_CHARS:
             doubt = f"the capture is only {len(data.strip())} bytes of plain text"
+    if problem is None and doubt is None and sniffed in ("xml", "text") and expected_kind(original) is None and _is_data(head):
+        # A link to a page answered by a JSON or XML data document: an API's answer or a service's
+        # error object in a shape no rule knows; a caseworker cites pages and files, not data, so it
+        # is taken as the document only with doubt said.
+        doubt = "the capture is a JSON or XML data document, not a page, at an address that names no data file"
     if problem is None and is_empty(data):
         # No document is empty: a server that answers with nothing (Caddy's and sirv's 404) or a
         # record cut short leaves a capture that cannot be what the link names.
@@ -166,6 +171,12 @@ EMPTY_BODY = "empty-body"
 # A server's directory listing where the link names a document, not that directory (listing.py).
 DIRECTORY_LISTING = "directory-listing"
 _STORAGE_ERROR = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?<Error>\s*<Code>\s*([A-Za-z.]{3,60})\s*</Code>\s*<Message>([^<]{0,300})</Message>")
+
+
+def _is_data(head: bytes) -> bool:
+    """Does the body start as a JSON object or array, or an XML document?"""
+    start = head[:64].lstrip(b"\xef\xbb\xbf\r\n\t ")
+    return start[:1] in (b"{", b"[") or start.startswith(b"<?xml")
 
 
 def storage_error(data: bytes) -> str | None:
@@ -405,8 +416,10 @@ def read_page(html: bytes) -> PageView:
         headings.append(_flat(heading.get_text(" ")))
     headings += [_flat(h.get_text(" ")) for h in main.find_all("h1")[:3]]  # a logo may take the first
     cited = main.find_all(list(_CITED))
-    if count_words(_flat(main.get_text(" "))) - sum(count_words(_flat(t.get_text(" "))) for t in cited
-                                                   if t.find_parent(list(_CITED)) is None) >= CITED_NEEDS_WORDS:
+    outside = count_words(_flat(main.get_text(" "))) - sum(count_words(_flat(t.get_text(" "))) for t in cited
+                                                            if t.find_parent(list(_CITED)) is None)
+    set_apart = bool(cited) and outside < CITED_NEEDS_WORDS
+    if not set_apart:
         # A quotation needs a page around it: a page whose every word sits in a <blockquote> or a
         # <pre> (an old layout's indent; a server's bare answer in <pre>) says those words itself.
         for tag in cited:
@@ -428,6 +441,7 @@ def read_page(html: bytes) -> PageView:
                     markup=html[:400_000].decode("utf-8", "replace").lower(), password_form=password_form,
                     words=words, page_words=page_words, heading_blocks=blocks, meta=meta[:4], prose=prose, sign_in=sign_in,
                     content_lead=content[:LEAD_CHARS] if start and words <= LONG_PAGE_WORDS else "",
+                    set_apart=set_apart,
                     about_errors=is_about_errors(text[:OPENING_CHARS] + " " + content[:OPENING_CHARS], words)
                     or _names_many_statuses(main, text) or any(_ASKS_ABOUT_ERRORS.search(h) for h in (title, *headings)))
 
@@ -552,6 +566,9 @@ def _shape_doubt(view: PageView) -> str | None:
                 f"was not recognised as an error page")
     if view.words < SHORT_PAGE_WORDS:
         return f"it carries little content ({view.words} words), so it may be an error or holding page rather than the document"
+    if view.set_apart:
+        return ("its whole text is preformatted or set apart (<pre>, <code>, <blockquote>), as a server's bare answer, "
+                "a log or a traceback is, so it may not be the document")
     return None
 
 

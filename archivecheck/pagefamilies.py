@@ -83,6 +83,9 @@ class PageView:
     # site chrome, does not (its teasers and link lists sit in cards of their own).
     # And the words of its longest single paragraph.
     prose: tuple[int, int, int] = (0, 0, 0)
+    # The page says (almost) nothing outside <pre>, <code> or <blockquote>: a server's bare answer, a
+    # log or a traceback looks so, and so does a text file put in a page (judge.read_page).
+    set_apart: bool = False
     # The sign-in step the page's own form is (judge._sign_in_step): "password" (a sign-in form
     # whose button says so), "identifier" (an email or username alone, the first step of a
     # username-first sign-in), "sso" (only "Sign in with …" buttons), or "".

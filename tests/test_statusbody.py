@@ -117,3 +117,15 @@ def test_a_capture_of_a_bare_error_body_is_broken_end_to_end(file, content_type)
     assert result.status is Status.BROKEN
     record = json.loads(json.dumps(result.to_dict()))
     assert "error answer" in record["detail"] or "empty" in record["detail"]
+
+
+def test_a_data_document_at_a_page_address_is_taken_only_with_doubt():
+    """(#17) A JSON or XML body answering a link to a page, in no error shape statusbody knows and too
+    long for a bare answer, is an API's answer: never a plain `ok`."""
+    from archivecheck.judge import judge_document
+
+    body = ('{"data": {"items": [' + ",".join(f'{{"id": {n}, "name": "record {n}"}}' for n in range(40)) + "]}}").encode()
+    judged = judge_document("https://example.gov.uk/some/page", body, body, "application/json")
+    assert judged.fits and judged.doubt and "JSON or XML" in judged.doubt
+    named = judge_document("https://example.gov.uk/data/records.json", body, body, "application/json")
+    assert named.fits and not named.doubt  # a link that names a JSON file gets one

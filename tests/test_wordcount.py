@@ -24,3 +24,18 @@ def test_a_chinese_notice_of_some_length_is_not_a_near_empty_page():
     view = read_page(page)
     assert view.words >= 3 * len(paragraph) // 2
     assert view.prose[0] == 3
+
+
+def test_a_page_that_is_all_preformatted_text_is_read_but_doubted():
+    """(#17) A page whose every word sits in <pre> is read (its words are its own, not a quotation),
+    but a server's bare answer, a log or a traceback looks just so: taken as the document only with
+    doubt said, never plainly."""
+    from archivecheck.judge import judge_document
+
+    trace = "\n".join(f"  File \"/srv/app/handlers.py\", line {n}, in handle_request_{n}\n    return dispatch(request)"
+                      for n in range(40))
+    page = f"<html><body><pre>{trace}</pre></body></html>".encode()
+    view = read_page(page)
+    assert view.set_apart and view.words > 100
+    judged = judge_document("https://example.gov.uk/some/page", page, page, "text/html")
+    assert judged.doubt and "preformatted" in judged.doubt

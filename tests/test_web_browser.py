@@ -181,7 +181,10 @@ def test_the_evidence_record_prints_on_a4(page, server):
 
     reader = PdfReader(io.BytesIO(pdf))
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
-    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    # A4 is 595.28 x 841.89 points; Chromium lays the page out in whole CSS pixels, so one run in a
+    # loaded full suite gave 596 x 843 (ci11, 2026-12-07). Within 1.5 points it is A4, and far from
+    # US Letter (612 x 792) or A3.
+    assert abs(width - 595.28) <= 1.5 and abs(height - 841.89) <= 1.5, (width, height)
     text = " ".join(p.extract_text() for p in reader.pages)
     assert "Skip to main content" not in text and "archivecheck" in text
     assert "".join(REFERENCE_LINK.split()) in "".join(text.split())

@@ -121,12 +121,6 @@ def _headline(text: str, table: dict[str, tuple[Phrase, ...]]) -> tuple[str, Phr
     return None
 
 
-def _words(view) -> int:
-    """The main content's length in words (judge.read_page counts unspaced scripts by their
-    characters, wordcount.py)."""
-    return view.words
-
-
 def _with_status(segment: str) -> bool:
     return _STATUS.search(segment) is not None
 
@@ -136,7 +130,8 @@ def find(view, set_in_time=None) -> Seen | None:
     else a one-word headline alone, with firm=False), or None. `view` is a pagefamilies.PageView;
     `set_in_time(text, start, end)` is pagefamilies' notice test for claims."""
     vocab = vocabulary()
-    if view.about_errors or view.carries_document or _words(view) > MAX_WORDS:
+    # view.words counts unspaced scripts by their characters (judge.read_page, wordcount.py)
+    if view.about_errors or view.carries_document or view.words > MAX_WORDS:
         return None
     if view.password_form and view.words <= SIGN_IN_THIN_WORDS:
         for text in (*view.headings, view.title):

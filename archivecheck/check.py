@@ -14,7 +14,7 @@ from .errors import InputError
 from .http import ArchiveSession
 from .index import CdxIndex
 from .known import embedded_original, known_archive
-from .models import Kind, Result, Status, timestamp_to_datetime, utc_now_iso
+from .models import DOUBT_MARK, Kind, Result, Status, timestamp_to_datetime, utc_now_iso
 from .grammar import compile_grammar
 from .pool import map_bounded
 from .repair import RepairedLink, repair_link, respell_link
@@ -250,19 +250,14 @@ def _ok_detail(v: Verification, link_timestamp: str | None) -> str:
     return text + doubt_sentence(v)
 
 
-# How a record's detail says the judge doubted a good capture (is_doubted reads it back).
-DOUBT_MARK = " Unsure: "
-
-
 def doubt_sentence(v: Verification) -> str:
     """' Unsure: …' when the judge doubted a good capture (the evidence record carries it), else ''."""
     return f"{DOUBT_MARK}{v.doubt}; open it before citing it." if v.doubt else ""
 
 
 def is_doubted(result) -> bool:
-    """An `ok` record whose capture the judge doubted (its detail says so): a person should open it
-    before citing it, so no page shows it as plainly working."""
-    return result is not None and result.status is Status.OK and DOUBT_MARK in (result.detail or "")
+    """An `ok` record whose capture the judge doubted (Result.doubted), for templates given None too."""
+    return result is not None and result.doubted
 
 
 def build_result(prepared: PreparedLink, kind: Kind, status: Status, v: Verification | None, *,

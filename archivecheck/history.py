@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .errors import ConfigError
+from .models import DOUBT_MARK
 from .historyfile import DatabaseBusy, HistoryError, WriterLock, check_db_path, history_errors  # noqa: F401
 
 DECISIVE = ("ok", "broken", "not_archived")
@@ -373,6 +374,12 @@ class History:
         return self.conn.execute(
             "SELECT COUNT(*) FROM results WHERE run_id=? AND status='unverifiable'"
             " AND json_extract(record, '$.challenged_by') IS NOT NULL", (run_id,)).fetchone()[0]
+
+    def doubted_count(self, run_id: int) -> int:
+        """The run's `ok` links whose capture the judge doubted (models.Result.doubted)."""
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM results WHERE run_id=? AND status='ok'"
+            " AND instr(json_extract(record, '$.detail'), ?) > 0", (run_id, DOUBT_MARK)).fetchone()[0]
 
     def status_counts(self, run_id: int) -> dict[str, int]:
         return {status: n for status, n in self.conn.execute(

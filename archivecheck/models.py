@@ -52,6 +52,11 @@ CONTRACT_FIELDS = (
 )
 
 
+# How a record's detail says the judge doubted a good capture (#17 item 5): the record keeps the
+# contract's `ok`, and every report, page and count reads the doubt back from these words.
+DOUBT_MARK = " Unsure: "
+
+
 @dataclass(frozen=True)
 class Result:
     """One record per link: the contract's result record, field for field."""
@@ -85,6 +90,12 @@ class Result:
     def result(self) -> "Result":
         """A Result is a record (see records.py) that adds nothing to itself."""
         return self
+
+    @property
+    def doubted(self) -> bool:
+        """An `ok` whose capture the judge doubted (its detail says so after DOUBT_MARK): a person
+        should open it before citing it, so no report counts or shows it as plainly working."""
+        return self.status is Status.OK and DOUBT_MARK in (self.detail or "")
 
     def added_fields(self) -> dict:
         return {}

@@ -425,6 +425,9 @@ def summarise_run(history: History, run_id: int, options: WatchOptions) -> dict:
         **{s.value: statuses.get(s.value, 0) for s in Status},
         "changes": by_change,
         "suggestions_changed": changes.get("suggestion_changed", 0),
+        # Of the ok links, those whose capture the judge doubted (Result.doubted): a nightly job's
+        # reader should open them once, not count them as plainly working (#17 item 5).
+        "ok_unsure": history.doubted_count(run_id),
         # (#20) Unverifiable because an archive asked for human verification: like every unverifiable
         # link, compared with nothing, so none of their states changes.
         "challenged": history.challenged_count(run_id),

@@ -15,7 +15,11 @@ from archivecheck.check import memento_result, prepare_link
 from archivecheck.config import NetworkPolicy, load_settings
 from archivecheck.http import ArchiveSession
 from archivecheck.models import Status
-from archivecheck.report import render_markdown
+from archivecheck.history import History
+from archivecheck.records import ScannedLink
+from archivecheck.report.scan import render_scan_text
+from archivecheck.scan import LetterScan
+from archivecheck.report import render_json, render_markdown, render_text, summarise
 from archivecheck.verify import Verdict, verify_capture
 from tests.errorpages import ROOT
 from tests.servers import serve_in_thread
@@ -73,3 +77,43 @@ def test_an_error_page_is_broken_not_doubted():
     v, result = _check((ROOT / "pages/govuk-ds-service-unavailable-pages--service-replaced--4e3cf21.html").read_bytes())
     assert result.status is Status.BROKEN and v.doubt is None
     assert "error page" in result.detail
+
+
+def test_every_report_counts_and_marks_a_doubted_ok_apart():
+    """A doubted `ok` keeps the contract's status, but no report shows or counts it as plainly
+    working: the text mark, every summary line and the evidence record's heading say 'unsure'."""
+    _, doubted = _check((ROOT / "pages/mdn-http-status-404.html").read_bytes())
+    _, plain = _check((ROOT / "pages/govuk-frontend-bank-holidays.html").read_bytes())
+    assert doubted.status is Status.OK and doubted.doubted and not plain.doubted
+    summary = summarise([doubted, plain])
+    assert (summary["ok"], summary["ok_unsure"]) == (2, 1)
+    assert summarise([plain])["ok_unsure"] == 0
+    text = render_text([doubted, plain])
+    assert text.splitlines()[0].startswith("\u2713 ok, unsure  ")
+    assert any(line.startswith("\u2713 ok  ") for line in text.splitlines())
+    assert "2 links: 2 ok (1 unsure: open it before citing), 0 broken" in text
+    markdown = render_markdown([doubted, plain])
+    assert "**2 links:** 2 ok (1 unsure: open it before citing)" in markdown
+    assert "## 1. ok, unsure: " in markdown and "## 2. ok: " in markdown
+    assert '"ok_unsure": 1' in render_json([doubted, plain])
+
+
+def test_a_nightly_run_counts_its_doubted_ok_links(tmp_path):
+    _, doubted = _check((ROOT / "pages/mdn-http-status-404.html").read_bytes())
+    _, plain = _check((ROOT / "pages/govuk-frontend-bank-holidays.html").read_bytes())
+    with History.open(tmp_path / "watch.db") as history:
+        run = history.start_run(started_at="2026-12-07T00:00:00Z", list_path="links.txt", total=2, options={})
+        history.add_results(run, [(0, doubted.input, {}, doubted.to_dict(), None),
+                                  (1, plain.input, {}, plain.to_dict(), None)])
+        assert history.doubted_count(run) == 1
+        assert history.status_counts(run) == {"ok": 2}
+
+
+def test_the_caseworkers_scan_report_shows_the_doubt_before_the_link_to_send():
+    _, doubted = _check((ROOT / "pages/mdn-http-status-404.html").read_bytes())
+    scanned = LetterScan("letter.txt", "txt", (ScannedLink(doubted, "letter.txt", 3, None, "text", sentence="…"),))
+    lines = render_scan_text([scanned]).splitlines()
+    assert lines[1] == "  \u2713 OK, CHECK IT  (line 3)"
+    unsure = next(i for i, line in enumerate(lines) if line.startswith("    unsure: "))
+    assert lines[unsure].startswith("    unsure: its title reads like an error page") and lines[unsure + 1].startswith("    send: ")
+    assert lines[-1] == "1 link in 1 letter: 1 ok (1 unsure: open before sending), 0 need attention"

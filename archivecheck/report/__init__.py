@@ -27,6 +27,20 @@ MARKS = {
     Status.NOT_ARCHIVED: "\u2717 not_archived",
     Status.UNVERIFIABLE: "? unverifiable",
 }
+# An `ok` the judge doubted (Result.doubted, #17 item 5) is never shown as plainly working.
+UNSURE_MARK = "\u2713 ok, unsure"
+
+
+def mark(result: Result) -> str:
+    """The status mark a person reads first: an ok the judge doubted says so."""
+    return UNSURE_MARK if result.doubted else MARKS[result.status]
+
+
+def ok_phrase(summary: dict) -> str:
+    """'3 ok' or '3 ok (1 unsure: open it before citing it)' for a summary's ok count."""
+    unsure = summary.get("ok_unsure", 0)
+    return f"{summary['ok']} ok" + (f" ({unsure} unsure: open {'it' if unsure == 1 else 'them'} before citing)"
+                                    if unsure else "")
 
 
 
@@ -49,6 +63,9 @@ def summarise(records: Sequence) -> dict:
     return {
         "total": len(results),
         **{s.value: counts.get(s.value, 0) for s in Status},
+        # Of the ok links, those whose capture the judge doubted: counted apart so a nightly job or
+        # a caseworker's summary never reads them as plainly working (#17 item 5).
+        "ok_unsure": sum(r.doubted for r in results),
         "exit_code": int(exit_code(results)),
         "generated_at": utc_now_iso(),
     }
@@ -119,11 +136,11 @@ def render_text(records: Sequence) -> str:
     """For a person: a mark, the working link, the capture date; detail on the next line."""
     results = results_of(records)
     lines = []
-    width = max((len(m) for m in MARKS.values()), default=0)
+    width = max((len(m) for m in (*MARKS.values(), UNSURE_MARK)), default=0)
     for r in results:
         link = r.memento_url or r.url
         when = f"  (captured {r.memento_datetime[:10]})" if r.memento_datetime and r.status is Status.OK else ""
-        lines.append(f"{MARKS[r.status]:<{width}}  {link}{when}")
+        lines.append(f"{mark(r):<{width}}  {link}{when}")
         if r.repairs:
             lines.append(f"{'':<{width}}  repaired ({', '.join(r.repairs)}) from: {_one_line(r.input)}")
         if r.uncertain:
@@ -135,7 +152,7 @@ def render_text(records: Sequence) -> str:
     s = summarise(results)
     lines.append("")
     lines.append(
-        f"{s['total']} link{'s' if s['total'] != 1 else ''}: {s['ok']} ok, {s['broken']} broken, "
+        f"{s['total']} link{'s' if s['total'] != 1 else ''}: {ok_phrase(s)}, {s['broken']} broken, "
         f"{s['not_archived']} not archived, {s['unverifiable']} unverifiable"
     )
     return printable("\n".join(lines) + "\n")
@@ -148,7 +165,7 @@ def render_markdown(records: Sequence, *, heading: str = "Archive link check", n
     results = results_of(records)
     out = [f"# {md_cell(heading)}", "", f"Generated {utc_now_iso()} by archivecheck.", ""]
     s = summarise(results)
-    out.append(f"**{s['total']} link{'s' if s['total'] != 1 else ''}:** {s['ok']} ok, {s['broken']} broken, {s['not_archived']} not archived, "
+    out.append(f"**{s['total']} link{'s' if s['total'] != 1 else ''}:** {ok_phrase(s)}, {s['broken']} broken, {s['not_archived']} not archived, "
                f"{s['unverifiable']} unverifiable.")
     out.append("")
     if not_read:
@@ -157,7 +174,7 @@ def render_markdown(records: Sequence, *, heading: str = "Archive link check", n
         out += [f"- {md_cell(problem)}" for problem in not_read]
         out.append("")
     for i, (record, r) in enumerate(zip(records, results), 1):
-        out.append(f"## {i}. {r.status.value}: {md_cell(r.memento_url or r.url)}")
+        out.append(f"## {i}. {r.status.value}{', unsure' if r.doubted else ''}: {md_cell(r.memento_url or r.url)}")
         out.append("")
         out.append("| | |")
         out.append("|---|---|")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from ..models import DOUBT_MARK
+
 MARK = {"ok": "\u2713 OK", "broken": "\u2717 BROKEN", "not_archived": "\u2717 NOT ARCHIVED",
         "unverifiable": "? COULD NOT VERIFY"}
+# An ok the judge doubted (models.Result.doubted, #17 item 5): the caseworker opens it before sending.
+UNSURE = "\u2713 OK, CHECK IT"
 
 
 def render_scan_text(scans) -> str:
@@ -18,7 +22,7 @@ def render_scan_text(scans) -> str:
         for link in s.links:
             r = link.result
             where = f"page {link.page}, line {link.line}" if link.page else f"line {link.line}"
-            out.append(f"  {MARK[r.status.value]}  ({where})")
+            out.append(f"  {UNSURE if r.doubted else MARK[r.status.value]}  ({where})")
             if r.repairs:
                 out.append(f"    as written: {' '.join(r.input.split())}")
                 out.append(f"    repaired ({', '.join(r.repairs)})")
@@ -27,6 +31,8 @@ def render_scan_text(scans) -> str:
                 out.append("    check it before sending. Other readings:")
                 out += [f"      {alternative}" for alternative in r.alternatives]
             if r.status.value == "ok":
+                if r.doubted:
+                    out.append(f"    unsure: {r.detail.partition(DOUBT_MARK)[2]}")
                 out.append(f"    send: {r.memento_url}")
                 out.append(f"    sentence: {link.sentence}")
             else:
@@ -41,8 +47,9 @@ def render_scan_text(scans) -> str:
         out.append("")
     total = [r for s in scans for r in s.results]
     ok = sum(r.status.value == "ok" for r in total)
-    out.append(f"{len(total)} link{'s' if len(total) != 1 else ''} in {len(scans)} letter{'s' if len(scans) != 1 else ''}: {ok} ok, "
-               f"{len(total) - ok} need attention")
+    unsure = sum(r.doubted for r in total)
+    out.append(f"{len(total)} link{'s' if len(total) != 1 else ''} in {len(scans)} letter{'s' if len(scans) != 1 else ''}: {ok} ok"
+               f"{f' ({unsure} unsure: open before sending)' if unsure else ''}, {len(total) - ok} need attention")
     partial = sum(1 for s in scans if s.note)
     if partial:
         out.append(f"{partial} letter{'s' if partial != 1 else ''} NOT FULLY CHECKED: part of {'them' if partial != 1 else 'it'} "

@@ -10,7 +10,7 @@ from typing import TextIO
 from ..records import SuggestionChange, WatchedLink
 from ..watch import (CHANGES, NEWLY_BROKEN, NEWLY_NOT_ARCHIVED, RECOVERED, SECTION_TITLES, STILL_OK,
                      WatchReport)
-from . import CONTRACT_FIELDS, FORMATS, MARKS, md_cell, record_dict
+from . import CONTRACT_FIELDS, FORMATS, mark, md_cell, ok_phrase, record_dict
 
 
 def render_watch(report: WatchReport, fmt: str) -> str:
@@ -76,7 +76,7 @@ def _flat_row(r: WatchedLink) -> dict:
 def _headline(report: WatchReport) -> str:
     s, ch = report.summary, report.summary["changes"]
     return (f"Watch run {report.run_id}{' (resumed)' if report.resumed else ''}: {s['total']} links \u2014 "
-            f"{s['ok']} ok, {s['broken']} broken, {s['not_archived']} not archived, {s['unverifiable']} unverifiable. "
+            f"{ok_phrase(s)}, {s['broken']} broken, {s['not_archived']} not archived, {s['unverifiable']} unverifiable. "
             f"Changes: {ch[NEWLY_BROKEN]} newly broken, {ch[NEWLY_NOT_ARCHIVED]} newly not archived, "
             f"{ch[RECOVERED]} recovered.")
 
@@ -118,7 +118,7 @@ def _write_text(report: WatchReport, out: TextIO) -> None:
         out.write(f"\n{SECTION_TITLES[change]} ({count})\n")
         for w in report.section(change):
             r = w.result
-            lines = [f"  {MARKS[r.status]}  {r.memento_url or r.url}"]
+            lines = [f"  {mark(r)}  {r.memento_url or r.url}"]
             labels = _labels_text(w)
             lines.append(f"      {_was(w)}{'; ' + labels if labels else ''}")
             lines.append(f"      {r.detail}")

@@ -48,11 +48,14 @@ HELDOUT3 = ROOT / "heldout3"
 # A fourth sealed held-out set (issue #17's fourth session), sealed 2026-12-07 00:26 before any rule of
 # that session landed, mostly real sites' pages (its README says which); read like HELDOUT.
 HELDOUT4 = ROOT / "heldout4"
+# A fifth sealed held-out set (issue #17's fifth session), sealed 2026-12-07 03:18 before any rule of
+# that session was measured on it, with UK public-sector pages first (its README says which); read like HELDOUT.
+HELDOUT5 = ROOT / "heldout5"
 
 
 def load_pages(root: Path = ROOT) -> list[LabelledPage]:
     """The pages labelled in `root`/labels.json (the development set by default; HELDOUT, HELDOUT2,
-    HELDOUT3 and HELDOUT4 are the sealed held-out sets, which only tests/test_errorpages.py reads, for aggregate figures)."""
+    HELDOUT3, HELDOUT4 and HELDOUT5 are the sealed held-out sets, which only tests/test_errorpages.py reads, for aggregate figures)."""
     labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
     pages = []
     for entry in labels:

@@ -1,5 +1,5 @@
 """Error-page detection measured on real pages: the development set (fixtures/errorpages/) and the
-sealed held-out sets (fixtures/errorpages/heldout/, heldout2/, heldout3/ and heldout4/), and the families of archivecheck/errorpages.toml.
+sealed held-out sets (fixtures/errorpages/heldout/, heldout2/, heldout3/, heldout4/ and heldout5/), and the families of archivecheck/errorpages.toml.
 
     python -m pytest -q -s tests/test_errorpages.py      # prints the figures (and every dev miss)
 
@@ -26,7 +26,7 @@ import pytest
 
 from archivecheck.judge import read_error_page
 from archivecheck.pagefamilies import load as load_families
-from tests.errorpages import HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, ROOT, judge, judged_error, load_pages, score
+from tests.errorpages import HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, ROOT, judge, judged_error, load_pages, score
 
 DEV_MIN_RECALL = 1.0
 HELDOUT_MIN_RECALL = 0.98
@@ -118,6 +118,11 @@ def test_heldout3_set():
 def test_heldout4_set():
     """The fourth sealed held-out set (fixtures/errorpages/heldout4/), sealed 2026-12-07 00:26."""
     _later_heldout_set(HELDOUT4, 4, "fourth")
+
+
+def test_heldout5_set():
+    """The fifth sealed held-out set (fixtures/errorpages/heldout5/), sealed 2026-12-07 at 9377767."""
+    _later_heldout_set(HELDOUT5, 5, "fifth")
 
 
 def test_every_family_has_real_examples_judged_as_it():

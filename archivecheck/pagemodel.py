@@ -50,7 +50,12 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 _STATUS = re.compile(r"(?<![\d.,/#-])\b([45]\d\d)\b(?![\d.,/-]\d)")
 _DIGITS = re.compile(r"\d+")
 # A heading naming error pages, messages or codes as its topic (plural: a page about them).
-_TOPIC = re.compile(r"\b(error|not found|404|status|unavailable|maintenance)( \w+)? (pages|messages|codes)\b",
+# German joins them into one word ("Die besten 404-Seiten", "Fehlermeldungen und ihre Bedeutung"); French
+# and Spanish put the kind first ("pages d'erreur", "códigos de error") (#17p2: batch 2026-12-07-p2, a
+# German news feature on readers' favourite 404 pages).
+_TOPIC = re.compile(r"\b(error|not found|404|status|unavailable|maintenance)( \w+)? (pages|messages|codes)\b"
+                    r"|\b(404|40\d|50\d|fehler)-?(seiten|meldungen|codes)\b"
+                    r"|\b(pages|messages|codes) d'erreurs?\b|\b(p\u00e1ginas|mensajes|c\u00f3digos) de error\b",
                     re.IGNORECASE)
 # Quoted words in a page's text (tags, scripts and styles taken out first).
 _QUOTED_TEXT = re.compile(r"(?<=[\s(])[\"\u201c]([^\"\u201c\u201d]{3,80})[\"\u201d]")

@@ -130,3 +130,29 @@ def test_a_sign_in_dialog_beside_the_pages_main_content_is_the_sites_account_box
     assert not _broken(news)
     wall = news.replace(b"</main><div", form + b"</main><div", 1)
     assert _broken(wall)
+
+
+# Session 5 (#17p2): real pages of batch 2026-12-07-p2 (fixtures/errorpages, the stored-page corpus's
+# visible text, judged as the set judges it), first seen broken, fixed at the cause.
+def _p2(name: str) -> bytes:
+    from tests.errorpages import ROOT, _as_html
+    return _as_html((ROOT / "pages" / f"p2-{name}.html").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", [
+    "snippets-403-error-internet-explorer",   # "This is the generic HTTP status code that a server returns…"
+    "modny73-404-examples",                   # "The 404 error aka File Not Found is one of the common errors…"
+    "profilpelajar-erreur-http-404",          # "… l'erreur 404 signale que la ressource demandée…"
+    "pcspezialist-fehlercode-404",            # title 'Error 404 – Page not found', then "Was bedeutet die Fehlermeldung…?"
+    "spiegel-die-besten-404-seiten",          # title naming 404 pages as its topic ("Die besten 404-Seiten")
+])
+def test_a_page_defining_or_asking_about_an_error_is_not_one(name):
+    assert not _broken(_p2(name))
+
+
+@pytest.mark.parametrize("name", [
+    "sweetsparty-neocities-not-found",               # a site's 404 page quoting Wikipedia's definition
+    "valtourainehabitat-demande-de-logement-404",    # 'Erreur 404' + a definition 'Extrait de Wikipedia' (60 words)
+])
+def test_a_short_error_page_quoting_a_definition_stays_an_error_page(name):
+    assert _broken(_p2(name))

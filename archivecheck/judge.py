@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from . import errorwords, pagemodel
+from . import errorwords, pagemodel, pageshape
 from .listing import listed_directory, listed_entries, names_directory
-from .pagefamilies import PageView, document_rule, find_family, is_about_errors, load as load_families, said_only
+from .pagefamilies import PageView, document_rule, find_family, is_about_errors, load as load_families, said_only, scheduled
 from .pagesubject import empty_listing, read_subject
 from .starterpage import declared_address, elsewhere, starter_words
 from .statusbody import STATUS_BODY_CHARS, is_empty, status_body
@@ -334,6 +334,10 @@ def read_error_page(html: bytes, original: str | None = None) -> ErrorPageReadin
     subject = read_subject(view)
     if subject.is_error:
         return ErrorPageReading(subject.said, REQUEST_SUBJECT, None)
+    # Nor the words: where and how the page says its message, in any language (pageshape.py).
+    shaped = pageshape.read(view, scheduled())
+    if shaped is not None:
+        return ErrorPageReading(shaped.said, shaped.rule, None, problem=shaped.problem)
     # A new site's demo post on a page that names itself another address than the link's (starterpage.py).
     starter = starter_words(view) if original else None
     if starter is not None:
@@ -387,6 +391,7 @@ def read_page(html: bytes) -> PageView:
     definitions taken out); its size in words; its raw markup; whether it asks for a password."""
     soup = _soup(html)
     title = _flat(soup.title.string) if soup.title and soup.title.string else ""
+    bare = pageshape.measure_bare_heading(soup)  # before scripts go: a script may draw the document
     first_h1 = soup.find("h1")  # before the chrome goes: some templates put it in a <header>
     headings = [_flat(first_h1.get_text(" "))] if first_h1 is not None else []
     forms = [form for form in soup.find_all("form") if form.find_parent(["header", "nav", "footer", "aside"]) is None]
@@ -409,6 +414,7 @@ def read_page(html: bytes) -> PageView:
     for tag in soup.find_all(_is_cookie_banner):
         tag.decompose()
     main = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    shape = pageshape.Shape(bare, pageshape.measure_alert(main), pageshape.measure_way_home(main))
     blocks = _heading_blocks(soup, main)
     prose = _prose_run(main)
     heading = main.find(["h1", "h2"])
@@ -441,7 +447,7 @@ def read_page(html: bytes) -> PageView:
                     markup=html[:400_000].decode("utf-8", "replace").lower(), password_form=password_form,
                     words=words, page_words=page_words, heading_blocks=blocks, meta=meta[:4], prose=prose, sign_in=sign_in,
                     content_lead=content[:LEAD_CHARS] if start and words <= LONG_PAGE_WORDS else "",
-                    set_apart=set_apart,
+                    set_apart=set_apart, shape=shape,
                     about_errors=is_about_errors(text[:OPENING_CHARS] + " " + content[:OPENING_CHARS], words)
                     or _names_many_statuses(main, text) or any(_ASKS_ABOUT_ERRORS.search(h) for h in (title, *headings)))
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .pageshape import Shape
+
 PLACES = ("title", "heading", "opening", "lead", "main", "anywhere", "markup", "form")
 # Places whose evidence is what the page *says* to its reader: a page about errors says the same
 # words without being one, so these do not count on it (markup, notices and forms still do).
@@ -90,6 +92,9 @@ class PageView:
     # whose button says so), "identifier" (an email or username alone, the first step of a
     # username-first sign-in), "sso" (only "Sign in with …" buttons), or "".
     sign_in: str = ""
+    # Where and how the page says its message, whatever its words (pageshape.py: one short heading
+    # and nothing else, an error alert opening the content, a main content that only leads home).
+    shape: Shape = Shape()
 
     @property
     def carries_document(self) -> bool:

@@ -136,7 +136,7 @@ def test_a_sign_in_dialog_beside_the_pages_main_content_is_the_sites_account_box
 # visible text, judged as the set judges it), first seen broken, fixed at the cause.
 def _p2(name: str) -> bytes:
     from tests.errorpages import ROOT, _as_html
-    return _as_html((ROOT / "pages" / f"p2-{name}.html").read_text(encoding="utf-8"))
+    return _as_html((ROOT / "pages" / f"{name if name.startswith('s6-') else 'p2-' + name}.html").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("name", [
@@ -145,6 +145,11 @@ def _p2(name: str) -> bytes:
     "profilpelajar-erreur-http-404",          # "… l'erreur 404 signale que la ressource demandée…"
     "pcspezialist-fehlercode-404",            # title 'Error 404 – Page not found', then "Was bedeutet die Fehlermeldung…?"
     "spiegel-die-besten-404-seiten",          # title naming 404 pages as its topic ("Die besten 404-Seiten")
+    # batch 2026-12-07-s6's articles (#17s6), taken after their first-seen figure was posted
+    "s6-news21th-iis-detailed-error-404",     # "HTTP Error 404.0 is a common issue… This particular error, defined as…"
+    "s6-oreginaldiploms-dont-permission-access-resource",  # titled with the message; "This error, formally known as…"
+    "s6-verulamwebdesign-what-is-a-404-error",  # "a 404 error means that the page you were trying to reach…"
+    "s6-noticias22-errores-comunes-404-es",   # "Uno de los errores más comunes es el famoso «Página no encontrada»"
 ])
 def test_a_page_defining_or_asking_about_an_error_is_not_one(name):
     assert not _broken(_p2(name))

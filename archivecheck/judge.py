@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from . import errorwords, pagemodel, pageshape
 from .listing import listed_directory, listed_entries, names_directory
 from .pagefamilies import PageView, document_rule, find_family, is_about_errors, load as load_families, said_only, scheduled
-from .pagesubject import empty_listing, read_subject
+from .pagesubject import empty_listing, menu_path, read_subject
 from .starterpage import declared_address, elsewhere, starter_words
 from .statusbody import STATUS_BODY_CHARS, is_empty, status_body
 from .wordcount import count_words
@@ -356,7 +356,10 @@ def read_error_page(html: bytes, original: str | None = None) -> ErrorPageReadin
     # Nor does a listing that says it holds nothing yet ("No archived list yet."): the page the link
     # named, empty; a short page of few words is what the score was trained to call broken (#17p).
     empty = empty_listing(view) if learned.band == pagemodel.BROKEN else None
-    if learned.band == pagemodel.BROKEN and not view.carries_document and empty is None:
+    # Nor a page that leads its reader through an application's menus ("Choose Edit - Next Error"): that
+    # application's help page, its command named after an error (#17p2, LibreOffice's help).
+    menus = menu_path(view) if learned.band == pagemodel.BROKEN and empty is None else None
+    if learned.band == pagemodel.BROKEN and not view.carries_document and empty is None and menus is None:
         return ErrorPageReading(next((h for h in view.headings if h), view.title) or learned.explanation,
                                 LEARNED_FAMILY, None,
                                 problem=f"the captured page reads as an error page: {learned.explanation}")
@@ -367,9 +370,11 @@ def read_error_page(html: bytes, original: str | None = None) -> ErrorPageReadin
         # (little content, an error word in a heading) says less, so the lexicon's sentence replaces it.
         doubt = (f"its {subject.place} says \u201c{subject.said[:80]}\u201d, like an error page, though the page "
                  f"as a whole did not read as one")
-    if learned.band == pagemodel.BROKEN:  # only here when the page carries a document or lists nothing yet
-        but = (f"it carries a document ({view.prose[0]} paragraphs, {view.prose[1]} words of prose)" if empty is None
-               else f"it says it lists nothing yet (\u201c{empty[:80]}\u201d)")
+    if learned.band == pagemodel.BROKEN:  # only here when the page carries a document, lists nothing yet or shows menus
+        but = (f"it says it lists nothing yet (\u201c{empty[:80]}\u201d)" if empty is not None
+               else f"it leads its reader through an application's menus (\u201c{menus[:80]}\u201d): a help page"
+               if menus is not None and not view.carries_document
+               else f"it carries a document ({view.prose[0]} paragraphs, {view.prose[1]} words of prose)")
         said = f"it reads like an error page ({learned.explanation}; learned score {learned.probability:.2f}) but {but}"
         doubt = f"{doubt}; and {said}" if doubt else said
     elif learned.band == pagemodel.UNSURE:

@@ -196,6 +196,24 @@ def empty_listing(view: PageView) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _menu_path() -> re.Pattern:
+    data = tomllib.loads(resources.files("archivecheck").joinpath("requestsubject.toml").read_text(encoding="utf-8"))
+    return re.compile(data["not_request"]["menu_path"], _I)
+
+
+def menu_path(view: PageView) -> str | None:
+    """The words by which a page leads its reader through an application's menus ("Choose Edit - Next
+    Error"), or None: that application's help page, whatever its command is named
+    (requestsubject.toml not_request.menu_path)."""
+    pattern = _menu_path()
+    for text in (view.opening, view.content_lead):
+        m = pattern.search(text or "")
+        if m is not None:
+            return m.group(0).strip()
+    return None
+
+
 # The GOV.UK Design System (and ONS's, which follows it) puts "Error: " before the title of a form
 # page showing validation errors ("Error: What is your name?"): the form is the page, its errors
 # are the reader's typing. Source: GOV.UK Design System, Error message component, "Add 'Error: ' to

@@ -161,3 +161,25 @@ def test_a_page_defining_or_asking_about_an_error_is_not_one(name):
 ])
 def test_a_short_error_page_quoting_a_definition_stays_an_error_page(name):
     assert _broken(_p2(name))
+
+
+def test_an_applications_help_page_named_after_an_error_is_never_broken_by_the_learned_score():
+    # the shape of LibreOffice 7.4.7's help pages 'Next Error' / 'Error anterior' (libreoffice-help-en-us/-es,
+    # text/smath/01/02100000.html, 02110000.html; bench/bench_installed_docs.py): a command named after an
+    # error, and the menu path to it
+    for title, body in [
+        ("Next Error", "<p>Moves the cursor to the next error (moving right).</p><p>To access this command...</p>"
+                       "<p>Choose Edit - Next Error</p><p>F3 key</p>"),
+        ("Error anterior", "<p>Coloca el cursor en el error anterior.</p><p>Para acceder a esta orden\u2026</p>"
+                           "<p>Vaya a Editar \u25b8 Error anterior</p><p>May\u00fas + F3</p>"),
+    ]:
+        judged = judge_document("https://docs.example.org/page", _page(title, title, body), _page(title, title, body), "text/html")
+        assert judged.fits and "menus" in (judged.doubt or ""), (title, judged)
+
+
+def test_an_error_page_that_names_no_menu_path_stays_broken_by_the_learned_score():
+    # LibreOffice's own 'help page not found' page (text/shared/05/err_html.html, ru: English text)
+    page = _page("Could not find Help page.", "Could not find Help page (404).",
+                 "<p>That is an error. Possible causes are:</p><ul><li>The page is not installed.</li>"
+                 "<li>The page address is wrong.</li></ul><p>Please go back to the previous page.</p>")
+    assert _broken(page)

@@ -58,7 +58,10 @@ PAGE = ("<html><head><title>Library | Books</title></head><body><nav role='navig
 
 
 @pytest.mark.parametrize("alert", ["<div id='flash_danger' class='alert alert-danger'>Η βιβλιοθήκη δεν βρέθηκε</div>",
-                                   "<div class='alert alert-error'>打开书架出错。书架不存在或不可访问</div>"])
+                                   "<div class='alert alert-error'>打开书架出错。书架不存在或不可访问</div>",
+                                   "<p class='error'>Η βιβλιοθήκη δεν βρέθηκε</p>",
+                                   "<div class='autofocus error-message'>書架が見つかりません</div>",
+                                   "<div class='typo3-message message-error'>Регал не найден</div>"])
 @pytest.mark.parametrize("heading", ["", "<h1>Etwas ging schief</h1>"])
 def test_an_error_alert_opening_the_content_is_broken(alert, heading):
     html = PAGE.format(before="", heading=heading, alert=alert, after="")
@@ -79,6 +82,9 @@ def test_an_error_alert_opening_the_content_is_broken(alert, heading):
     ("", "<div class='alert alert-danger' role='alert'></div>", ""),
     # not the first thing the content says
     ("<p>Welcome to the county library catalogue.</p>", "<div class='alert alert-danger'>Some covers could not be loaded</div>", ""),
+    # a warning or a notice is not the site's word that it failed
+    ("", "<div class='alert alert-warning'>Η βιβλιοθήκη κλείνει νωρίς σήμερα</div>", ""),
+    ("", "<div class='notice'>Η βιβλιοθήκη κλείνει νωρίς σήμερα</div>", ""),
     # a long notice
     ("", "<div class='alert alert-danger'>" + "Please note that the opening hours of the branch libraries change. " * 6 + "</div>", ""),
     # a page carrying a document

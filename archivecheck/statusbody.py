@@ -30,6 +30,15 @@ JSON_BODY_BYTES = 4096
 _STATUS_MEMBERS = ("status", "statusCode", "status_code", "httpStatus", "http_status", "code", "errorCode", "error_code")
 _TEXT_MEMBERS = ("error", "message", "detail", "title", "reason", "msg", "description", "error_description", "errorMessage")
 _ERROR_MEMBERS = ("error", "message", "detail", "reason", "msg", "error_description", "errorMessage", "code")
+# The error-code convention of many APIs that answer every call with HTTP 200: a code member that is 0
+# (or "0", "ok", "success") on success, and a message member beside it — WeChat's Official Accounts
+# API ({"errcode": 40013, "errmsg": "invalid appid"}; {"errcode": 0, "errmsg": "ok"} on success),
+# Baidu's ({"error_code": 110, "error_msg": "…"}), Getui's ({"errno": 99999, "errcode": "system_err",
+# "errmsg": "系统暂时不可用"}: s6-getui-openapi-system-err-json). The member names say it is an error,
+# in whatever language the message is.
+_CODE_MEMBERS = ("errcode", "errno", "err_code", "error_code", "errCode", "errorCode")
+_MESSAGE_MEMBERS = ("errmsg", "err_msg", "error_msg", "errMsg", "errorMsg")
+_SUCCESS = (0, "0", "", "ok", "success", None, False)
 # Words a short status body uses besides the registry's phrases: "Resource not found", "Internal
 # error", "A server error occurred", "/x does not exist", Express's "Cannot GET /x".
 # Also the refusals a bare answer gives in words: Icecast's "You need to authenticate", "Access denied".
@@ -92,10 +101,19 @@ def _json_error(text: str) -> str | None:
                    and (_reason_phrases().search(_words(v)) or _ERROR_WORDS.search(_words(v)))), None)
     worded = worded or next((v for m in ("title", "description") if isinstance(v := value.get(m), str)
                              and _is_status_only(v)), None)
+    coded = next((value.get(m) for m in _CODE_MEMBERS if m in value), None)
+    message = next((v for m in _MESSAGE_MEMBERS if isinstance(v := value.get(m), str) and v.strip()), None)
+    if worded is None and message is not None and not _is_success(coded):
+        worded = f"{coded}: {message}"
     if status is None and worded is None:
         return None
     shown = " ".join(" ".join(x for x in (status and str(status), said or worded) if x).split())
     return shown[:120]
+
+
+def _is_success(code) -> bool:
+    """An error-code member's success value (0, "0", "ok", "success"), or no code at all."""
+    return code in _SUCCESS if not isinstance(code, str) else code.strip().lower() in _SUCCESS
 
 
 def _is_status_only(text: str) -> bool:

@@ -50,6 +50,8 @@ def test_every_real_bare_error_body_is_broken(page):
     b'[{"code": 404, "name": "Room 404"}, {"code": 405, "name": "Room 405"}]',
     b"Minutes of the meeting held on 4 May 2019. Present: the chair and four members.",
     b'{"title": "Error handling guidance", "description": "How the service reports a Bad Request"}',
+    b'{"errcode": 0, "errmsg": "ok"}',  # WeChat's success
+    b'{"errno": "0", "errmsg": "success", "data": {"tags": ["a"]}}',
 ])
 def test_text_that_states_no_error_is_not_read_as_one(body):
     judged = judge_document(PAGE, body, body, "text/plain")
@@ -76,6 +78,11 @@ def test_a_text_file_the_link_names_is_not_doubted_for_being_short():
     (b'{"errors": [{"status": "410", "title": "Gone"}]}', "410 Gone"),  # JSON:API error object
     (b"HTTP/1.1 502 Bad Gateway", "HTTP/1.1 502 Bad Gateway"),
     (b"Cannot GET /guidance/annual-report", "Cannot GET /guidance/annual-report"),  # Express
+    # APIs that answer every call with 200 and an error code beside a message, in any language
+    (b'{"errcode": 40013, "errmsg": "invalid appid"}', "40013: invalid appid"),  # WeChat
+    (b'{"error_code": 110, "error_msg": "Access token invalid"}', "110: Access token invalid"),  # Baidu
+    (b'{"errno":99999,"errcode":"system_err","errmsg":"\xe7\xb3\xbb\xe7\xbb\x9f\xe6\x9a\x82\xe6\x97\xb6\xe4\xb8\x8d\xe5\x8f\xaf\xe7\x94\xa8"}',
+     "system_err"),
 ])
 def test_error_shapes_beyond_the_recorded_ones(body, said):
     assert said in status_body(body)

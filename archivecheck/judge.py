@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from . import errorwords, pagemodel, pageshape
+from . import errorpredicates, errorwords, pagemodel, pageshape
 from .listing import listed_directory, listed_entries, names_directory
 from .pagefamilies import PageView, document_rule, find_family, is_about_errors, load as load_families, said_only, scheduled
 from .pagesubject import empty_listing, menu_path, read_subject
@@ -571,6 +571,12 @@ def _shape_doubt(view: PageView) -> str | None:
     if lone is not None and not lone.firm:
         return (f"its {lone.place} (\u201c{lone.said[:80]}\u201d) is the headline {lone.phrase.sources[0][0]} prints on its "
                 f"{lone.phrase.kind} page (\u201c{lone.phrase.text}\u201d), though one word alone is also an ordinary title")
+    predicate = errorpredicates.find(view)  # firm, a family would have claimed it; here a longer page
+    if predicate is not None and not predicate.firm:
+        what = "was not found" if predicate.predicate.kind == "not-found" else "does not exist"
+        return (f"its {predicate.place} (\u201c{predicate.said[:80]}\u201d) says, in the words translation catalogs use "
+                f"({predicate.predicate.lang}: \u201c{predicate.predicate.norm}\u201d), that something {what}, though "
+                f"the page carries more ({view.words} words) than an error page's few lines")
     errorish = next((text for text in (view.title, *view.headings) if text and _ERRORISH.search(text)), None)
     if errorish is not None:
         return (f"its title or heading (\u201c{errorish[:80]}\u201d) reads like an error message, though the page "

@@ -32,7 +32,8 @@ class Family:
     max_words: int | None  # the family's words count only on a page of at most this many
     match_all: bool
     examples: tuple[str, ...]
-    # The family is read from a vocabulary, not patterns (errorwords.py: catalog headlines in every language).
+    # The family is read from a vocabulary, not patterns: "errorwords" (errorwords.py: catalog headlines in
+    # every language) or "errorpredicates" (errorpredicates.py: "… not found" of any subject).
     catalog: str | None = None
 
 
@@ -174,6 +175,11 @@ def said_only(view: PageView) -> FamilyMatch | None:
 
 
 def _match(family: Family, view: PageView) -> FamilyMatch | None:
+    if family.catalog == "errorpredicates":
+        from . import errorpredicates  # loads on the first page no pattern family claimed
+
+        said = errorpredicates.find(view)
+        return FamilyMatch(family, said.place, said.said) if said is not None and said.firm else None
     if family.catalog is not None:
         from . import errorwords  # the vocabulary loads on the first page no pattern family claimed
 

@@ -86,3 +86,13 @@ def test_an_empty_search_shortened_is_not_a_missing_page():
     page = next(p for p in load_pages() if p.file == "pages/s5-calibreweb-ja-search-empty.html")
     assert not page.is_error and errorpredicates.find(read_page(page.body)) is None
     assert read_error_page(_page("ウィキが見つかりません", lang="ja")).family == "translated-predicate"
+
+
+def test_a_polish_councils_page_does_not_exist_is_now_a_family_not_a_score():
+    """The page tests/test_pagemodel.py used for the learned score's explanation ('Strona nie istnieje',
+    Polish 'page does not exist'): 'nie istnieje' is Polish catalogs' 'does not exist' of any subject."""
+    html = ('<!DOCTYPE html><html lang="pl"><head><title>Strona nie istnieje - Urz\u0105d Miasta</title></head>'
+            "<body><main><h1>Strona nie istnieje</h1><p>Przepraszamy, nie mo\u017cemy znale\u017a\u0107 strony, "
+            "kt\u00f3rej szukasz.</p></main></body></html>").encode("utf-8")
+    reading = read_error_page(html)
+    assert reading.family == "translated-predicate" and reading.said == "Strona nie istnieje"

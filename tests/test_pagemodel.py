@@ -77,16 +77,17 @@ def test_no_source_is_in_both_training_and_testing_folds(rows):
 
 
 def test_a_score_explains_itself_in_the_pages_own_words():
-    """A Polish council's 'page does not exist' in words no family knows: not plainly ok, and the
-    sentence quotes what the page says. (Its first sentence was Weblate's own Polish 404 sentence,
-    which the catalog family, errorwords.py, now knows: tests/test_errorwords.py has it.)"""
-    html = _page("Strona nie istnieje - Urz\u0105d Miasta", "Strona nie istnieje",
-                 "<p>Przepraszamy, nie mo\u017cemy znale\u017a\u0107 strony, kt\u00f3rej szukasz.</p>")
+    """A Polish council's 'no such page' in words no family knows: not plainly ok, and the sentence
+    quotes what the page says. (Its first sentence was Weblate's own Polish 404 sentence, which the
+    catalog family, errorwords.py, now knows: tests/test_errorwords.py has it; its first heading,
+    'Strona nie istnieje', is now read by translated-predicate: tests/test_errorpredicates.py.)"""
+    html = _page("Brak takiej strony - Urz\u0105d Miasta", "Brak takiej strony",
+                 "<p>Przepraszamy, pod tym adresem nie ma strony, kt\u00f3rej szukasz.</p>")
     view = read_page(html)
     assert find_family(view) is None
     scored = pagemodel.score(view)
     assert scored.band in (pagemodel.BROKEN, pagemodel.UNSURE)
-    assert "\u201cStrona nie istnieje" in scored.explanation
+    assert "\u201cBrak takiej strony" in scored.explanation
     j = judge_document(PAGE, html, html, "text/html")
     assert scored.explanation in (j.problem or j.doubt)
 

@@ -30,11 +30,32 @@ FIRM_WORDS = 150
 
 
 @dataclass(frozen=True)
-class Predicate:
+class Saying:
+    """Words as a headline is searched for them: whole words in a spaced script, characters in one
+    written without spaces (errorwords._spaced); worked out once, at load, not for every page."""
+
     norm: str
+    spaced: bool
+    bare: str  # without its spaces
+
+    @classmethod
+    def of(cls, norm: str) -> "Saying":
+        return cls(norm, _spaced(norm), norm.replace(" ", ""))
+
+    def in_headline(self, padded: str, bare: str) -> bool:
+        return f" {self.norm} " in padded if self.spaced else self.bare in bare
+
+
+@dataclass(frozen=True)
+class Predicate:
+    saying: Saying
     lang: str
     kind: str  # not-found, not-exist
     examples: tuple[tuple[str, str], ...]  # (catalog, msgid)
+
+    @property
+    def norm(self) -> str:
+        return self.saying.norm
 
 
 @dataclass(frozen=True)
@@ -52,15 +73,15 @@ def _data() -> dict:
 
 @lru_cache(maxsize=1)
 def predicates() -> tuple[Predicate, ...]:
-    return tuple(Predicate(normalise(p["text"]), p["lang"], p["kind"], tuple(tuple(e) for e in p["examples"]))
+    return tuple(Predicate(Saying.of(normalise(p["text"])), p["lang"], p["kind"], tuple(tuple(e) for e in p["examples"]))
                  for p in _data()["predicates"])
 
 
 @lru_cache(maxsize=1)
-def empty_results() -> tuple[str, ...]:
+def empty_results() -> tuple[Saying, ...]:
     """'No results found' in every language the catalogs give: an empty search or listing, the page
     the link named with nothing in it (said with doubt elsewhere), never an error's headline."""
-    return tuple(normalise(e["text"]) for e in _data()["empty_results"])
+    return tuple(Saying.of(normalise(e["text"])) for e in _data()["empty_results"])
 
 
 def find(view) -> Said | None:
@@ -87,14 +108,13 @@ def _predicate(segment: str) -> Predicate | None:
     if (len(norm.split()) if spaced else len(norm.replace(" ", ""))) > (HEADLINE_WORDS if spaced else HEADLINE_CHARS):
         return None
     padded, bare = f" {norm} ", norm.replace(" ", "")
-    if any((f" {e} " in padded) if _spaced(e) else (e.replace(" ", "") in bare) for e in empty_results()):
+    if any(e.in_headline(padded, bare) for e in empty_results()):
         return None
     for predicate in predicates():
-        if (f" {predicate.norm} " in padded) if _spaced(predicate.norm) else (predicate.norm.replace(" ", "") in bare):
+        if predicate.saying.in_headline(padded, bare):
             # A subject and the predicate that a catalog's 'No results found' also says ("結果が見つかりません"
             # inside "検索結果が見つかりません"): an empty search, shortened.
-            subject = bare.replace(predicate.norm.replace(" ", ""), "")
-            if subject and any(bare in e.replace(" ", "") for e in empty_results()):
+            if bare.replace(predicate.saying.bare, "") and any(bare in e.bare for e in empty_results()):
                 return None
             return predicate
     return None

@@ -89,7 +89,8 @@ def find(view) -> Said | None:
     language, or None; `view` is a pagefamilies.PageView."""
     if view.about_errors or view.carries_document or view.words > MAX_WORDS:
         return None
-    for place, texts in (("heading", view.headings), ("title", (view.title,))):
+    # read_page lists the first <h1> and the main content's first heading apart; often they are one.
+    for place, texts in (("heading", dict.fromkeys(view.headings)), ("title", (view.title,))):
         for text in texts:
             for segment in segments(text) if text else ():
                 hit = _predicate(segment)

@@ -37,7 +37,7 @@ def mark(result: Result) -> str:
 
 
 def ok_phrase(summary: dict) -> str:
-    """'3 ok' or '3 ok (1 unsure: open it before citing it)' for a summary's ok count."""
+    """'3 ok' or '3 ok (1 unsure: open it before citing)' for a summary's ok count."""
     unsure = summary.get("ok_unsure", 0)
     return f"{summary['ok']} ok" + (f" ({unsure} unsure: open {'it' if unsure == 1 else 'them'} before citing)"
                                     if unsure else "")
